@@ -1,0 +1,47 @@
+#!/bin/sh
+# Builds target/vigil_<version>_all.deb from the fast-jar in target/quarkus-app (run `./mvnw package` first).
+set -eu
+top=$(CDPATH= cd -- "$(dirname -- "$0")/../.." && pwd)
+cd "$top"
+[ -f target/quarkus-app/quarkus-run.jar ] || { echo "build-deb: target/quarkus-app is missing: run ./mvnw -B package first" >&2; exit 1; }
+version=$(sed -n 's:^  <version>\(.*\)</version>.*:\1:p' pom.xml | head -n 1)
+root=target/deb/root
+rm -rf target/deb
+mkdir -p "$root/DEBIAN" "$root/usr/lib/vigil/bin" "$root/usr/bin" "$root/usr/share/heartbeat" \
+         "$root/lib/systemd/system" "$root/usr/share/doc/vigil"
+
+cp -a target/quarkus-app "$root/usr/lib/vigil/quarkus-app"
+cp -a resource.d "$root/usr/lib/vigil/resource.d"
+for cmd in vigil cl_status hb_standby hb_takeover; do
+    install -m 0755 "deploy/bin/$cmd" "$root/usr/lib/vigil/bin/$cmd"
+done
+ln -s ../lib/vigil/bin/vigil "$root/usr/bin/vigil"
+ln -s ../lib/vigil/bin/cl_status "$root/usr/bin/cl_status"
+# Scripts written for Heartbeat call these by their old paths.
+ln -s ../../lib/vigil/bin/hb_standby "$root/usr/share/heartbeat/hb_standby"
+ln -s ../../lib/vigil/bin/hb_takeover "$root/usr/share/heartbeat/hb_takeover"
+install -m 0644 deploy/systemd/vigil.service "$root/lib/systemd/system/vigil.service"
+cp -a deploy/examples "$root/usr/share/doc/vigil/examples"
+cp README.md docs/*.md "$root/usr/share/doc/vigil/" 2>/dev/null || true
+for f in postinst prerm postrm; do install -m 0755 "deploy/deb/$f" "$root/DEBIAN/$f"; done
+
+size=$(du -sk "$root" | cut -f1)
+cat > "$root/DEBIAN/control" <<CONTROL
+Package: vigil
+Version: $version
+Architecture: all
+Maintainer: Vigil developers <vigil@example.org>
+Installed-Size: $size
+Depends: openjdk-17-jre-headless | java17-runtime-headless | default-jre-headless (>= 2:1.17), iproute2, iputils-arping, curl
+Recommends: ndisc6
+Conflicts: heartbeat
+Section: admin
+Priority: optional
+Homepage: https://example.org/vigil
+Description: high-availability failover daemon, Heartbeat compatible
+ Vigil reads Linux-HA Heartbeat's ha.cf, authkeys and haresources unchanged,
+ speaks Heartbeat 3.0.6's wire protocol, and moves a virtual IP and LSB
+ resource scripts to the surviving node when a node dies.
+CONTROL
+dpkg-deb --root-owner-group --build "$root" "target/vigil_${version}_all.deb" >/dev/null
+echo "target/vigil_${version}_all.deb"

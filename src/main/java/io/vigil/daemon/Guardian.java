@@ -1,0 +1,51 @@
+package io.vigil.daemon;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A tiny shell process that outlives a daemon killed with -9 and then runs {@code vigil cleanup}, so the virtual
+ * address does not stay on a node whose daemon is gone (Heartbeat and keepalived both leave it). A graceful stop
+ * removes the PID file first, which tells the guardian there is nothing to clean.
+ */
+public final class Guardian {
+
+    /** Polls the daemon's process state: a zombie counts as dead (its parent may never reap it). */
+    private static final String SCRIPT = """
+            pid=$1; pidfile=$2; shift 2
+            alive() { s=$(sed -n 's/^.*) \\(.\\).*/\\1/p' /proc/$pid/stat 2>/dev/null); [ -n "$s" ] && [ "$s" != Z ]; }
+            while alive; do sleep 0.2; done
+            if [ -e "$pidfile" ]; then rm -f "$pidfile"; exec "$@"; fi
+            """;
+
+    private Guardian() {
+    }
+
+    public static Process spawn(Path pidFile, List<String> cleanupCommand, Path log) throws IOException {
+        List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", SCRIPT, "vigil-guardian",
+                Long.toString(ProcessHandle.current().pid()), pidFile.toString()));
+        argv.addAll(cleanupCommand);
+        return new ProcessBuilder(argv)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+    }
+
+    /**
+     * How to run {@code vigil cleanup} again from outside: the launcher when we were started by it, else the same
+     * java binary and jar as this process.
+     */
+    public static List<String> selfCommand() {
+        String launcher = System.getProperty("vigil.launcher");
+        if (launcher != null && new File(launcher).canExecute()) {
+            return List.of(launcher);
+        }
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String jar = new File(System.getProperty("java.class.path").split(File.pathSeparator)[0]).getAbsolutePath();
+        return List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar);
+    }
+}
