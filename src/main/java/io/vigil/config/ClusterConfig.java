@@ -1,0 +1,69 @@
+package io.vigil.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The validated configuration of one node: ha.cf, authkeys, haresources and the Vigil-only settings. Times are in
+ * milliseconds; node names are lower-case.
+ *
+ * @param configDir        directory the files were read from
+ * @param localNode        this node's name (--node-name, else nodeinfo, else {@code uname -n}), lower-case
+ * @param nodes            normal nodes in ha.cf order, the local one included
+ * @param media            bcast/mcast/ucast media in ha.cf order
+ * @param pingNodes        ping and ping_group nodes in ha.cf order
+ * @param groups           haresources groups in file order
+ * @param debugLevel       ha.cf {@code debug}, 0..255
+ * @param maxRexmitDelayMs ha.cf {@code max_rexmit_delay}
+ * @param hbgenmethod      {@code file} or {@code time}
+ * @param msgfmt           {@code classic} or {@code netstring}
+ * @param uuidfrom         {@code file} or {@code nodename}
+ * @param logBadpack       ha.cf {@code log_badpack}
+ * @param effective        every directive and Vigil key with its value and origin
+ * @param warnings         what check-config reports as warnings
+ */
+public record ClusterConfig(Path configDir, String localNode, List<String> nodes,
+                            long keepaliveMs, long deadtimeMs, long warntimeMs, long initdeadMs, long deadpingMs,
+                            int udpPort, List<Medium> media, List<PingNode> pingNodes, AutoFailback autoFailback,
+                            AuthKeys authKeys, List<ResourceGroup> groups,
+                            Optional<String> logfile, Optional<String> debugfile, Optional<String> logfacility,
+                            int debugLevel, int maxRexmitDelayMs, String hbgenmethod, String msgfmt, String uuidfrom,
+                            boolean logBadpack, List<Setting> effective, List<ConfigProblem> warnings,
+                            VigilSettings vigil) {
+    public ClusterConfig {
+        nodes = List.copyOf(nodes);
+        media = List.copyOf(media);
+        pingNodes = List.copyOf(pingNodes);
+        groups = List.copyOf(groups);
+        effective = List.copyOf(effective);
+        warnings = List.copyOf(warnings);
+    }
+
+    /** The nodes other than this one. */
+    public List<String> peers() {
+        return nodes.stream().filter(n -> !n.equals(localNode)).toList();
+    }
+
+    /** Link names (media devices) without repeats, in ha.cf order. */
+    public List<String> links() {
+        return media.stream().map(Medium::name).distinct().toList();
+    }
+
+    public Path haCf() {
+        return configDir.resolve("ha.cf");
+    }
+
+    public Path authKeysFile() {
+        return configDir.resolve("authkeys");
+    }
+
+    public Path haresources() {
+        return configDir.resolve("haresources");
+    }
+
+    /** The groups whose preferred node is {@code node}. */
+    public List<ResourceGroup> groupsOf(String node) {
+        return groups.stream().filter(g -> g.preferredNode().equals(node)).toList();
+    }
+}

@@ -1,0 +1,624 @@
+package io.vigil.config;
+
+import io.smallrye.config.ConfigValue;
+import io.smallrye.config.SmallRyeConfig;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Gives meaning to the ha.cf directives: reads each one's effective values (from ha.cf or an override), checks them
+ * with Heartbeat's rules, then applies the defaults and cross-checks of Heartbeat's init_config in its order.
+ */
+final class HaCfInterpreter {
+
+    /** One value handed to a directive's handler, and where it came from. */
+    record Value(String text, Origin origin) {
+    }
+
+    static final int MAX_NODES = 100;
+    static final int MAX_NODE_NAME = 99;
+    private static final Set<String> FACILITIES = Set.of("kern", "user", "mail", "daemon", "auth", "syslog", "lpr",
+            "news", "uucp", "cron", "authpriv", "ftp", "local0", "local1", "local2", "local3", "local4", "local5",
+            "local6", "local7", "none");
+
+    private final Path file;
+    private final List<HaCfParser.Entry> entries;
+    private final SmallRyeConfig config;
+    private final String haCfSource;
+    private final Map<String, Origin> namedSources;
+    private final ConfigEnvironment host;
+    private final List<ConfigProblem> problems;
+    final List<Setting> effective = new ArrayList<>();
+
+    // Results, with Heartbeat's defaults.
+    final List<String> nodes = new ArrayList<>();
+    Origin nodesOrigin = Origin.at(Path.of("ha.cf"), 0);
+    long keepaliveMs = 1000;
+    Origin keepaliveOrigin = Origin.DEFAULT;
+    long deadtimeMs = 30000;
+    Origin deadtimeOrigin = Origin.DEFAULT;
+    long warntimeMs = -1;
+    Origin warntimeOrigin;
+    long initdeadMs = -1;
+    Origin initdeadOrigin;
+    long deadpingMs = -1;
+    Origin deadpingOrigin;
+    int udpPort = 694;
+    private List<Value> udpPortValues = List.of();
+    final List<Medium> media = new ArrayList<>();
+    final List<PingNode> pingNodes = new ArrayList<>();
+    AutoFailback autoFailback = AutoFailback.LEGACY;
+    Origin autoFailbackOrigin = Origin.DEFAULT;
+    String logfile;
+    String debugfile;
+    String logfacility;
+    Boolean useLogd;
+    Origin useLogdOrigin;
+    int debugLevel = 0;
+    int maxRexmitDelayMs = 250;
+    String hbgenmethod = "file";
+    String msgfmt = "classic";
+    String uuidfrom = "file";
+    String autojoin = "none";
+    Origin autojoinOrigin = Origin.DEFAULT;
+    boolean logBadpack = true;
+
+    HaCfInterpreter(Path file, List<HaCfParser.Entry> entries, SmallRyeConfig config, String haCfSource,
+                    Map<String, Origin> namedSources, ConfigEnvironment host, List<ConfigProblem> problems) {
+        this.file = file;
+        this.entries = entries;
+        this.config = config;
+        this.haCfSource = haCfSource;
+        this.namedSources = namedSources;
+        this.host = host;
+        this.problems = problems;
+        this.nodesOrigin = Origin.at(file, 0);
+    }
+
+    /** Every directive, in table order (udpport before the media that read it). */
+    void interpret() {
+        for (Directive d : Directive.all()) {
+            List<Value> values = values(d);
+            if (values.isEmpty()) {
+                continue;
+            }
+            if (!d.actedOn() && !values.get(0).origin().file().equals(file)) {
+                problems.add(values.get(0).origin().warning("'" + d.name()
+                        + "' is accepted for Heartbeat compatibility but ignored by Vigil", d.hint()));
+            }
+            List<String> shown = new ArrayList<>();
+            for (Value v : values) {
+                String text = handle(d, v);
+                if (text != null) {
+                    shown.add(text);
+                }
+            }
+            if (shown.isEmpty()) {
+                continue;
+            }
+            String value = d.multi() ? String.join(", ", shown) : shown.get(shown.size() - 1);
+            effective.add(new Setting(d.name(), value, describe(d.multi() ? values : List.of(values.get(values.size() - 1))),
+                    d.actedOn()));
+        }
+    }
+
+    /** The values of a directive: ha.cf's own entries (with their lines) unless a higher source overrides the key. */
+    List<Value> values(Directive d) {
+        ConfigValue cv = config.getConfigValue(d.key());
+        if (cv == null || cv.getValue() == null) {
+            return List.of();
+        }
+        if (haCfSource.equals(cv.getConfigSourceName())) {
+            return entries.stream().filter(e -> e.directive().equals(d))
+                    .map(e -> new Value(e.value(), Origin.at(file, e.line()))).toList();
+        }
+        Origin origin = originOf(cv, d.envName());
+        List<String> parts = d.wholeLine()
+                ? HeartbeatSyntax.split(cv.getValue(), ",").stream().map(String::strip).filter(s -> !s.isEmpty()).toList()
+                : HeartbeatSyntax.split(cv.getValue(), HeartbeatSyntax.DELIMS);
+        return parts.stream().map(p -> new Value(p, origin)).toList();
+    }
+
+    /** Names the source of a value that did not come from ha.cf. */
+    Origin originOf(ConfigValue cv, String envName) {
+        String source = cv.getConfigSourceName();
+        if (source == null) {
+            return Origin.DEFAULT;
+        }
+        Origin named = namedSources.get(source);
+        if (named != null) {
+            return cv.getLineNumber() > 0 ? Origin.at(named.file(), cv.getLineNumber()) : named;
+        }
+        if (source.startsWith("EnvConfigSource")) {
+            return Origin.of("env " + envName);
+        }
+        if (source.contains("SysPropConfigSource")) {
+            return Origin.of("system property " + cv.getName());
+        }
+        if (source.startsWith("DefaultValuesConfigSource")) {
+            return Origin.DEFAULT;
+        }
+        return Origin.of(source);
+    }
+
+    private static String describe(List<Value> values) {
+        Map<Path, List<Origin>> byFile = values.stream().map(Value::origin).distinct()
+                .collect(Collectors.groupingBy(Origin::file, LinkedHashMap::new, Collectors.toList()));
+        List<String> parts = new ArrayList<>();
+        byFile.forEach((f, origins) -> {
+            if (origins.get(0).line() > 0) {
+                parts.add(f + ":" + origins.stream().map(o -> String.valueOf(o.line())).collect(Collectors.joining(",")));
+            } else {
+                parts.add(origins.get(0).label());
+            }
+        });
+        return String.join("; ", parts);
+    }
+
+    /** Applies one value; returns its text for the effective table, or null if it was rejected. */
+    private String handle(Directive d, Value v) {
+        Origin at = v.origin();
+        String t = v.text();
+        switch (d.syntax()) {
+            case TIME -> {
+                long ms = HeartbeatSyntax.parseMsec(t);
+                if (ms < 0) {
+                    problems.add(at.error("Invalid time [" + t + "] for " + d.name(), timeFix(t)));
+                    return null;
+                }
+                return time(d, at, t, ms);
+            }
+            case BOOL -> {
+                Optional<Boolean> b = HeartbeatSyntax.parseBoolean(t);
+                if (b.isEmpty()) {
+                    problems.add(at.error("Invalid boolean [" + t + "] for " + d.name(),
+                            "use on/off, yes/no, true/false, y/n or 1/0"));
+                    return null;
+                }
+                bool(d, at, b.get());
+                return b.get() ? "on" : "off";
+            }
+            case INT, PORT -> {
+                return integer(d, at, t);
+            }
+            case CHOICE -> {
+                if (!d.choices().contains(t)) {
+                    String message = d.name().equals("hbgenmethod") ? "Illegal hb generation method [" + t + "]"
+                            : "Invalid " + d.name() + " [" + t + "]";
+                    problems.add(at.error(message, "use one of: " + String.join(", ", d.choices())));
+                    return null;
+                }
+                switch (d.name()) {
+                    case "hbgenmethod" -> hbgenmethod = t;
+                    case "msgfmt" -> msgfmt = t;
+                    case "uuidfrom" -> uuidfrom = t;
+                    case "autojoin" -> {
+                        autojoin = t;
+                        autojoinOrigin = at;
+                    }
+                    default -> {
+                    }
+                }
+                return t;
+            }
+            case AUTO_FAILBACK -> {
+                Optional<Boolean> b = HeartbeatSyntax.parseBoolean(t);
+                if (b.isEmpty() && !t.equals("legacy")) {
+                    problems.add(at.error("Invalid auto_failback [" + t + "]", "use on, off or legacy"));
+                    return null;
+                }
+                autoFailback = b.map(on -> on ? AutoFailback.ON : AutoFailback.OFF).orElse(AutoFailback.LEGACY);
+                autoFailbackOrigin = at;
+                return autoFailback.name().toLowerCase(Locale.ROOT);
+            }
+            case FACILITY -> {
+                if (!FACILITIES.contains(t)) {
+                    problems.add(at.error("Log facility(" + t + ") not valid", "use a syslog facility such as daemon or local0, or none"));
+                    return null;
+                }
+                logfacility = t;
+                return t;
+            }
+            case TEXT -> {
+                switch (d.name()) {
+                    case "logfile" -> logfile = t;
+                    case "debugfile" -> debugfile = t;
+                    default -> {
+                    }
+                }
+                return t;
+            }
+            case NODE -> {
+                return node(at, t);
+            }
+            case INTERFACE -> {
+                checkInterface(at, t);
+                Medium.Bcast m = new Medium.Bcast(t, portAt(at));
+                media.add(m);
+                return t + " (port " + m.port() + ")";
+            }
+            case MCAST -> {
+                return mcast(at, t);
+            }
+            case UCAST -> {
+                return ucast(at, t);
+            }
+            case IP -> {
+                Optional<InetAddress> address = address(t);
+                if (address.isEmpty()) {
+                    problems.add(at.error("ping node [" + t + "] is not an IP address or a known host name", "write the router's IP address"));
+                    return null;
+                }
+                pingNodes.add(new PingNode(t, List.of(address.get()), false));
+                return t;
+            }
+            case PING_GROUP -> {
+                return pingGroup(at, t);
+            }
+            case ANY -> {
+                return t;
+            }
+        }
+        return t;
+    }
+
+    private static String timeFix(String t) {
+        if (t.startsWith("ms") || t.startsWith("us")) {
+            return "write the unit right after the number, without a space (e.g. 500ms)";
+        }
+        if (t.matches("[0-9.]+\\s*(s|sec|secs|second|seconds)")) {
+            return "ha.cf times are seconds by default: write " + t.replaceAll("[^0-9.]", "") + " (or "
+                    + t.replaceAll("[^0-9.]", "") + "000ms); a unit 's' is not accepted";
+        }
+        return "write seconds (10) or milliseconds with ms (500ms); s, sec and m are not accepted";
+    }
+
+    private String time(Directive d, Origin at, String t, long ms) {
+        switch (d.name()) {
+            case "keepalive" -> {
+                if (ms <= 0) {
+                    problems.add(at.error("Invalid keepalive [" + t + "]", "keepalive must be greater than 0"));
+                    return null;
+                }
+                keepaliveMs = ms;
+                keepaliveOrigin = at;
+            }
+            case "deadtime" -> {
+                deadtimeMs = ms;
+                deadtimeOrigin = at;
+            }
+            case "warntime" -> {
+                if (ms <= 0) {
+                    problems.add(at.error("Warn time [" + t + "] is invalid.", "give a time greater than 0, e.g. half the deadtime"));
+                    return null;
+                }
+                warntimeMs = ms;
+                warntimeOrigin = at;
+            }
+            case "initdead" -> {
+                initdeadMs = ms;
+                initdeadOrigin = at;
+            }
+            case "deadping" -> {
+                deadpingMs = ms;
+                deadpingOrigin = at;
+            }
+            default -> {
+            }
+        }
+        return HeartbeatSyntax.formatMs(ms);
+    }
+
+    private void bool(Directive d, Origin at, boolean b) {
+        switch (d.name()) {
+            case "log_badpack" -> logBadpack = b;
+            case "use_logd" -> {
+                useLogd = b;
+                useLogdOrigin = at;
+            }
+            case "nice_failback" -> problems.add(at.warning("nice_failback flag is obsolete. Use auto_failback {on, off, legacy} instead.",
+                    "replace it by `auto_failback " + (b ? "off" : "legacy") + "`; as in Heartbeat it has no effect"));
+            default -> {
+            }
+        }
+    }
+
+    private String integer(Directive d, Origin at, String t) {
+        long n;
+        try {
+            n = Long.parseLong(t);
+        } catch (NumberFormatException e) {
+            n = Long.MIN_VALUE;
+        }
+        switch (d.name()) {
+            case "udpport" -> {
+                if (n <= 0 || n > 65535) {
+                    problems.add(at.error("invalid port [" + t + "]", "use a UDP port from 1 to 65535 (Heartbeat's is 694)"));
+                    return null;
+                }
+                udpPort = (int) n;
+                return t;
+            }
+            case "debug" -> {
+                if (n < 0 || n > 255) {
+                    problems.add(at.error("Invalid debug level [" + t + "]", "use a number from 0 to 255"));
+                    return null;
+                }
+                debugLevel = (int) n;
+                return t;
+            }
+            case "max_rexmit_delay" -> {
+                if (n <= 0 || n > Integer.MAX_VALUE) {
+                    problems.add(at.error("Invalid max_rexmit_delay [" + t + "]", "give a number of milliseconds greater than 0, e.g. 250"));
+                    return null;
+                }
+                maxRexmitDelayMs = (int) n;
+                return HeartbeatSyntax.formatMs(n);
+            }
+            default -> {
+                if (n < 0) {
+                    problems.add(at.error("Invalid " + d.name() + " [" + t + "]", "give a whole number"));
+                    return null;
+                }
+                return t;
+            }
+        }
+    }
+
+    private String node(Origin at, String t) {
+        String name = t.toLowerCase(Locale.ROOT);
+        if (name.length() > MAX_NODE_NAME) {
+            problems.add(at.error("Node name [" + t + "] is too long", "node names have at most " + MAX_NODE_NAME + " characters"));
+            return null;
+        }
+        if (nodes.contains(name)) {
+            problems.add(at.warning("node [" + name + "] is declared twice", "remove the repeated name"));
+            return null;
+        }
+        if (nodes.size() >= MAX_NODES) {
+            problems.add(at.error("Too many nodes: at most " + MAX_NODES, "remove nodes"));
+            return null;
+        }
+        if (nodes.isEmpty()) {
+            nodesOrigin = at;
+        }
+        nodes.add(name);
+        return name;
+    }
+
+    /** The UDP port a medium created at {@code at} uses: the udpport in effect at that line, as in Heartbeat. */
+    private int portAt(Origin at) {
+        if (udpPortValues.isEmpty()) {
+            udpPortValues = values(Directive.byName("udpport").orElseThrow());
+        }
+        int port = 694;
+        for (Value v : udpPortValues) {
+            boolean before = !v.origin().file().equals(file) || !at.file().equals(file) || v.origin().line() < at.line();
+            if (before) {
+                try {
+                    int p = Integer.parseInt(v.text());
+                    if (p > 0 && p <= 65535) {
+                        port = p;
+                    }
+                } catch (NumberFormatException ignored) {
+                    // reported by the udpport handler
+                }
+            }
+        }
+        return port;
+    }
+
+    private void checkInterface(Origin at, String device) {
+        String base = device.contains(":") ? device.substring(0, device.indexOf(':')) : device;
+        if (!host.interfaceExists().test(base)) {
+            problems.add(at.warning("interface [" + device + "] does not exist on this host",
+                    "check the name with `ip link`; Vigil cannot send heartbeats on a missing interface"));
+        }
+    }
+
+    private String mcast(Origin at, String line) {
+        List<String> f = HeartbeatSyntax.split(line, HeartbeatSyntax.WHITESPACE);
+        String usage = "write `mcast <interface> <group> <port> <ttl> <loop>`, e.g. `mcast eth0 239.0.0.1 694 1 0`";
+        if (f.size() < 5) {
+            String dev = f.isEmpty() ? "" : f.get(0);
+            String missing = switch (f.size()) {
+                case 0 -> "device";
+                case 1 -> "mcast address";
+                case 2 -> "port";
+                case 3 -> "ttl";
+                default -> "loop";
+            };
+            problems.add(at.error("mcast [" + dev + "] missing " + missing, usage));
+            return null;
+        }
+        String dev = f.get(0);
+        Optional<InetAddress> group = HaresourcesParser.parseLiteral(f.get(1));
+        if (group.isEmpty() || group.get().getAddress().length != 4 || !group.get().isMulticastAddress()) {
+            problems.add(at.error("mcast [" + dev + "] bad addr [" + f.get(1) + "]", "use an IPv4 multicast group (224.0.0.0 to 239.255.255.255)"));
+            return null;
+        }
+        int port = parseInt(f.get(2));
+        if (port <= 0 || port > 65535) {
+            problems.add(at.error("mcast [" + dev + "] bad port [" + f.get(2) + "]", "use a UDP port from 1 to 65535"));
+            return null;
+        }
+        int ttl = parseInt(f.get(3));
+        if (ttl < 0 || ttl > 4) {
+            problems.add(at.error("mcast [" + dev + "] bad ttl [" + f.get(3) + "]", "Heartbeat accepts a TTL from 0 to 4"));
+            return null;
+        }
+        int loop = parseInt(f.get(4));
+        if (loop != 0 && loop != 1) {
+            problems.add(at.error("mcast [" + dev + "] bad loop [" + f.get(4) + "]", "loop is 0 or 1"));
+            return null;
+        }
+        checkInterface(at, dev);
+        media.add(new Medium.Mcast(dev, group.get(), port, ttl, loop == 1));
+        return dev + " " + f.get(1) + " port " + port + " ttl " + ttl + " loop " + loop;
+    }
+
+    private String ucast(Origin at, String line) {
+        List<String> f = HeartbeatSyntax.split(line, HeartbeatSyntax.WHITESPACE);
+        if (f.size() < 2) {
+            problems.add(at.error("ucast [" + (f.isEmpty() ? "" : f.get(0)) + "] missing peer address",
+                    "write `ucast <interface> <peer-ip>`, one line per peer"));
+            return null;
+        }
+        Optional<InetAddress> peer = address(f.get(1));
+        if (peer.isEmpty()) {
+            problems.add(at.error("ucast [" + f.get(0) + "] bad peer [" + f.get(1) + "]", "write the peer's IP address or a resolvable host name"));
+            return null;
+        }
+        checkInterface(at, f.get(0));
+        Medium.Ucast m = new Medium.Ucast(f.get(0), peer.get(), portAt(at));
+        media.add(m);
+        return f.get(0) + " " + f.get(1) + " (port " + m.port() + ")";
+    }
+
+    private String pingGroup(Origin at, String line) {
+        List<String> f = HeartbeatSyntax.split(line, HeartbeatSyntax.WHITESPACE);
+        if (f.size() < 2) {
+            problems.add(at.error("ping_group [" + (f.isEmpty() ? "" : f.get(0)) + "] has no addresses",
+                    "write `ping_group <name> <ip> [<ip>…]`"));
+            return null;
+        }
+        List<InetAddress> addresses = new ArrayList<>();
+        for (String a : f.subList(1, f.size())) {
+            Optional<InetAddress> address = address(a);
+            if (address.isEmpty()) {
+                problems.add(at.error("ping_group [" + f.get(0) + "] bad address [" + a + "]", "write IP addresses"));
+                return null;
+            }
+            addresses.add(address.get());
+        }
+        pingNodes.add(new PingNode(f.get(0), addresses, true));
+        return line;
+    }
+
+    private Optional<InetAddress> address(String text) {
+        Optional<InetAddress> literal = HaresourcesParser.parseLiteral(text);
+        return literal.isPresent() ? literal : host.resolver().apply(text);
+    }
+
+    private static int parseInt(String s) {
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            return Integer.MIN_VALUE;
+        }
+    }
+
+    /**
+     * Defaults and cross-checks of init_config, in Heartbeat's order.
+     *
+     * @param localNode    this node's name, lower-case
+     * @param localOrigin  how it was determined (for the message)
+     * @param manageGroups haresources has groups
+     */
+    void finish(String localNode, String localOrigin, boolean manageGroups) {
+        Origin whole = Origin.at(file, 0);
+        if (media.isEmpty() && pingNodes.isEmpty()) {
+            problems.add(whole.error("No heartbeat media defined", "add a medium, e.g. `bcast eth0` or `ucast eth0 <peer-ip>`"));
+        }
+        if (warntimeMs < 0) {
+            warntimeMs = deadtimeMs / 2;
+            warntimeOrigin = Origin.derived("deadtime/2");
+        }
+        if (nodes.isEmpty()) {
+            problems.add(whole.error("no nodes defined", "declare every cluster node with `node <name>` (its `uname -n`)"));
+        } else if (!nodes.contains(localNode)) {
+            problems.add(nodesOrigin.error("Current node [" + localNode + "] not in configuration!",
+                    "this node is named `" + localNode + "` (" + localOrigin + "): declare it with `node " + localNode
+                            + "` in ha.cf, or give its declared name with --node-name or " + file.resolveSibling("nodeinfo")));
+        }
+        if (deadtimeMs <= 2 * keepaliveMs) {
+            Origin at = deadtimeOrigin.isDefault() ? keepaliveOrigin : deadtimeOrigin;
+            problems.add(at.error("Dead time [" + deadtimeMs + "] is too small compared to keeplive [" + keepaliveMs + "]",
+                    "make deadtime more than twice keepalive (e.g. keepalive 1, deadtime 10)"));
+        }
+        if (initdeadMs < 0) {
+            if (deadtimeMs > 10000) {
+                initdeadMs = deadtimeMs;
+                initdeadOrigin = Origin.derived("= deadtime");
+            } else if (deadtimeMs < 6000) {
+                initdeadMs = 12000;
+                initdeadOrigin = Origin.derived("12 s, deadtime < 6 s");
+            } else {
+                initdeadMs = 2 * deadtimeMs;
+                initdeadOrigin = Origin.derived("2 × deadtime");
+            }
+        }
+        if (initdeadMs < deadtimeMs) {
+            problems.add(initdeadOrigin.error("Initial dead time [" + initdeadMs + "] is smaller than deadtime [" + deadtimeMs + "]",
+                    "set initdead to at least deadtime, or remove it to get Heartbeat's default"));
+        } else if (initdeadMs < 10000) {
+            problems.add(initdeadOrigin.warning("Initial dead time [" + initdeadMs + " ms] may be too small!",
+                    "allow at least 10 s (initdead 10) for the other node to boot"));
+        }
+        if (deadpingMs < 0) {
+            deadpingMs = deadtimeMs;
+            deadpingOrigin = Origin.derived("= deadtime");
+        } else if (deadpingMs <= 2 * keepaliveMs) {
+            problems.add(deadpingOrigin.error("Ping dead time [" + deadpingMs + "] is too small compared to keeplive [" + keepaliveMs + "]",
+                    "make deadping more than twice keepalive"));
+        }
+        if (warntimeMs >= deadtimeMs && deadtimeMs > 2 * keepaliveMs) {
+            problems.add(warntimeOrigin.warning("warntime [" + warntimeMs + " ms] is not below deadtime [" + deadtimeMs
+                    + " ms]: no late-heartbeat warning can come before a node is declared dead", "set warntime below deadtime"));
+        }
+        if (manageGroups && autoFailback == AutoFailback.LEGACY) {
+            problems.add(autoFailbackOrigin.warning("Deprecated 'legacy' auto_failback option selected.",
+                    "Please convert to 'auto_failback on' (or off); see docs/configuration.md"));
+        }
+        if (manageGroups && !autojoin.equals("none")) {
+            problems.add(autojoinOrigin.error("R1 style resource management conflicts with  autojoin set",
+                    "remove `autojoin " + autojoin + "`: every node must be declared with `node`"));
+        }
+        if (Boolean.FALSE.equals(useLogd) && logfile == null && debugfile == null && logfacility == null) {
+            problems.add(useLogdOrigin.error("No log entry found in ha.cf and use_logd is set to off",
+                    "add `logfacility daemon` or `logfile /var/log/vigil.log`"));
+        }
+        addDerived();
+    }
+
+    /** Rows for acted-on directives that took their default. */
+    private void addDerived() {
+        Set<String> present = new LinkedHashSet<>();
+        effective.forEach(s -> present.add(s.name()));
+        List<Setting> rows = new ArrayList<>();
+        for (Directive d : Directive.all()) {
+            if (present.contains(d.name())) {
+                rows.add(effective.stream().filter(s -> s.name().equals(d.name())).findFirst().orElseThrow());
+                continue;
+            }
+            if (!d.actedOn()) {
+                continue;
+            }
+            switch (d.name()) {
+                case "keepalive" -> rows.add(new Setting(d.name(), HeartbeatSyntax.formatMs(keepaliveMs), "default", true));
+                case "deadtime" -> rows.add(new Setting(d.name(), HeartbeatSyntax.formatMs(deadtimeMs), "default", true));
+                case "warntime" -> rows.add(new Setting(d.name(), HeartbeatSyntax.formatMs(warntimeMs), warntimeOrigin.label(), true));
+                case "initdead" -> rows.add(new Setting(d.name(), HeartbeatSyntax.formatMs(initdeadMs), initdeadOrigin.label(), true));
+                case "deadping" -> rows.add(new Setting(d.name(), HeartbeatSyntax.formatMs(deadpingMs), deadpingOrigin.label(), true));
+                case "max_rexmit_delay" -> rows.add(new Setting(d.name(), HeartbeatSyntax.formatMs(maxRexmitDelayMs), "default", true));
+                default -> {
+                    if (d.defaultValue() != null && !d.multi()) {
+                        rows.add(new Setting(d.name(), d.defaultValue(), "default", true));
+                    }
+                }
+            }
+        }
+        effective.clear();
+        effective.addAll(rows);
+    }
+}
