@@ -99,6 +99,21 @@ public final class Message {
         return Optional.empty();
     }
 
+    public boolean has(String name) {
+        return field(name).isPresent();
+    }
+
+    /** Every value of that name, in order (duplicates are legal). */
+    public List<String> getAll(String name) {
+        List<String> values = new ArrayList<>();
+        for (Field f : fields) {
+            if (f.name().equals(name)) {
+                values.add(f.text());
+            }
+        }
+        return values;
+    }
+
     public Message add(String name, String value) {
         return add(new Field(name, FieldType.STRING, bytes(value)));
     }

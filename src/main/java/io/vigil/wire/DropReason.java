@@ -1,0 +1,23 @@
+package io.vigil.wire;
+
+/** Why a received packet was dropped; each reason has its own counter ({@link DropCounters}). */
+public enum DropReason {
+    /** Not a Heartbeat packet, or broken framing: bad start marker, netstring lengths, base64, line without '='. */
+    MALFORMED,
+    /** Netstring packet without the trailing auth token, or classic packet without an {@code auth} field. */
+    MISSING_AUTH,
+    /** The signature does not verify (or the token is not {@code <index> <hex>}). */
+    BAD_AUTH,
+    /** The packet names an authkeys index this node does not have. */
+    UNKNOWN_KEY_INDEX,
+    /** {@code t}, {@code src} or {@code ts} missing, or {@code seq} missing on a sequenced type. */
+    MISSING_FIELDS,
+    /** {@code ts}, {@code seq} or {@code hg} not hex, or {@code ts} zero. */
+    BAD_FIELD,
+    /** Set by the caller: {@link SequenceTracker.Verdict#REPLAY} (an older generation). */
+    REPLAY,
+    /** Set by the caller: {@link SequenceTracker.Verdict#STALE} (an old sequence number we are not missing). */
+    STALE,
+    /** Set by the caller: {@code src} is not a configured node (Heartbeat's {@code bad node [%s] in message}). */
+    UNKNOWN_NODE
+}
