@@ -37,6 +37,7 @@ public final class Membership {
     /** Heartbeat advertises a longer deadtime while it is starting (reference §4.7: {@code 7d00} for 30 s). */
     static final long STARTUP_DEADTIME_BONUS_MS = 2000;
     static final long STARTUP_WINDOW_MS = 5000;
+    private static final int MAX_REPORTED = 256;
 
     private static final String T_STATUS = "status";
     private static final String T_SHUTDONE = "shutdone";
@@ -48,7 +49,8 @@ public final class Membership {
     private final long startMs;
     /** Normal nodes in ha.cf order (the local one included), then ping nodes. */
     private final Map<String, Node> nodes = new LinkedHashMap<>();
-    private final Set<String> reportedUnknownSources = new HashSet<>();
+    /** Problems already logged (unknown senders, bad status values): logged once, not every keepalive. */
+    private final Set<String> reported = new HashSet<>();
     private final List<MembershipEvent> pending = new ArrayList<>();
     private NodeStatus localStatus = NodeStatus.UP;
     private boolean commUp;
@@ -147,7 +149,7 @@ public final class Membership {
         }
         Node node = nodes.get(from.get());
         if (node == null || node.ping) {
-            if (reportedUnknownSources.add(from.get())) {
+            if (reportOnce("src " + from.get())) {
                 events.add(log(Level.ERROR, "process_status_message: bad node [" + from.get() + "] in message"));
             }
             return events;
@@ -155,19 +157,20 @@ public final class Membership {
         if (node.local) {
             // Our own packets looped back: they prove our link works, nothing else.
             markLinkUp(nowMs, node, link, events);
-            if (!duplicate && T_STATUS.equals(message.type())) {
+            if (!duplicate && T_STATUS.equals(lower(message.type()))) {
                 node.lastStatusMs = nowMs;
             }
             return events;
         }
         node.heard = true;
+        String type = lower(message.type()); // Heartbeat compares types case-insensitively
         boolean forUs = message.get("dest").map(d -> lower(d).equals(localNode)).orElse(true);
-        boolean isStatus = !duplicate && forUs && T_STATUS.equals(message.type());
+        boolean isStatus = !duplicate && forUs && T_STATUS.equals(type);
         // Heartbeat checks generations (restart / partition) before it refreshes the link: keep its log order.
         boolean acceptStatus = isStatus && checkGeneration(node, message, events);
         markLinkUp(nowMs, node, link, events);
         if (!duplicate && forUs) {
-            switch (message.type()) {
+            switch (type) {
                 case T_STATUS -> {
                     if (acceptStatus) {
                         applyStatus(nowMs, node, message, events);
@@ -209,10 +212,10 @@ public final class Membership {
             events.add(new MembershipEvent.NodeRestarted(node.name));
             node.lastStatusMs = -1; // a new incarnation: its first status is not "late"
             node.lastStatusSeq = -1;
+        } else if (gen == node.generation && seq >= 0 && seq <= node.lastStatusSeq) {
+            // An older status (a retransmission of a recorded gap) must not undo a newer one, nor revive a dead node.
+            return false;
         } else if (gen == node.generation && node.status == NodeStatus.DEAD) {
-            if (seq >= 0 && seq <= node.lastStatusSeq) {
-                return false; // not newer than what we saw before declaring it dead
-            }
             events.add(log(Level.ERROR, "Cluster node " + node.name + " returning after partition."));
             events.add(log(Level.INFO,
                     "For information on cluster partitions, See URL: http://linux-ha.org/wiki/Split_Brain"));
@@ -235,8 +238,10 @@ public final class Membership {
                 .filter(s -> s != NodeStatus.PING)
                 .orElse(null);
         if (status == null) {
-            events.add(log(Level.ERROR, "HBDoMsg_T_STATUS: node " + node.name + " sent unknown status [" + st.get()
-                    + "]; ignored"));
+            if (reportOnce("st " + node.name + " " + st.get())) {
+                events.add(log(Level.ERROR, "HBDoMsg_T_STATUS: node " + node.name + " sent unknown status ["
+                        + st.get() + "]; its status messages are ignored"));
+            }
             return;
         }
         if (node.status != NodeStatus.DEAD && node.lastStatusMs >= 0) {
@@ -306,7 +311,7 @@ public final class Membership {
         String name = lower(pingNode);
         Node node = nodes.get(name);
         if (node == null || !node.ping) {
-            if (reportedUnknownSources.add(name)) {
+            if (reportOnce("src " + name)) {
                 events.add(log(Level.ERROR, "process_status_message: bad node [" + name + "] in message"));
             }
             return events;
@@ -394,6 +399,12 @@ public final class Membership {
         return count;
     }
 
+    /** True for a {@code ping} / {@code ping_group} node: its status changes change {@link #reachablePingNodes()}. */
+    public boolean isPingNode(String node) {
+        Node n = nodes.get(lower(node));
+        return n != null && n.ping;
+    }
+
     public boolean commUp() {
         return commUp;
     }
@@ -471,6 +482,11 @@ public final class Membership {
         events.add(log(Level.INFO, "Comm_now_up(): updating status to active"));
         events.add(log(Level.INFO, "Local status now set to: 'active'"));
         events.add(new MembershipEvent.CommUp());
+    }
+
+    private boolean reportOnce(String key) {
+        // Bounded: only authenticated peers reach us, but a key holder must not grow this without limit.
+        return reported.size() < MAX_REPORTED && reported.add(key);
     }
 
     private List<MembershipEvent> drainPending() {

@@ -433,6 +433,18 @@ class MembershipTest {
         }
 
         @Test
+        void olderStatusArrivingLateDoesNotUndoANewerOne() {
+            Peer bob = new Peer("bob", 41);
+            Membership m = new Membership(pair(), T0);
+            Message up = bob.status("up");          // seq 1, delayed (a retransmitted gap)
+            m.onMessage(T0 + 100, bob.status("active"), ETH0, false); // seq 2
+            List<MembershipEvent> ev = m.onMessage(T0 + 150, up, ETH0, false);
+            assertEquals(List.of(), ev);
+            assertEquals(ACTIVE, m.status("bob").orElseThrow());
+            assertEquals(T0 + 100, m.view().nodes().get("bob").lastHeardMs());
+        }
+
+        @Test
         void olderGenerationIsIgnored() {
             Peer bob = new Peer("bob", 41);
             Membership m = upPair(bob);
@@ -575,6 +587,22 @@ class MembershipTest {
         }
 
         @Test
+        void unknownStatusValueIsLoggedOnceAndIgnored() {
+            Membership m = new Membership(pair(), T0);
+            m.tick(T0);
+            Peer bob = new Peer("bob", 1);
+            List<MembershipEvent> ev = m.onMessage(T0, bob.stamp(Message.of("status").add("st", "bogus")), ETH0, false);
+            assertEquals(List.of("Link bob:eth0 up.",
+                    "HBDoMsg_T_STATUS: node bob sent unknown status [bogus]; its status messages are ignored",
+                    "Comm_now_up(): updating status to active", "Local status now set to: 'active'"), logs(ev));
+            ev = m.onMessage(T0 + 1000, bob.stamp(Message.of("status").add("st", "bogus")), ETH0, false);
+            assertEquals(List.of(), ev);
+            assertEquals(INIT, m.status("bob").orElseThrow());
+            ev = m.onMessage(T0 + 2000, bob.stamp(Message.of("status").add("st", "ACTIVE")), ETH0, false);
+            assertEquals(List.of(new NodeStatusChanged("bob", INIT, ACTIVE)), nonLogs(ev), "case-insensitive");
+        }
+
+        @Test
         void messagesForAnotherNodeAreNotActedUpon() {
             MembershipSettings s = new MembershipSettings("alice", List.of("alice", "bob", "carol"), List.of(),
                     List.of(ETH0), 1000, 10_000, 5000, 20_000, 10_000);
@@ -632,6 +660,8 @@ class MembershipTest {
             assertEquals(List.of(new LinkStatusChanged("192.0.2.1", "192.0.2.1", true),
                     new NodeStatusChanged("192.0.2.1", INIT, PING)), nonLogs(ev));
             assertEquals(1, m.reachablePingNodes());
+            assertTrue(m.isPingNode("192.0.2.1"));
+            assertFalse(m.isPingNode("bob"));
             MembershipView.NodeView v = m.view().nodes().get("192.0.2.1");
             assertTrue(v.ping());
             assertEquals(PING, v.status());
