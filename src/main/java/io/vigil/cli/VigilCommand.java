@@ -9,6 +9,6 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "High-availability failover daemon that reads Linux-HA Heartbeat's ha.cf, authkeys and haresources.",
-        subcommands = {VersionCommand.class, CheckConfigCommand.class})
+        subcommands = {VersionCommand.class, CheckConfigCommand.class, ResourceCommand.class})
 public class VigilCommand {
 }

@@ -1,0 +1,205 @@
+package io.vigil.resource;
+
+import io.vigil.config.ResourceGroup;
+import io.vigil.config.ResourceSpec;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Starts, stops and probes haresources groups the way Heartbeat's ResourceManager does (§3.3): start left to right
+ * skipping what already runs, on a failure stop what was started right to left; stop right to left with retries;
+ * statgroup NONE/SOME/ALL. Every method blocks on processes: call it from a worker thread, never a Vert.x event loop
+ * (it refuses). Starts and stops are serialized, as Heartbeat runs one resource child at a time.
+ */
+public final class ResourceManager {
+
+    private static final Logger LOG = Logger.getLogger("io.vigil.resource");
+
+    private final ResourceSettings settings;
+    private final ProcessRunner runner = new ProcessRunner(20);
+    private final Announcer announcer = new Announcer();
+    private final ReentrantLock changes = new ReentrantLock();
+
+    public ResourceManager(ResourceSettings settings) {
+        this.settings = settings;
+    }
+
+    public ResourceSettings settings() {
+        return settings;
+    }
+
+    /**
+     * The agent for one resource: built-in IPaddr/IPaddr2, {@code ocf:provider:type}, else the first script of that
+     * name in the script directories; a {@link MissingAgent} when none exists.
+     */
+    public ResourceAgent agentFor(ResourceSpec spec) {
+        String agent = spec.agent();
+        if (IpAddrAgent.handles(agent)) {
+            return new IpAddrAgent(spec, settings, runner, announcer);
+        }
+        if (agent.startsWith("ocf:")) {
+            try {
+                OcfAgent ocf = new OcfAgent(spec, settings, runner);
+                if (!java.nio.file.Files.isExecutable(ocf.path())) {
+                    return new MissingAgent(spec, spec.canonical() + ": OCF agent " + ocf.path() + " not found (is the package "
+                            + "providing " + agent + " installed, and OCF_ROOT " + settings.ocfRoot() + " right?)");
+                }
+                return ocf;
+            } catch (IllegalArgumentException e) {
+                return new MissingAgent(spec, e.getMessage());
+            }
+        }
+        return LsbAgent.locate(agent, settings.scriptDirs())
+                .<ResourceAgent>map(p -> new LsbAgent(spec, p, settings, runner))
+                .orElseGet(() -> new MissingAgent(spec, "Cannot locate resource script " + agent
+                        + " (looked in " + settings.scriptDirs().stream().map(Path::toString).reduce((a, b) -> a + ", " + b)
+                        .orElse("no directory") + ")"));
+    }
+
+    /** Left to right, skipping resources already running; on the first failure the group is rolled back. */
+    public GroupResult start(ResourceGroup g) {
+        requireWorkerThread();
+        changes.lock();
+        try {
+            List<OperationResult> ops = new ArrayList<>();
+            List<ResourceAgent> touched = new ArrayList<>();
+            for (ResourceSpec spec : g.resources()) {
+                ResourceAgent agent = agentFor(spec);
+                ResourceAgent.Status st = agent.status();
+                ops.add(st.probe());
+                if (st.state() == ResourceState.RUNNING) {
+                    LOG.debugf("%s is already running: not started again", agent.name());
+                    continue;
+                }
+                OperationResult r = agent.start();
+                ops.add(r);
+                touched.add(agent);
+                if (!r.ok()) {
+                    LOG.fatalf("Giving up resources due to failure of %s", agent.name());
+                    // Heartbeat gives up the whole group; the resources right of the failing one never ran.
+                    List<ResourceAgent> rollback = new ArrayList<>();
+                    for (ResourceSpec s : g.resources()) {
+                        rollback.add(s == spec ? agent : agentFor(s));
+                        if (s == spec) {
+                            break;
+                        }
+                    }
+                    stopAll(rollback, ops);
+                    return new GroupResult(g.key(), false, ops);
+                }
+            }
+            return new GroupResult(g.key(), true, ops);
+        } finally {
+            changes.unlock();
+        }
+    }
+
+    /** Right to left; a failing stop is retried, and forgiven only when status then says the resource is stopped. */
+    public GroupResult stop(ResourceGroup g) {
+        requireWorkerThread();
+        changes.lock();
+        try {
+            List<OperationResult> ops = new ArrayList<>();
+            List<ResourceAgent> agents = g.resources().stream().map(this::agentFor).toList();
+            boolean ok = stopAll(agents, ops);
+            return new GroupResult(g.key(), ok, ops);
+        } finally {
+            changes.unlock();
+        }
+    }
+
+    /** Stops {@code agents} right to left; false when one could not be stopped. */
+    private boolean stopAll(List<ResourceAgent> agents, List<OperationResult> ops) {
+        boolean ok = true;
+        for (int i = agents.size() - 1; i >= 0; i--) {
+            ok &= stopOne(agents.get(i), ops);
+        }
+        return ok;
+    }
+
+    private boolean stopOne(ResourceAgent agent, List<OperationResult> ops) {
+        OperationResult r = agent.stop();
+        ops.add(r);
+        for (int retry = 1; !r.ok() && retry <= settings.stopRetries(); retry++) {
+            sleep(settings.stopRetryInterval());
+            LOG.infof("Retrying failed stop of %s (%d/%d)", agent.name(), retry, settings.stopRetries());
+            r = agent.stop();
+            ops.add(r);
+        }
+        if (r.ok()) {
+            return true;
+        }
+        ResourceAgent.Status st = agent.status();
+        ops.add(st.probe());
+        if (st.state() == ResourceState.STOPPED) {
+            LOG.errorf("Resource script for %s probably not LSB-compliant.", agent.name());
+            return true;
+        }
+        LOG.fatalf("Resource STOP failure: %s is %s after %d stop attempts", agent.name(),
+                st.state() == ResourceState.RUNNING ? "still running" : "in an unknown state", settings.stopRetries() + 1);
+        return false;
+    }
+
+    /** Each resource's state, and ALL / SOME / NONE. */
+    public GroupStatus status(ResourceGroup g) {
+        requireWorkerThread();
+        List<GroupStatus.ResourceStatus> list = new ArrayList<>();
+        for (ResourceSpec spec : g.resources()) {
+            ResourceAgent agent = agentFor(spec);
+            ResourceAgent.Status st = agent.status();
+            list.add(new GroupStatus.ResourceStatus(agent.name(), st.state(), st.probe()));
+        }
+        return GroupStatus.of(g.key(), list);
+    }
+
+    /** Re-sends gratuitous ARP / unsolicited NA for every IP address of the group that is here; returns at once. */
+    public void announce(ResourceGroup g) {
+        requireWorkerThread();
+        for (ResourceSpec spec : g.resources()) {
+            if (IpAddrAgent.handles(spec.agent())) {
+                agentFor(spec).announce();
+            }
+        }
+    }
+
+    /** Problems that make the group unusable: unknown scripts, bad IPaddr arguments, missing or misused OCF agents. */
+    public List<String> validate(ResourceGroup g) {
+        List<String> problems = new ArrayList<>();
+        for (ResourceSpec spec : g.resources()) {
+            for (String p : agentFor(spec).validate()) {
+                problems.add("haresources line " + g.line() + ", resource " + spec.token() + ": " + p);
+            }
+        }
+        return problems;
+    }
+
+    /** Process work never runs on the event loop: a blocked loop would stop heartbeats and look like a dead node. */
+    static void requireWorkerThread() {
+        if (io.vertx.core.Context.isOnEventLoopThread()) {
+            throw new IllegalStateException("resource operations block: call them from a worker thread, not the event loop");
+        }
+    }
+
+    static void ensureDir(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            LOG.warnf("cannot create %s: %s", dir, e.getMessage());
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

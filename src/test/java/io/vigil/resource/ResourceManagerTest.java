@@ -1,0 +1,194 @@
+package io.vigil.resource;
+
+import io.vigil.config.ResourceGroup;
+import io.vigil.config.ResourceSpec;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ResourceManagerTest {
+
+    @TempDir
+    Path dir;
+    Path calls;
+    Path scripts;
+    Path tmp;
+
+    @BeforeEach
+    void scripts() throws Exception {
+        calls = dir.resolve("calls");
+        scripts = Files.createDirectories(dir.resolve("scripts"));
+        tmp = dir.resolve("tmp");
+        // Rec <name> action: a compliant script that records each call; "Fail" fails its start
+        String rec = "name=$1; act=$2; echo \"$name $act\" >> " + calls + "\n"
+                + "st=$HA_RSCTMP/rec-$name\n"
+                + "case $act in\n"
+                + " start) [ \"$name\" = bad ] && { echo 'cannot start' >&2; exit 1; }; mkdir -p $HA_RSCTMP; touch $st;;\n"
+                + " stop) rm -f $st;;\n"
+                + " status) if [ -f $st ]; then echo running; exit 0; else echo stopped; exit 3; fi;;\n"
+                + "esac\nexit 0\n";
+        TestScripts.write(scripts, "Rec", rec);
+    }
+
+    private ResourceManager manager() {
+        return new ResourceManager(TestScripts.settings(tmp, scripts));
+    }
+
+    private static ResourceGroup group(String... tokens) {
+        return new ResourceGroup(tokens[0], "alice", java.util.Arrays.stream(tokens).map(SpecSyntax::parse).toList(), 7);
+    }
+
+    private List<String> calls() throws Exception {
+        return Files.exists(calls) ? Files.readAllLines(calls) : List.of();
+    }
+
+    @Test
+    void startsLeftToRightAndStopsRightToLeft() throws Exception {
+        ResourceManager m = manager();
+        ResourceGroup g = group("Rec::a", "Rec::b", "Rec::c");
+        GroupResult r = m.start(g);
+        assertTrue(r.success(), r.summary());
+        assertEquals(List.of("a status", "a start", "b status", "b start", "c status", "c start"), calls());
+        assertEquals(GroupStatus.Overall.ALL, m.status(g).overall());
+        Files.delete(calls);
+        assertTrue(m.stop(g).success());
+        assertEquals(List.of("c stop", "b stop", "a stop"), calls());
+        assertEquals(GroupStatus.Overall.NONE, m.status(g).overall());
+    }
+
+    @Test
+    void aFailingStartInTheMiddleStopsTheStartedOnesInReverseOrder() throws Exception {
+        GroupResult r = manager().start(group("Rec::a", "Rec::b", "Rec::bad", "Rec::d"));
+        assertFalse(r.success());
+        assertEquals(List.of("a status", "a start", "b status", "b start", "bad status", "bad start",
+                "bad stop", "b stop", "a stop"), calls());
+        assertTrue(r.summary().contains("FAILED at start Rec::bad: rc=1"), r.summary());
+        assertTrue(r.operations().stream().anyMatch(o -> o.lastLines().contains("cannot start")));
+        assertEquals(GroupStatus.Overall.NONE, manager().status(group("Rec::a", "Rec::b", "Rec::d")).overall());
+    }
+
+    @Test
+    void aRunningResourceIsNotStartedAgainAndStatusSaysSome() throws Exception {
+        ResourceManager m = manager();
+        m.start(group("Rec::b"));
+        Files.delete(calls);
+        ResourceGroup g = group("Rec::a", "Rec::b");
+        assertEquals(GroupStatus.Overall.SOME, m.status(g).overall());
+        Files.delete(calls);
+        assertTrue(m.start(g).success());
+        assertEquals(List.of("a status", "a start", "b status"), calls());
+    }
+
+    @Test
+    void aFailingStopIsRetriedThenForgivenWhenStatusSaysStopped() throws Exception {
+        TestScripts.write(scripts, "BadStop", "echo \"$1\" >> " + calls + "\n"
+                + "case $1 in stop) exit 1;; status) echo stopped; exit 3;; esac\nexit 0\n");
+        GroupResult r = manager().stop(group("BadStop"));
+        assertTrue(r.success(), r.summary());
+        // 1 stop + 2 retries (settings) + the deciding status
+        assertEquals(List.of("stop", "stop", "stop", "status"), calls());
+    }
+
+    @Test
+    void aFailingStopOfARunningResourceIsAFailure() throws Exception {
+        TestScripts.write(scripts, "Stuck", "case $1 in stop) exit 1;; status) echo running; exit 0;; esac\nexit 0\n");
+        GroupResult r = manager().stop(group("Rec::x", "Stuck"));
+        assertFalse(r.success());
+        assertTrue(r.summary().contains("FAILED at stop Stuck"), r.summary());
+    }
+
+    @Test
+    void aHangingStartIsKilledAtItsTimeoutWithNoOrphanAndTheGroupGivenUp() throws Exception {
+        Path pid = dir.resolve("pid");
+        TestScripts.write(scripts, "Hang", "case $1 in\n start) sleep 300 & echo $! > " + pid + "; wait;;\n"
+                + " status) echo stopped; exit 3;;\nesac\nexit 0\n");
+        ResourceSettings s = TestScripts.settings(tmp, scripts).withTimeouts(Duration.ofMillis(700), Duration.ofSeconds(5),
+                Duration.ofSeconds(5));
+        GroupResult r = new ResourceManager(s).start(group("Rec::a", "Hang"));
+        assertFalse(r.success());
+        OperationResult hang = r.operations().stream().filter(o -> o.resource().equals("Hang") && o.operation().equals("start"))
+                .findFirst().orElseThrow();
+        assertTrue(hang.timedOut());
+        assertFalse(hang.ok());
+        assertFalse(TestScripts.alive(Long.parseLong(Files.readString(pid).trim())), "the script's child survived");
+        assertTrue(calls().contains("a stop"), calls().toString());
+    }
+
+    @Test
+    void scriptsGetHeartbeatsEnvironmentAndArguments() throws Exception {
+        Path env = dir.resolve("env");
+        TestScripts.write(scripts, "Env", "echo \"$# $1 $2 $3|$HA_RSCTMP|$HA_DIR|$HA_FUNCS|$OCF_ROOT|$HA_CURHOST|$VT_RES_EXTRA\" > " + env
+                + "\nexit 0\n");
+        ResourceSettings s = TestScripts.settings(tmp, scripts).withEnvironment(java.util.Map.of("VT_RES_EXTRA", "x"));
+        ResourceAgent a = new ResourceManager(s).agentFor(SpecSyntax.parse("Env::one::two"));
+        assertTrue(a.start().ok());
+        String line = Files.readString(env).trim();
+        assertTrue(line.startsWith("3 one two start|" + tmp + "|/etc/ha.d|/etc/ha.d/shellfuncs|/usr/lib/ocf|"), line);
+        assertTrue(line.endsWith("|x"), line);
+    }
+
+    @Test
+    void lookupOrderAndValidation() throws Exception {
+        Path second = Files.createDirectories(dir.resolve("second"));
+        TestScripts.write(second, "Rec", "exit 0\n");
+        TestScripts.write(second, "Only", "exit 0\n");
+        ResourceManager m = new ResourceManager(TestScripts.settings(tmp, scripts, second));
+        assertEquals(scripts.resolve("Rec").toString(), m.agentFor(SpecSyntax.parse("Rec::a")).describe());
+        assertEquals(second.resolve("Only").toString(), m.agentFor(SpecSyntax.parse("Only")).describe());
+        assertTrue(m.agentFor(SpecSyntax.parse("192.0.2.10")) instanceof IpAddrAgent);
+        assertTrue(m.agentFor(SpecSyntax.parse("IPaddr2::192.0.2.10/24")) instanceof IpAddrAgent);
+
+        List<String> problems = m.validate(group("Rec::a", "Nope", "IPaddr::192.0.2.300", "ocf:vt-res:Nothing::a=1",
+                "IPaddr::192.0.2.10::extra"));
+        assertEquals(4, problems.size(), problems.toString());
+        assertTrue(problems.get(0).contains("haresources line 7, resource Nope: Cannot locate resource script Nope"), problems.get(0));
+        assertTrue(problems.get(1).contains("'192.0.2.300' is not an IPv4"), problems.get(1));
+        assertTrue(problems.get(2).contains("OCF agent /usr/lib/ocf/resource.d/vt-res/Nothing not found"), problems.get(2));
+        assertTrue(problems.get(3).contains("exactly one argument"), problems.get(3));
+        // a missing script fails its start cleanly
+        GroupResult r = m.start(group("Nope"));
+        assertFalse(r.success());
+        assertEquals(5, r.operations().get(r.operations().size() - 1).exitCode());
+    }
+
+    @Test
+    void refusesToRunOnAnEventLoop() throws Exception {
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            java.util.concurrent.CompletableFuture<Throwable> f = new java.util.concurrent.CompletableFuture<>();
+            vertx.runOnContext(v -> {
+                try {
+                    manager().status(group("Rec::a"));
+                    f.complete(null);
+                } catch (Throwable t) {
+                    f.complete(t);
+                }
+            });
+            Throwable t = f.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(t instanceof IllegalStateException, String.valueOf(t));
+        } finally {
+            vertx.close();
+        }
+    }
+
+    @Test
+    void statusUnknownWhenTheProbeHangs() throws Exception {
+        TestScripts.write(scripts, "SlowStatus", "case $1 in status) sleep 30;; esac\nexit 0\n");
+        ResourceSettings s = TestScripts.settings(tmp, scripts).withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(5),
+                Duration.ofMillis(500));
+        GroupStatus st = new ResourceManager(s).status(group("SlowStatus", "Rec::z"));
+        assertEquals(ResourceState.UNKNOWN, st.resources().get(0).state());
+        assertTrue(st.resources().get(0).probe().timedOut());
+        assertEquals(GroupStatus.Overall.NONE, st.overall());
+        assertEquals(new ResourceSpec("SlowStatus", List.of(), "SlowStatus"), SpecSyntax.parse("SlowStatus"));
+    }
+}
