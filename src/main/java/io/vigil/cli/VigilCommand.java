@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "High-availability failover daemon that reads Linux-HA Heartbeat's ha.cf, authkeys and haresources.",
-        subcommands = {VersionCommand.class})
+        subcommands = {VersionCommand.class, StatusCommand.class, StandbyCommand.class,
+                TakeoverCommand.class, ReloadCommand.class})
 public class VigilCommand {
 }
