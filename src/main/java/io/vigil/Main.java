@@ -19,6 +19,16 @@ public class Main implements QuarkusApplication {
     }
 
     public static void main(String... args) {
+        if (!opensHttp(args)) {
+            // Quarkus starts its HTTP server (metrics, health) for every command; only the daemon may open a port,
+            // else `vigil status` would fail with "port in use" while the daemon runs (reference stack.md).
+            System.setProperty("quarkus.http.host-enabled", "false");
+        }
         Quarkus.run(Main.class, args);
+    }
+
+    /** Only `vigil run` serves metrics and health. */
+    static boolean opensHttp(String... args) {
+        return args.length > 0 && "run".equals(args[0]);
     }
 }

@@ -1,0 +1,25 @@
+package io.vigil.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.util.concurrent.Callable;
+
+/** `vigil reload`: make the running daemon re-read ha.cf, authkeys and haresources (Heartbeat's `heartbeat -r`). */
+@Command(name = "reload", mixinStandardHelpOptions = true,
+        description = "Make the running daemon re-read ha.cf, authkeys and haresources (like `heartbeat -r` / SIGHUP).")
+public class ReloadCommand implements Callable<Integer> {
+
+    @Mixin
+    RunDirOption runDir;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        return ControlCommands.post(runDir, "/v1/reload", spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+}

@@ -1,0 +1,59 @@
+package io.vigil.cli;
+
+import io.vigil.control.ControlClient;
+import io.vigil.control.StatusReport;
+import io.vigil.control.StatusTable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.ZoneId;
+import java.util.concurrent.Callable;
+
+/** `vigil status`: what the running daemon knows (nodes, links, groups, recent transitions). LSB exit codes. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = {"Show the running daemon's view of the cluster: nodes, links, resource groups, recent transitions.",
+                "Exit 0 when the daemon runs, 3 when it does not (LSB), 1 on other errors."})
+public class StatusCommand implements Callable<Integer> {
+
+    /** LSB: "program is not running". */
+    static final int NOT_RUNNING = 3;
+
+    @Mixin
+    RunDirOption runDir;
+
+    @Option(names = "--json", description = "Print the daemon's status as JSON (all fields, all transitions).")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            ControlClient.Response r = new ControlClient(runDir.socket()).get("/v1/status");
+            if (r.status() != 200) {
+                err.println("vigil: the daemon answered HTTP " + r.status() + ": " + r.body().strip());
+                return 1;
+            }
+            StatusReport report = StatusReport.fromJson(ControlCommands.parse(r));
+            out.print(json ? report.toJson().encodePrettily() + "\n" : StatusTable.render(report, ZoneId.systemDefault()));
+            return 0;
+        } catch (ControlClient.NotRunningException e) {
+            err.println(e.getMessage());
+            return NOT_RUNNING;
+        } catch (IOException | IllegalArgumentException e) {
+            err.println("vigil: " + e.getMessage());
+            return 1;
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+}

@@ -1,0 +1,254 @@
+package io.vigil.control;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
+import io.vigil.failover.ResourceSet;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.net.URLEncoder;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.LocalDateTime;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The local control API: HTTP/1.1 on a Unix-domain socket (mode 0600 in a 0700 directory when it creates it), so
+ * only root — or the daemon's own user — can reach it, and nobody on the network. Endpoints:
+ * <pre>
+ *   GET  /v1/status                         StatusReport as JSON
+ *   POST /v1/standby?set=all|local|foreign|failback   (default all)
+ *   POST /v1/takeover?set=…                 (default all)
+ *   POST /v1/reload
+ *   GET  /v1/cl_status?arg=…&amp;arg=…&amp;pid=N  cl_status's stdout as the body; exit code in Vigil-Exit-Code,
+ *                                           stderr (percent-encoded UTF-8) in Vigil-Stderr
+ * </pre>
+ * Replies to POSTs are {@code {"ok":…,"message":…}} (200 when the daemon accepted, 409 when it refused);
+ * errors are {@code {"error":…}} with 400 (bad parameter), 404 (no such endpoint), 405 (wrong method, with Allow),
+ * 500 (the daemon failed to answer). Vert.x listens on the socket with Netty's native epoll transport
+ * ({@code quarkus.vertx.prefer-native-transport=true}); {@link #start()} fails with a clear message without it.
+ */
+public final class ControlServer {
+
+    private static final Logger LOG = Logger.getLogger(ControlServer.class);
+
+    public static final String EXIT_CODE_HEADER = "Vigil-Exit-Code";
+    public static final String STDERR_HEADER = "Vigil-Stderr";
+
+    private final Vertx vertx;
+    private final Path socket;
+    private final ControlHandler handler;
+    private HttpServer server;
+
+    public ControlServer(Vertx vertx, Path socket, ControlHandler handler) {
+        this.vertx = Objects.requireNonNull(vertx, "vertx");
+        this.socket = Objects.requireNonNull(socket, "socket").toAbsolutePath();
+        this.handler = Objects.requireNonNull(handler, "handler");
+    }
+
+    public Path socket() {
+        return socket;
+    }
+
+    /**
+     * Creates the socket's directory (0700) if missing, removes a stale socket left by a dead daemon (refusing to
+     * touch one a live daemon still answers on, or anything that is not a socket), listens, and sets mode 0600.
+     */
+    public Future<Void> start() {
+        if (!vertx.isNativeTransportEnabled()) {
+            Throwable cause = vertx.unavailableNativeTransportCause();
+            return Future.failedFuture(new IllegalStateException("Cannot open the control socket " + socket
+                    + ": Vert.x runs without Netty's native epoll transport (" + (cause == null
+                    ? "quarkus.vertx.prefer-native-transport is not true" : cause.toString())
+                    + "). Set quarkus.vertx.prefer-native-transport=true and keep netty-transport-native-epoll"
+                    + " (linux-x86_64) on the class path.", cause));
+        }
+        return vertx.<Void>executeBlocking(() -> {
+            prepareSocketPath(socket);
+            return null;
+        }, false).compose(v -> {
+            HttpServerOptions options = new HttpServerOptions()
+                    .setIdleTimeout(30)
+                    .setMaxInitialLineLength(8192)
+                    .setMaxHeaderSize(8192);
+            HttpServer s = vertx.createHttpServer(options).requestHandler(this::handle);
+            return s.listen(SocketAddress.domainSocketAddress(socket.toString())).map(bound -> {
+                server = bound;
+                return null;
+            });
+        }).compose(v -> vertx.<Void>executeBlocking(() -> {
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+            LOG.debugf("control socket listening on %s", socket);
+            return null;
+        }, false));
+    }
+
+    /** Closes the server and removes the socket file. */
+    public Future<Void> stop() {
+        HttpServer s = server;
+        server = null;
+        Future<Void> closed = s == null ? Future.succeededFuture() : s.close();
+        return closed.eventually(() -> vertx.executeBlocking(() -> {
+            Files.deleteIfExists(socket);
+            return null;
+        }, false));
+    }
+
+    static void prepareSocketPath(Path socket) throws IOException {
+        Path dir = socket.getParent();
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.isSymbolicLink(socket) || Files.isRegularFile(socket, LinkOption.NOFOLLOW_LINKS)
+                    || Files.isDirectory(socket, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IOException(socket + " exists and is not a socket: remove it, or choose another --run-dir");
+            }
+            if (answers(socket)) {
+                throw new IOException("Another daemon is listening on " + socket
+                        + ": stop it first (or use another --run-dir)");
+            }
+            Files.delete(socket);
+            LOG.infof("Removed stale control socket %s", socket);
+        }
+    }
+
+    private static boolean answers(Path socket) {
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    // ---- request handling ----
+
+    private void handle(HttpServerRequest req) {
+        String path = req.path();
+        switch (path) {
+            case "/v1/status" -> {
+                if (method(req, HttpMethod.GET)) {
+                    blocking(req, () -> json(req, 200, handler.status().toJson()));
+                }
+            }
+            case "/v1/cl_status" -> {
+                if (method(req, HttpMethod.GET)) {
+                    clStatus(req);
+                }
+            }
+            case "/v1/standby", "/v1/takeover" -> {
+                if (method(req, HttpMethod.POST)) {
+                    Optional<ResourceSet> set = resourceSet(req);
+                    if (set.isPresent()) {
+                        boolean standby = path.equals("/v1/standby");
+                        blocking(req, () -> {
+                            if (standby) {
+                                LOG.infof("Going standby [%s].", set.get().wire());
+                            }
+                            reply(req, standby ? handler.standby(set.get()) : handler.takeover(set.get()));
+                        });
+                    }
+                }
+            }
+            case "/v1/reload" -> {
+                if (method(req, HttpMethod.POST)) {
+                    blocking(req, () -> reply(req, handler.reload()));
+                }
+            }
+            default -> error(req, 404, "No such endpoint: " + path
+                    + " (known: GET /v1/status, GET /v1/cl_status, POST /v1/standby, POST /v1/takeover, POST /v1/reload)");
+        }
+    }
+
+    private boolean method(HttpServerRequest req, HttpMethod expected) {
+        if (req.method().equals(expected)) {
+            return true;
+        }
+        req.response().putHeader("Allow", expected.name());
+        error(req, 405, req.method() + " is not allowed on " + req.path() + ": use " + expected.name());
+        return false;
+    }
+
+    /** The {@code set} parameter: absent means all (hb_standby's default); failback means foreign. */
+    private Optional<ResourceSet> resourceSet(HttpServerRequest req) {
+        List<String> values = req.params().getAll("set");
+        if (values.isEmpty()) {
+            return Optional.of(ResourceSet.ALL);
+        }
+        Optional<ResourceSet> set = values.size() == 1 ? ResourceSet.parse(values.get(0)) : Optional.empty();
+        if (set.isEmpty() || set.get() == ResourceSet.NONE) {
+            error(req, 400, "wrong resources(" + String.join(",", values) + "): set must be one of all, local, foreign, failback");
+            return Optional.empty();
+        }
+        return set;
+    }
+
+    private void clStatus(HttpServerRequest req) {
+        MultiMap params = req.params();
+        List<String> args = params.getAll("arg");
+        long pid;
+        try {
+            pid = Long.parseLong(params.get("pid") == null ? "0" : params.get("pid"));
+        } catch (NumberFormatException e) {
+            error(req, 400, "pid must be a number, got \"" + params.get("pid") + "\"");
+            return;
+        }
+        blocking(req, () -> {
+            ClStatus.Result r = ClStatus.run(handler.status(), args, pid, LocalDateTime.now());
+            req.response()
+                    .putHeader("Content-Type", "text/plain; charset=utf-8")
+                    .putHeader(EXIT_CODE_HEADER, Integer.toString(r.exitCode()))
+                    .putHeader(STDERR_HEADER, URLEncoder.encode(r.stderr(), StandardCharsets.UTF_8).replace("+", "%20"))
+                    .setStatusCode(200)
+                    .end(r.stdout());
+        });
+    }
+
+    private interface Action {
+        void run() throws Exception;
+    }
+
+    /** Runs the daemon call off the event loop; a failure becomes a 500 with its message. */
+    private void blocking(HttpServerRequest req, Action action) {
+        vertx.executeBlocking(() -> {
+            action.run();
+            return null;
+        }, false).onFailure(e -> {
+            LOG.errorf(e, "control request %s %s failed", req.method(), req.uri());
+            if (!req.response().ended()) {
+                error(req, 500, "The daemon could not answer: " + e);
+            }
+        });
+    }
+
+    private static void reply(HttpServerRequest req, Reply r) {
+        json(req, r.ok() ? 200 : 409, new JsonObject().put("ok", r.ok()).put("message", r.message()));
+    }
+
+    private static void error(HttpServerRequest req, int status, String message) {
+        json(req, status, new JsonObject().put("error", message));
+    }
+
+    private static void json(HttpServerRequest req, int status, JsonObject body) {
+        req.response()
+                .setStatusCode(status)
+                .putHeader("Content-Type", "application/json")
+                .end(body.encodePrettily() + "\n");
+    }
+}
