@@ -562,6 +562,8 @@ wait_until() {   # wait_until TIMEOUT_S CMD... : poll CMD every 0.1 s
     sleep 0.1
   done
 }
+# the cold start is over: the VIP is on linux1 only, or a daemon has exited (no point waiting)
+settled_or_dead() { vip_only_on linux1 || [[ -z $(node_pids linux1) || -z $(node_pids linux2) ]]; }
 both_idle() { ! node_busy linux1 && ! node_busy linux2; }
 vip_only_on() { local o=linux2; [[ $1 == linux2 ]] && o=linux1; vip_on "$1" && ! vip_on "$o"; }
 
@@ -602,6 +604,10 @@ lab_demo() {
   grep -v '^[[:space:]]*$' "$(ndir linux1)/ha.d/ha.cf" | sed 's/^/      ha.cf       | /'
   sed 's/^/      authkeys    | /' "$(ndir linux1)/ha.d/authkeys"
   sed 's/^/      haresources | /' "$(ndir linux1)/ha.d/haresources"
+  local node
+  for node in "${LAB_NODES[@]}"; do
+    [[ $(impl_of "$node") == keepalived ]] && grep -v '^#' "$(ndir "$node")/keepalived.conf" | sed "s/^/      keepalived.conf of $node | /"
+  done
   probe_start
   tl "client probe running: ICMP echo to $VIP every ${PROBE_INTERVAL} s, replies logged with the sender's MAC"
 
@@ -610,7 +616,13 @@ lab_demo() {
   local t_start; t_start=$(now); ev_at "$t_start" "both daemons started"
   each_node node_start all || exit 1
   tl "started $n1 on linux1 and $n2 on linux2"
-  wait_until "$cold_to" vip_only_on linux1 || { lab_status; lab_die "the VIP did not come up on linux1 within ${cold_to} s"; }
+  wait_until "$cold_to" settled_or_dead
+  if ! vip_only_on linux1; then
+    lab_status
+    local node; for node in "${LAB_NODES[@]}"; do echo "--- last lines of $node's log:"; lab_log "$node" | tail -n 15; done
+    if [[ -z $(node_pids linux1) || -z $(node_pids linux2) ]]; then lab_die "a daemon exited before the VIP came up (logs above)"; fi
+    lab_die "the VIP did not come up on linux1 alone within ${cold_to} s"
+  fi
   local t_vip1; t_vip1=$(first_vip_event linux1 "$t_start" add)
   local t_r1; t_r1=$(wait_reply "$t_start" "$(mac_of linux1)" 15) || lab_die "the client gets no reply from linux1"
   ev_at "$t_r1" "client: first reply from linux1 ($(elapsed "$t_start" "$t_r1") s after the start of the daemons)"
@@ -654,7 +666,6 @@ lab_demo() {
   wait_until 30 both_idle
 
   # --- timeline: the lab's actions plus the VIP moves seen by the address monitors
-  local node
   for node in "${LAB_NODES[@]}"; do
     vip_events "$node" "$DEMO_T0" | while read -r t what; do
       echo "$t VIP $( [[ $what == add ]] && echo "added on" || echo "removed from" ) $node" >> "$EVENTS"
