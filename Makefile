@@ -1,0 +1,39 @@
+# Vigil - common tasks. `make help` lists them.
+# The lab and the bench need root (network namespaces); they say so and stop when run without it.
+
+SHELL := /bin/bash
+MVNW  := ./mvnw -B
+JAR   := target/quarkus-app/quarkus-run.jar
+
+.PHONY: help build test run lab lab-down bench bench-quick clean
+
+help: ## list the targets
+	@echo "Vigil make targets:"
+	@awk -F':.*## ' '/^[a-z-]+:.*## / { printf "  make %-12s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+	@echo
+	@echo "Knobs: LAB_IMPL=vigil|heartbeat|keepalived (LAB_IMPL_linux1/LAB_IMPL_linux2 per node), LAB_PROFILE=tutorial|fast,"
+	@echo "       RUNS, PROFILES, IMPLS, SCENARIOS, STRESS_MINUTES, BENCH_QUICK=1 (see docs/lab.md, docs/performance.md)"
+
+build: ## compile and package Vigil (target/quarkus-app/quarkus-run.jar), tests skipped
+	$(MVNW) package -DskipTests
+
+test: ## run the unit and integration tests (./mvnw verify)
+	$(MVNW) verify
+
+run: lab ## same as `make lab`
+
+lab: ## two-node demo in namespaces: VIP on linux1, crash linux1, VIP on linux2, failback, timeline (root)
+	@deploy/lab/lab.sh demo
+
+lab-down: ## remove the lab's namespaces and processes (safe at any time, also after a failure)
+	@deploy/lab/lab.sh down
+
+bench: ## Vigil vs Heartbeat 3.0.6 vs keepalived 2.2.7 -> docs/performance.md + .png (root, about 60 min)
+	@deploy/bench/bench.sh
+
+bench-quick: ## smoke run of the bench: 1 run, tutorial profile, 1 minute of stress
+	@BENCH_QUICK=1 deploy/bench/bench.sh
+
+clean: ## remove build output (target/) and a leftover lab
+	$(MVNW) -q clean
+	@if [ "$$(id -u)" = 0 ]; then deploy/lab/lab.sh down >/dev/null 2>&1 || true; fi

@@ -1,0 +1,321 @@
+#!/usr/bin/env bash
+# bench.sh - Vigil, Heartbeat 3.0.6 and keepalived 2.2.7 side by side in the two-node lab (deploy/lab/lab.sh).
+#
+# Not a pass/fail test: it measures what a client of the virtual IP sees and writes
+#   target/bench/results.jsonl   one JSON object per sample (raw)
+#   docs/performance.md          table (min / median / max, ratio of medians to each peer), method, machine
+#   docs/performance.png         chart of the medians (gnuplot)
+#
+# Scenarios (each RUNS times, per implementation and timing profile):
+#   cold      both nodes cold-started together          -> time until the VIP answers the client from linux1
+#   crash     host crash of linux1 (eth0 down, kill -9)  -> client outage until linux2 answers
+#   failback  linux1 returns after crash / graceful      -> client outage until linux1 answers again
+#   graceful  graceful stop of linux1 (heartbeat -k, SIGTERM) -> client outage until linux2 answers
+#   standby   operator switchover: standby on linux1, then takeover back (not available in keepalived)
+#   idle      RSS and CPU of each node's daemon over IDLE_SECONDS with a stable pair
+#   stress    fast profile, all implementations at once under `stress-ng --cpu 2` for STRESS_MINUTES:
+#             false failovers (VIP moves) and the longest client gap
+#
+# Knobs: RUNS=5 PROFILES=tutorial,fast IMPLS=vigil,heartbeat,keepalived SCENARIOS=cold,crash,graceful,standby,idle,stress
+#        STRESS_MINUTES=10 IDLE_SECONDS=60 BENCH_QUICK=1 (1 run, tutorial profile only, 1 minute of stress, 20 s idle)
+#        BENCH_RENDER_ONLY=1 (re-render docs from target/bench/results.jsonl)  VIGIL_CMD (see lab.sh)
+set -uo pipefail
+export LC_ALL=C TZ=UTC
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+export LAB_DIR=${BENCH_LAB_DIR:-/tmp/vigil-bench} LAB_NS_PREFIX=vl-b-
+# shellcheck source=../lab/lab.sh
+source "$BENCH_DIR/../lab/lab.sh"
+
+if [[ ${BENCH_QUICK:-0} == 1 ]]; then
+  : "${RUNS:=1}" "${PROFILES:=tutorial}" "${STRESS_MINUTES:=1}" "${IDLE_SECONDS:=20}"
+fi
+RUNS=${RUNS:-5}
+PROFILES=${PROFILES:-tutorial,fast}
+IMPLS=${IMPLS:-vigil,heartbeat,keepalived}
+SCENARIOS=${SCENARIOS:-cold,crash,graceful,standby,idle,stress}
+STRESS_MINUTES=${STRESS_MINUTES:-10}
+IDLE_SECONDS=${IDLE_SECONDS:-60}
+OUT=$REPO_ROOT/target/bench
+RAW=$OUT/results.jsonl
+DOCS=$REPO_ROOT/docs
+
+say() { printf '%s bench: %s\n' "$(date -u +%T)" "$*" >&2; }
+has() { [[ ",$2," == *",$1,"* ]]; }
+load1() { cut -d' ' -f1 /proc/loadavg; }
+
+record() {   # record scenario run key=value...  (numbers bare, everything else quoted; "null" stays null)
+  local scen=$1 run=$2; shift 2
+  local kv line="{\"impl\":\"$LAB_IMPL\",\"profile\":\"$LAB_PROFILE\",\"keepalive\":\"$KEEPALIVE\",\"deadtime\":\"$DEADTIME\",\"scenario\":\"$scen\",\"run\":$run"
+  for kv in "$@"; do
+    local k=${kv%%=*} v=${kv#*=}
+    if [[ $v =~ ^-?[0-9]+(\.[0-9]+)?$ || $v == null ]]; then line+=",\"$k\":$v"; else line+=",\"$k\":\"$v\""; fi
+  done
+  line+=",\"load1\":$(load1),\"time\":\"$(date -u +%FT%TZ)\"}"
+  echo "$line" >> "$RAW"
+  say "$LAB_IMPL/$LAB_PROFILE $scen #$run: $*"
+}
+
+# ------------------------------------------------------------------------------------------------ pair states
+timeouts() {
+  local dt; dt=$(secs_of "$DEADTIME")
+  COLD_TO=$(awk -v d="$dt" 'BEGIN { print 4 * d + 40 }')
+  FAIL_TO=$(awk -v d="$dt" 'BEGIN { print 3 * d + 30 }')
+}
+
+# Both daemons down, no VIP anywhere, links up: as after a reboot of both.
+stop_both() {
+  local n
+  for n in linux2 linux1; do [[ -n $(node_pids "$n") ]] && node_stop "$n" >/dev/null 2>&1; done
+  for n in linux1 linux2; do
+    if [[ -n $(node_pids "$n") ]] || vip_on "$n"; then node_crash "$n"; fi
+    link_up "$n" || node_revive "$n"
+  done
+  sleep 0.5
+}
+
+# Both daemons up, the VIP on linux1 only, the client answered by linux1, no transition running.
+stable_pair() {
+  if [[ -z $(node_pids linux1) || -z $(node_pids linux2) ]] || ! vip_only_on linux1; then
+    stop_both
+    each_node node_start all || return 1
+  fi
+  wait_until "$COLD_TO" vip_only_on linux1 || { say "the VIP did not settle on linux1"; return 1; }
+  wait_reply "$(now)" "$(mac_of linux1)" 15 "$(probe_offset)" >/dev/null || { say "no reply from linux1"; return 1; }
+  wait_until 30 both_idle
+  sleep 2
+}
+
+ms_or_null() { [[ -n ${2:-} ]] && ms_between "$1" "$2" || echo null; }
+
+# ------------------------------------------------------------------------------------------------ scenarios
+sc_cold() {
+  local i off t0 tr tv
+  for ((i = 1; i <= RUNS; i++)); do
+    stop_both; sleep 1
+    off=$(probe_offset); t0=$(now)
+    each_node node_start all
+    tr=$(wait_reply "$t0" "$(mac_of linux1)" "$COLD_TO" "$off")
+    tv=$(first_vip_event linux1 "$t0" add)
+    record cold "$i" value_ms="$(ms_or_null "$t0" "$tr")" vip_up_ms="$(ms_or_null "$t0" "$tv")"
+    wait_until 30 both_idle
+  done
+}
+
+failback() {   # failback RUN CAUSE: linux1 is down (crashed or stopped); restart it and measure the way back
+  local i=$1 cause=$2 off t0 tr td tv
+  wait_until 30 both_idle
+  link_up linux1 || node_revive linux1
+  sleep 1
+  off=$(probe_offset); t0=$(now)
+  node_start linux1
+  tr=$(wait_reply "$t0" "$(mac_of linux1)" "$COLD_TO" "$off")
+  td=$(first_vip_event linux2 "$t0" del); tv=$(first_vip_event linux1 "$t0" add)
+  record failback "$i" after="$cause" value_ms="$( [[ -n $tr ]] && outage_ms "$t0" "$tr" "$off" || echo null)" \
+    answer_ms="$(ms_or_null "$t0" "$tr")" vip_del_linux2_ms="$(ms_or_null "$t0" "$td")" vip_up_linux1_ms="$(ms_or_null "$t0" "$tv")"
+}
+
+sc_failover() {   # sc_failover crash|graceful
+  local what=$1 i off t0 tr tv pid
+  for ((i = 1; i <= RUNS; i++)); do
+    stable_pair || { record "$what" "$i" value_ms=null error=unstable; continue; }
+    off=$(probe_offset); t0=$(now)
+    if [[ $what == crash ]]; then node_crash linux1; else node_stop linux1 >/dev/null 2>&1 & pid=$!; fi
+    tr=$(wait_reply "$t0" "$(mac_of linux2)" "$FAIL_TO" "$off")
+    [[ $what == graceful ]] && wait "$pid"
+    tv=$(first_vip_event linux2 "$t0" add)
+    record "$what" "$i" value_ms="$( [[ -n $tr ]] && outage_ms "$t0" "$tr" "$off" || echo null)" \
+      answer_ms="$(ms_or_null "$t0" "$tr")" vip_up_linux2_ms="$(ms_or_null "$t0" "$tv")"
+    [[ $what == graceful && -n $(node_pids linux1) ]] && node_crash linux1   # did not stop: clean it like a reboot
+    failback "$i" "$what"
+  done
+}
+
+sc_standby() {
+  local i off t0 tr
+  if [[ $LAB_IMPL == keepalived ]]; then
+    record standby 0 value_ms=null note="keepalived has no operator standby/takeover command"
+    return
+  fi
+  for ((i = 1; i <= RUNS; i++)); do
+    stable_pair || { record standby "$i" value_ms=null error=unstable; continue; }
+    off=$(probe_offset); t0=$(now)
+    node_switch linux1 standby >/dev/null 2>&1 &
+    tr=$(wait_reply "$t0" "$(mac_of linux2)" "$FAIL_TO" "$off"); wait
+    record standby "$i" value_ms="$( [[ -n $tr ]] && outage_ms "$t0" "$tr" "$off" || echo null)" answer_ms="$(ms_or_null "$t0" "$tr")"
+    wait_until 30 both_idle; sleep 2
+    off=$(probe_offset); t0=$(now)
+    node_switch linux1 takeover >/dev/null 2>&1 &
+    tr=$(wait_reply "$t0" "$(mac_of linux1)" "$FAIL_TO" "$off"); wait
+    record takeover "$i" value_ms="$( [[ -n $tr ]] && outage_ms "$t0" "$tr" "$off" || echo null)" answer_ms="$(ms_or_null "$t0" "$tr")"
+    wait_until 30 both_idle
+  done
+}
+
+# utime+stime (clock ticks) and RSS (kB) summed over the node's daemon processes
+proc_snapshot() {
+  local p cpu=0 rss=0 n=0 f
+  for p in $(node_pids "$1"); do
+    f=$(cat "/proc/$p/stat" 2>/dev/null) || continue
+    f=${f##*) }
+    local a=($f)
+    cpu=$((cpu + a[11] + a[12]))
+    rss=$((rss + $(awk '/^VmRSS:/ { print $2 }' "/proc/$p/status" 2>/dev/null || echo 0)))
+    n=$((n + 1))
+  done
+  echo "$cpu $rss $n"
+}
+
+sc_idle() {
+  stable_pair || { record idle 1 error=unstable; return; }
+  local hz; hz=$(getconf CLK_TCK)
+  local a1 a2 b1 b2 t0 t1
+  a1=$(proc_snapshot linux1); a2=$(proc_snapshot linux2); t0=$(now)
+  sleep "$IDLE_SECONDS"
+  b1=$(proc_snapshot linux1); b2=$(proc_snapshot linux2); t1=$(now)
+  local node a b
+  for node in linux1 linux2; do
+    if [[ $node == linux1 ]]; then a=($a1) b=($b1); else a=($a2) b=($b2); fi
+    local cpu_ms; cpu_ms=$(( (b[0] - a[0]) * 1000 / hz ))
+    record idle 1 node="$node" role="$([[ $node == linux1 ]] && echo active || echo standby)" processes="${b[2]}" rss_kb="${b[1]}" \
+      cpu_ms="$cpu_ms" seconds="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')" \
+      cpu_pct="$(awk -v c="$cpu_ms" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", c / ((b - a) * 10) }')"
+  done
+}
+
+# ------------------------------------------------------------------------------------------------ stress (all at once)
+stress_lab() {   # runs in a subshell: its own lab, waits for the go/end files, reports its counts
+  local impl=$1 idx=$2 sync=$3
+  export LAB_IMPL=$impl LAB_PROFILE=fast LAB_NS_PREFIX=vl-s$idx- LAB_DIR=/tmp/vigil-stress-$idx
+  unset LAB_IMPL_linux1 LAB_IMPL_linux2 LAB_KEEPALIVE LAB_DEADTIME LAB_KA_ADVERT
+  lab_init; timeouts
+  lab_down >/dev/null 2>&1
+  mkdir -p "$LAB_DIR"
+  lab_up 2>/dev/null || { echo "error" > "$sync/$impl.ready"; return 1; }
+  probe_start
+  if ! stable_pair; then echo "error" > "$sync/$impl.ready"; lab_down >/dev/null 2>&1; return 1; fi
+  local off; off=$(probe_offset)
+  echo ok > "$sync/$impl.ready"
+  while [[ ! -e $sync/go ]]; do sleep 0.2; done
+  local t0; t0=$(<"$sync/go")
+  while [[ ! -e $sync/end ]]; do sleep 0.5; done
+  local t1; t1=$(<"$sync/end")
+  local moves2 moves1 gap
+  moves2=$(vip_events linux2 "$t0" | awk -v b="$t1" '$1 <= b && $2 == "add"' | wc -l)
+  moves1=$(vip_events linux1 "$t0" | awk -v b="$t1" '$1 <= b && $2 == "del"' | wc -l)
+  gap=$(outage_ms "$t0" "$t1" "$off")
+  record stress 1 false_failovers="$moves2" vip_lost_linux1="$moves1" max_gap_ms="$gap" \
+    minutes="$STRESS_MINUTES" replies="$(replies_between "$t0" "$t1" "$off" | tr ' ' ',')"
+  probe_stop
+  lab_down >/dev/null 2>&1
+}
+
+sc_stress() {
+  local sync=$OUT/stress-sync idx=0 impl pids=()
+  rm -rf "$sync"; mkdir -p "$sync"
+  IFS=, read -r -a list <<<"$IMPLS"
+  for impl in "${list[@]}"; do
+    idx=$((idx + 1))
+    ( stress_lab "$impl" "$idx" "$sync" ) > "$OUT/stress-$impl.log" 2>&1 &
+    pids+=($!)
+  done
+  local i
+  for ((i = 0; i < 600; i++)); do
+    [[ $(ls "$sync"/*.ready 2>/dev/null | wc -l) -ge ${#list[@]} ]] && break
+    sleep 0.5
+  done
+  say "stress: $(cd "$sync" && grep -H . ./*.ready | tr '\n' ' '); stress-ng --cpu 2 for $STRESS_MINUTES min"
+  now > "$sync/go.tmp"; mv "$sync/go.tmp" "$sync/go"
+  stress-ng --cpu 2 --timeout "${STRESS_MINUTES}m" --quiet >"$OUT/stress-ng.log" 2>&1 &
+  local sp=$!
+  wait "$sp"
+  now > "$sync/end.tmp"; mv "$sync/end.tmp" "$sync/end"
+  for i in "${pids[@]}"; do wait "$i"; done
+}
+
+# ------------------------------------------------------------------------------------------------ one implementation
+bench_impl() {   # bench_impl IMPL PROFILE
+  export LAB_IMPL=$1 LAB_PROFILE=$2
+  unset LAB_IMPL_linux1 LAB_IMPL_linux2 LAB_KEEPALIVE LAB_DEADTIME LAB_KA_ADVERT
+  lab_init; timeouts
+  say "== $LAB_IMPL, profile $LAB_PROFILE (keepalive $KEEPALIVE, deadtime $DEADTIME$([[ $LAB_IMPL == keepalived ]] && echo ", advert_int $KA_ADVERT"))"
+  ( lab_down ) >/dev/null 2>&1
+  ( lab_up ) || { say "lab up failed for $LAB_IMPL"; return 1; }
+  probe_start
+  has cold "$SCENARIOS" && sc_cold
+  has crash "$SCENARIOS" && sc_failover crash
+  has graceful "$SCENARIOS" && sc_failover graceful
+  has standby "$SCENARIOS" && sc_standby
+  has idle "$SCENARIOS" && sc_idle
+  stop_both
+  probe_stop
+  ( lab_down ) >/dev/null 2>&1
+}
+
+vigil_usable() {
+  if [[ ! -s $VIGIL_JAR && $VIGIL_CMD == *"$VIGIL_JAR"* ]]; then
+    say "building Vigil"; (cd "$REPO_ROOT" && ./mvnw -B -q package -DskipTests) || return 1
+  fi
+  $VIGIL_CMD run --help >/dev/null 2>&1
+}
+
+machine_info() {
+  {
+    echo "date=$(date -u +%FT%TZ)"
+    echo "kernel=$(uname -r)"
+    echo "os=$(. /etc/os-release 2>/dev/null; echo "${PRETTY_NAME:-?}")"
+    echo "cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo) ($(nproc) CPUs)"
+    echo "memory=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+    echo "load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "heartbeat=$(dpkg-query -W -f '${Version}' heartbeat 2>/dev/null || echo -)"
+    echo "keepalived=$(dpkg-query -W -f '${Version}' keepalived 2>/dev/null || echo -)"
+    echo "java=$(java -version 2>&1 | head -1)"
+    echo "vigil_cmd=$VIGIL_CMD"
+    echo "vigil_commit=$(git -C "$REPO_ROOT" rev-parse --short HEAD 2>/dev/null || echo -)"
+    echo "settings=RUNS=$RUNS PROFILES=$PROFILES IMPLS=$IMPLS SCENARIOS=$SCENARIOS STRESS_MINUTES=$STRESS_MINUTES IDLE_SECONDS=$IDLE_SECONDS probe=$PROBE_INTERVAL s"
+  } > "$OUT/machine.txt"
+}
+
+bench_main() {
+  mkdir -p "$OUT" "$DOCS"
+  if [[ ${BENCH_RENDER_ONLY:-0} == 1 ]]; then "$BENCH_DIR/render.sh" "$OUT" "$DOCS"; return; fi
+  need_root
+  local pkgs=(ip:iproute2 tcpdump:tcpdump ping:iputils-ping stress-ng:stress-ng gnuplot:gnuplot-nox)
+  has heartbeat "$IMPLS" && pkgs+=("$HB_DAEMON:heartbeat" ifconfig:net-tools)
+  has keepalived "$IMPLS" && pkgs+=(keepalived:keepalived)
+  mkdir -p "$LAB_DIR"; ensure_pkgs "${pkgs[@]}"
+  [[ -s $RAW ]] && mv "$RAW" "$OUT/results-$(date -u +%Y%m%dT%H%M%S).jsonl"
+  : > "$RAW"
+  local keep=() impl
+  IFS=, read -r -a list <<<"$IMPLS"
+  for impl in "${list[@]}"; do
+    if [[ $impl == vigil ]] && ! vigil_usable; then
+      say "vigil is not measured: '$VIGIL_CMD run --help' fails (daemon not built or not written yet)"
+      LAB_IMPL=vigil LAB_PROFILE=tutorial lab_init; record unavailable 0 note="vigil run is not available in this build"
+      continue
+    fi
+    keep+=("$impl")
+  done
+  IMPLS=$(IFS=,; echo "${keep[*]}")
+  lab_init
+  machine_info
+  local started; started=$(now)
+  trap 'stop_cleanup' EXIT
+  local profile
+  IFS=, read -r -a profs <<<"$PROFILES"
+  for profile in "${profs[@]}"; do
+    for impl in "${keep[@]}"; do bench_impl "$impl" "$profile"; done
+  done
+  if has stress "$SCENARIOS" && [[ ${#keep[@]} -gt 0 ]]; then sc_stress; fi
+  echo "duration_min=$(awk -v a="$started" -v b="$(now)" 'BEGIN { printf "%.1f", (b - a) / 60 }')" >> "$OUT/machine.txt"
+  trap - EXIT
+  "$BENCH_DIR/render.sh" "$OUT" "$DOCS"
+}
+
+stop_cleanup() {   # leave no lab behind, whatever happened
+  local i
+  ( lab_init; probe_stop; lab_down ) >/dev/null 2>&1
+  for i in 1 2 3; do ( export LAB_NS_PREFIX=vl-s$i- LAB_DIR=/tmp/vigil-stress-$i; lab_init; probe_stop; lab_down ) >/dev/null 2>&1; done
+}
+
+bench_main "$@"
