@@ -2,15 +2,137 @@ package io.vigil.membership;
 
 import io.vigil.wire.Message;
 
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
- * The failure detector: packets and clock in, node and link states out. Pure: no I/O, no threads.
+ * The failure detector: packets and clock in, node and link states out. Pure: no I/O, no threads, no clock of its
+ * own — every call carries the caller's monotonic time in milliseconds. Mirrors Heartbeat 3.0.6 (reference §4.6-4.9,
+ * §5.7-5.9); differences are listed in {@code docs/membership.md}.
+ *
+ * <p>Driving it (the daemon's side of the contract):
+ * <ul>
+ *   <li>{@link #statusMessage} every keepalive from a periodic timer (Vert.x {@code setPeriodic} keeps the schedule
+ *       from drifting), and once right after a {@link MembershipEvent.CommUp} (Heartbeat sends on every local status
+ *       change).</li>
+ *   <li>{@link #tick} every {@code min(250 ms, keepalive / 2)}: a node silent for longer than its deadtime is declared
+ *       dead by the first tick after the deadline.</li>
+ *   <li>{@link #onMessage} for every authenticated, in-sequence (or duplicate) message, including our own looped-back
+ *       packets (they only mark our own link up).</li>
+ *   <li>{@link #onPingReply} for every ICMP echo reply; for a {@code ping_group} pass the group name whatever member
+ *       answered (the group is alive while any member answers).</li>
+ * </ul>
+ * Events are returned in the order Heartbeat would log them; {@link MembershipEvent.Log} carries Heartbeat's wording.
  */
 public final class Membership {
 
+    /** Heartbeat advertises a longer deadtime while it is starting (reference §4.7: {@code 7d00} for 30 s). */
+    static final long STARTUP_DEADTIME_BONUS_MS = 2000;
+    static final long STARTUP_WINDOW_MS = 5000;
+
+    private static final String T_STATUS = "status";
+    private static final String T_SHUTDONE = "shutdone";
+    private static final String T_REQNODES = "reqnodes";
+    private static final String T_REPNODES = "repnodes";
+
+    private final MembershipSettings settings;
+    private final String localNode;
+    private final long startMs;
+    /** Normal nodes in ha.cf order (the local one included), then ping nodes. */
+    private final Map<String, Node> nodes = new LinkedHashMap<>();
+    private final Set<String> reportedUnknownSources = new HashSet<>();
+    private final List<MembershipEvent> pending = new ArrayList<>();
+    private NodeStatus localStatus = NodeStatus.UP;
+    private boolean commUp;
+
+    private static final class Node {
+        final String name;
+        final boolean ping;
+        final boolean local;
+        final Map<String, Link> links = new LinkedHashMap<>();
+        NodeStatus status = NodeStatus.INIT;
+        /** Arrival of the last status (ping reply for ping nodes), -1 if none since start or restart. */
+        long lastStatusMs = -1;
+        /** Any packet at all since start: counts towards comm-up (Heartbeat's anypacketsyet). */
+        boolean heard;
+        long advertisedDeadtimeMs;
+        /** Last generation ({@code hg}) seen in a status, -1 if none. */
+        long generation = -1;
+        long lastStatusSeq = -1;
+        /** Set by a shutdown notice: statuses of that generation still in flight no longer mean "alive". */
+        boolean saidGoodbye;
+        long goodbyeGeneration = -1;
+
+        Node(String name, boolean ping, boolean local, long defaultDeadtimeMs) {
+            this.name = name;
+            this.ping = ping;
+            this.local = local;
+            this.advertisedDeadtimeMs = defaultDeadtimeMs;
+        }
+    }
+
+    private static final class Link {
+        boolean up;
+        long lastMs = -1;
+    }
+
     public Membership(MembershipSettings settings, long nowMs) {
-        throw new UnsupportedOperationException("skeleton: the membership issue implements this");
+        this.settings = validate(settings);
+        this.localNode = lower(settings.localNode());
+        this.startMs = nowMs;
+        for (String name : settings.nodes()) {
+            String n = lower(name);
+            Node node = new Node(n, false, n.equals(localNode), settings.deadtimeMs());
+            for (String link : settings.links()) {
+                node.links.put(link, new Link());
+            }
+            nodes.put(n, node);
+        }
+        for (String name : settings.pingNodes()) {
+            String n = lower(name);
+            Node node = new Node(n, true, false, settings.deadpingMs());
+            // A ping node has one link named after itself (Heartbeat: "Link 192.0.2.1:192.0.2.1 up.").
+            node.links.put(n, new Link());
+            nodes.putIfAbsent(n, node);
+        }
+        nodes.get(localNode).heard = true;
+        pending.add(log(Level.INFO, "Local status now set to: 'up'"));
+        checkCommUp(pending); // a one-node cluster is up at once
+    }
+
+    private static MembershipSettings validate(MembershipSettings s) {
+        if (s.localNode() == null || s.localNode().isBlank()) {
+            throw new IllegalArgumentException("membership: local node name is empty");
+        }
+        if (s.nodes().stream().noneMatch(n -> lower(n).equals(lower(s.localNode())))) {
+            throw new IllegalArgumentException("membership: local node '" + s.localNode()
+                    + "' is not among the configured nodes " + s.nodes());
+        }
+        for (String p : s.pingNodes()) {
+            if (s.nodes().stream().anyMatch(n -> lower(n).equals(lower(p)))) {
+                throw new IllegalArgumentException("membership: '" + p + "' is both a node and a ping node");
+            }
+        }
+        requirePositive("keepalive", s.keepaliveMs());
+        requirePositive("deadtime", s.deadtimeMs());
+        requirePositive("warntime", s.warntimeMs());
+        requirePositive("initdead", s.initdeadMs());
+        requirePositive("deadping", s.deadpingMs());
+        return s;
+    }
+
+    private static void requirePositive(String what, long ms) {
+        if (ms <= 0) {
+            throw new IllegalArgumentException("membership: " + what + " must be > 0 ms, got " + ms);
+        }
     }
 
     /**
@@ -18,25 +140,361 @@ public final class Membership {
      * {@code duplicate}: the same sequence number was already seen (e.g. on another medium): refreshes the link only.
      */
     public List<MembershipEvent> onMessage(long nowMs, Message message, String link, boolean duplicate) {
-        throw new UnsupportedOperationException("skeleton");
+        List<MembershipEvent> events = drainPending();
+        Optional<String> from = message.get("src").map(Membership::lower);
+        if (from.isEmpty()) {
+            return events; // the wire layer rejects these; nothing to attribute it to
+        }
+        Node node = nodes.get(from.get());
+        if (node == null || node.ping) {
+            if (reportedUnknownSources.add(from.get())) {
+                events.add(log(Level.ERROR, "process_status_message: bad node [" + from.get() + "] in message"));
+            }
+            return events;
+        }
+        if (node.local) {
+            // Our own packets looped back: they prove our link works, nothing else.
+            markLinkUp(nowMs, node, link, events);
+            if (!duplicate && T_STATUS.equals(message.type())) {
+                node.lastStatusMs = nowMs;
+            }
+            return events;
+        }
+        node.heard = true;
+        boolean forUs = message.get("dest").map(d -> lower(d).equals(localNode)).orElse(true);
+        boolean isStatus = !duplicate && forUs && T_STATUS.equals(message.type());
+        // Heartbeat checks generations (restart / partition) before it refreshes the link: keep its log order.
+        boolean acceptStatus = isStatus && checkGeneration(node, message, events);
+        markLinkUp(nowMs, node, link, events);
+        if (!duplicate && forUs) {
+            switch (message.type()) {
+                case T_STATUS -> {
+                    if (acceptStatus) {
+                        applyStatus(nowMs, node, message, events);
+                    }
+                }
+                case T_SHUTDONE -> onShutdownNotice(node, message, events);
+                case T_REQNODES -> events.add(new MembershipEvent.Send(repnodes(node.name)));
+                default -> {
+                    // other types are the failover engine's business
+                }
+            }
+        }
+        checkCommUp(events);
+        return events;
+    }
+
+    /**
+     * Generation bookkeeping of a status from {@code node}. Returns false when the status must not refresh liveness
+     * (stale, or trailing a shutdown notice).
+     */
+    private boolean checkGeneration(Node node, Message message, List<MembershipEvent> events) {
+        long gen = hex(message.get("hg")).orElse(-1L);
+        long seq = hex(message.get("seq")).orElse(-1L);
+        if (gen < 0) {
+            // No generation to compare; a node that said goodbye stays gone until it shows a new one.
+            return !node.saidGoodbye;
+        }
+        if (node.generation >= 0 && gen < node.generation) {
+            return false; // replay; the wire layer normally drops these already
+        }
+        if (node.saidGoodbye) {
+            if (gen <= node.goodbyeGeneration) {
+                return false; // statuses sent between "shutdone" and the peer's exit
+            }
+            node.saidGoodbye = false; // a new incarnation (restart logged below when the old one was known)
+        }
+        if (node.generation >= 0 && gen > node.generation) {
+            events.add(log(Level.INFO, "Heartbeat restart on node " + node.name));
+            events.add(new MembershipEvent.NodeRestarted(node.name));
+            node.lastStatusMs = -1; // a new incarnation: its first status is not "late"
+            node.lastStatusSeq = -1;
+        } else if (gen == node.generation && node.status == NodeStatus.DEAD) {
+            if (seq >= 0 && seq <= node.lastStatusSeq) {
+                return false; // not newer than what we saw before declaring it dead
+            }
+            events.add(log(Level.ERROR, "Cluster node " + node.name + " returning after partition."));
+            events.add(log(Level.INFO,
+                    "For information on cluster partitions, See URL: http://linux-ha.org/wiki/Split_Brain"));
+            events.add(log(Level.WARNING, "Deadtime value may be too small."));
+            events.add(log(Level.INFO, "See FAQ for information on tuning deadtime."));
+            events.add(log(Level.INFO, "URL: http://linux-ha.org/wiki/FAQ#Heavy_Load"));
+            events.add(new MembershipEvent.ReturnedAfterPartition(node.name));
+        }
+        node.generation = gen;
+        return true;
+    }
+
+    private void applyStatus(long nowMs, Node node, Message message, List<MembershipEvent> events) {
+        Optional<String> st = message.get("st");
+        if (st.isEmpty()) {
+            events.add(log(Level.ERROR, "HBDoMsg_T_STATUS: status update without st field"));
+            return;
+        }
+        NodeStatus status = NodeStatus.ofWire(st.get().toLowerCase(Locale.ROOT))
+                .filter(s -> s != NodeStatus.PING)
+                .orElse(null);
+        if (status == null) {
+            events.add(log(Level.ERROR, "HBDoMsg_T_STATUS: node " + node.name + " sent unknown status [" + st.get()
+                    + "]; ignored"));
+            return;
+        }
+        if (node.status != NodeStatus.DEAD && node.lastStatusMs >= 0) {
+            checkLateness(nowMs, node, events);
+        }
+        hex(message.get("dt")).filter(dt -> dt > 0).ifPresent(dt -> node.advertisedDeadtimeMs = dt);
+        setStatus(node, status, events);
+        node.lastStatusMs = nowMs;
+        hex(message.get("seq")).ifPresent(seq -> node.lastStatusSeq = seq);
+        if (status == NodeStatus.DEAD) {
+            sayGoodbye(node, node.generation);
+        }
+    }
+
+    /** Late heartbeat: WARN past warntime; past the deadtime (a tick came too late) the node is dead anyway. */
+    private void checkLateness(long nowMs, Node node, List<MembershipEvent> events) {
+        long interval = nowMs - node.lastStatusMs;
+        if (interval > appliedDeadtime(node)) {
+            events.add(log(Level.ERROR, "Late heartbeat: Node " + node.name + ": interval " + interval
+                    + " ms (> deadtime)"));
+            events.add(new MembershipEvent.LateHeartbeat(node.name, interval, true));
+            declareDead(node, events);
+        } else if (interval > settings.warntimeMs()) {
+            events.add(log(Level.WARNING, "Late heartbeat: Node " + node.name + ": interval " + interval + " ms"));
+            events.add(new MembershipEvent.LateHeartbeat(node.name, interval, false));
+        }
+    }
+
+    private void onShutdownNotice(Node node, Message message, List<MembershipEvent> events) {
+        events.add(log(Level.INFO, "Received shutdown notice from '" + node.name + "'."));
+        long gen = hex(message.get("hg")).orElse(node.generation);
+        if (gen > node.generation) {
+            node.generation = gen;
+        }
+        sayGoodbye(node, gen);
+        if (node.status != NodeStatus.DEAD) {
+            NodeStatus from = node.status;
+            node.status = NodeStatus.DEAD;
+            events.add(new MembershipEvent.NodeStatusChanged(node.name, from, NodeStatus.DEAD));
+        }
+    }
+
+    private static void sayGoodbye(Node node, long generation) {
+        node.saidGoodbye = true;
+        node.goodbyeGeneration = generation;
+    }
+
+    /** Heartbeat's answer to {@code reqnodes} (heartbeat.c HBDoMsg_T_REQNODES): {@code dest} comes before {@code t}. */
+    private Message repnodes(String requester) {
+        StringBuilder nodelist = new StringBuilder();
+        for (Node n : nodes.values()) {
+            if (!n.ping) {
+                nodelist.append(n.name).append(' ');
+            }
+        }
+        // With no deleted nodes Heartbeat sends a single space (get_delnodelist), not an empty value.
+        return new Message()
+                .add("dest", requester)
+                .add(Message.TYPE, T_REPNODES)
+                .add("nodelist", nodelist.toString())
+                .add("delnodelist", " ");
     }
 
     /** An ICMP echo reply from a member of ping node {@code pingNode}. */
     public List<MembershipEvent> onPingReply(long nowMs, String pingNode) {
-        throw new UnsupportedOperationException("skeleton");
+        List<MembershipEvent> events = drainPending();
+        String name = lower(pingNode);
+        Node node = nodes.get(name);
+        if (node == null || !node.ping) {
+            if (reportedUnknownSources.add(name)) {
+                events.add(log(Level.ERROR, "process_status_message: bad node [" + name + "] in message"));
+            }
+            return events;
+        }
+        node.heard = true;
+        markLinkUp(nowMs, node, node.name, events);
+        if (node.status != NodeStatus.DEAD && node.lastStatusMs >= 0) {
+            checkLateness(nowMs, node, events);
+        }
+        setStatus(node, NodeStatus.PING, events);
+        node.lastStatusMs = nowMs;
+        checkCommUp(events);
+        return events;
     }
 
-    /** Deadline checks; call at least every 250 ms (and at most every keepalive/4 for fast timings). */
+    /**
+     * Deadline checks. The daemon calls it every {@code min(250 ms, keepalive / 2)}; a node or link silent for longer
+     * than its deadtime is declared dead by the first call after the deadline.
+     */
     public List<MembershipEvent> tick(long nowMs) {
-        throw new UnsupportedOperationException("skeleton");
+        List<MembershipEvent> events = drainPending();
+        for (Node node : nodes.values()) {
+            if (node.local || node.status == NodeStatus.DEAD) {
+                continue;
+            }
+            long since = node.lastStatusMs >= 0 ? node.lastStatusMs : startMs;
+            if (nowMs - since > appliedDeadtime(node)) {
+                declareDead(node, events);
+            }
+        }
+        // Links after nodes, as Heartbeat does. Our own links are never declared dead (heartbeat.c skips curnode).
+        for (Node node : nodes.values()) {
+            if (node.local) {
+                continue;
+            }
+            long deadtime = appliedDeadtime(node);
+            for (Map.Entry<String, Link> e : node.links.entrySet()) {
+                Link link = e.getValue();
+                if (link.up && nowMs - link.lastMs > deadtime) {
+                    link.up = false;
+                    events.add(log(Level.INFO, "Link " + node.name + ":" + e.getKey() + " dead."));
+                    events.add(new MembershipEvent.LinkStatusChanged(node.name, e.getKey(), false));
+                }
+            }
+        }
+        checkCommUp(events);
+        return events;
     }
 
-    /** Our next status message (t, st, dt, ...): the daemon stamps and sends it every keepalive. */
+    /**
+     * Our next status message ({@code t=status st=<up|active> dt=<hex ms>}); the wire layer adds src, seq, hg, ts...
+     * No {@code protocol} field: we run Heartbeat's no-flow-control mode (reference §4.9 trap), so real Heartbeat
+     * peers go active without a reqnodes/repnodes round.
+     */
     public Message statusMessage(long nowMs) {
-        throw new UnsupportedOperationException("skeleton");
+        long deadtime = settings.deadtimeMs();
+        if (nowMs - startMs < STARTUP_WINDOW_MS) {
+            deadtime += STARTUP_DEADTIME_BONUS_MS;
+        }
+        return Message.of(T_STATUS)
+                .add("st", localStatus.wire())
+                .add("dt", Long.toHexString(deadtime));
     }
 
     public MembershipView view() {
-        throw new UnsupportedOperationException("skeleton");
+        Map<String, MembershipView.NodeView> out = new LinkedHashMap<>();
+        for (Node node : nodes.values()) {
+            Map<String, Boolean> links = new LinkedHashMap<>();
+            node.links.forEach((name, link) -> links.put(name, link.up));
+            out.put(node.name, new MembershipView.NodeView(node.name, node.ping,
+                    node.local ? localStatus : node.status, node.lastStatusMs, appliedDeadtime(node),
+                    Collections.unmodifiableMap(links)));
+        }
+        return new MembershipView(localStatus, commUp, Collections.unmodifiableMap(out));
+    }
+
+    /** Ping nodes answering now ({@link NodeStatus#PING}); the daemon forwards it as {@code PingReachability}. */
+    public int reachablePingNodes() {
+        int count = 0;
+        for (Node node : nodes.values()) {
+            if (node.ping && node.status == NodeStatus.PING) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    public boolean commUp() {
+        return commUp;
+    }
+
+    public NodeStatus localStatus() {
+        return localStatus;
+    }
+
+    /** The status of a configured node or ping node (our own: {@link #localStatus()}). */
+    public Optional<NodeStatus> status(String node) {
+        Node n = nodes.get(lower(node));
+        if (n == null) {
+            return Optional.empty();
+        }
+        return Optional.of(n.local ? localStatus : n.status);
+    }
+
+    /** Before comm-up everybody gets initdead; then a node's own advertised {@code dt}, deadping for ping nodes. */
+    private long appliedDeadtime(Node node) {
+        if (node.local) {
+            return settings.deadtimeMs();
+        }
+        if (!commUp) {
+            return settings.initdeadMs();
+        }
+        return node.ping ? settings.deadpingMs() : node.advertisedDeadtimeMs;
+    }
+
+    private void declareDead(Node node, List<MembershipEvent> events) {
+        events.add(log(Level.WARNING, "node " + node.name + ": is dead"));
+        setStatus(node, NodeStatus.DEAD, events, false);
+    }
+
+    private void setStatus(Node node, NodeStatus status, List<MembershipEvent> events) {
+        setStatus(node, status, events, true);
+    }
+
+    private void setStatus(Node node, NodeStatus status, List<MembershipEvent> events, boolean logUpdate) {
+        if (node.status == status) {
+            return;
+        }
+        NodeStatus from = node.status;
+        node.status = status;
+        if (logUpdate) {
+            events.add(log(Level.INFO, "Status update for node " + node.name + ": status " + status.wire()));
+        }
+        events.add(new MembershipEvent.NodeStatusChanged(node.name, from, status));
+    }
+
+    private void markLinkUp(long nowMs, Node node, String linkName, List<MembershipEvent> events) {
+        if (linkName == null || linkName.isEmpty()) {
+            return;
+        }
+        Link link = node.links.computeIfAbsent(linkName, k -> new Link());
+        link.lastMs = nowMs;
+        if (!link.up) {
+            link.up = true;
+            events.add(log(Level.INFO, "Link " + node.name + ":" + linkName + " up."));
+            events.add(new MembershipEvent.LinkStatusChanged(node.name, linkName, true));
+        }
+    }
+
+    /** Comm-up: every configured normal node has been heard from or declared dead (ping nodes do not count). */
+    private void checkCommUp(List<MembershipEvent> events) {
+        if (commUp) {
+            return;
+        }
+        for (Node node : nodes.values()) {
+            if (!node.ping && !node.heard && node.status != NodeStatus.DEAD) {
+                return;
+            }
+        }
+        commUp = true;
+        localStatus = NodeStatus.ACTIVE;
+        events.add(log(Level.INFO, "Comm_now_up(): updating status to active"));
+        events.add(log(Level.INFO, "Local status now set to: 'active'"));
+        events.add(new MembershipEvent.CommUp());
+    }
+
+    private List<MembershipEvent> drainPending() {
+        List<MembershipEvent> events = new ArrayList<>(pending);
+        pending.clear();
+        return events;
+    }
+
+    private static MembershipEvent.Log log(Level level, String text) {
+        return new MembershipEvent.Log(level, text);
+    }
+
+    private static Optional<Long> hex(Optional<String> value) {
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Long.parseUnsignedLong(value.get().trim(), 16));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String lower(String s) {
+        return s.toLowerCase(Locale.ROOT);
     }
 }
