@@ -139,14 +139,14 @@ public final class Daemon {
      */
     public Future<Void> start() throws IOException {
         startedAt = System.currentTimeMillis();
-        resources = new ResourceManager(ResourceSettingsFactory.from(config));
+        resources = new ResourceManager(DaemonResources.settings(config, paths));
         generation = GenerationStore.next(paths.stateDir());
         byte[] uuid = GenerationStore.nodeUuid(paths.stateDir());
         clearLeftovers();
         int ttl = 1 + config.nodes().size();
         stamper = new Stamper(config.localNode(), uuid, generation, ttl);
         codec = new PacketCodec(() -> authKeys);
-        sequences = new SequenceTracker(config.localNode(), config.maxRexmitDelayMs(), new Random());
+        sequences = new SequenceTracker(config.localNode(), new Random(), config.maxRexmitDelayMs());
         long now = monotonicMillis();
         membership = new Membership(membershipSettings(), now);
         engine = new FailoverEngine(failoverSettings());
@@ -224,7 +224,7 @@ public final class Daemon {
         long now = monotonicMillis();
         Decoded d = codec.decode(data, 0, data.length);
         if (d instanceof Decoded.Rejected r) {
-            observer.packetDropped(r.reason().name().toLowerCase(java.util.Locale.ROOT), sender, r.detail());
+            observer.packetDropped(r.reason(), sender, r.detail());
             return;
         }
         Message m = ((Decoded.Accepted) d).message();
@@ -234,13 +234,14 @@ public final class Daemon {
             return; // our own broadcast come back
         }
         if (!config.nodes().contains(src)) {
-            observer.packetDropped("unknown_node", sender, "src=" + src);
+            observer.packetDropped(io.vigil.wire.DropReason.UNKNOWN_NODE, sender, "bad node [" + src + "] in message");
             return;
         }
         SequenceTracker.Verdict verdict = sequences.accept(now, m);
         drainSequenceLogs();
         if (verdict == SequenceTracker.Verdict.REPLAY || verdict == SequenceTracker.Verdict.STALE) {
-            observer.packetDropped(verdict.name().toLowerCase(java.util.Locale.ROOT), sender, "src=" + src);
+            observer.packetDropped(verdict == SequenceTracker.Verdict.REPLAY ? io.vigil.wire.DropReason.REPLAY
+                    : io.vigil.wire.DropReason.STALE, sender, "src=" + src + " seq=" + m.get("seq").orElse("?") + " hg=" + m.get("hg").orElse("?"));
             return;
         }
         String dest = m.get("dest").orElse("");
@@ -278,8 +279,13 @@ public final class Daemon {
     }
 
     private void drainSequenceLogs() {
-        for (String line : sequences.drainLogs()) {
-            LOG.info(line);
+        for (io.vigil.wire.WireLog line : sequences.drainLogs()) {
+            log(switch (line.level()) {
+                case DEBUG -> System.Logger.Level.DEBUG;
+                case INFO -> System.Logger.Level.INFO;
+                case WARN -> System.Logger.Level.WARNING;
+                case ERROR -> System.Logger.Level.ERROR;
+            }, line.text());
         }
     }
 
@@ -333,12 +339,16 @@ public final class Daemon {
                 send(s.message());
             } else if (e instanceof MembershipEvent.NodeStatusChanged c) {
                 record(String.format("node %s: %s -> %s", c.node(), c.from().wire(), c.to().wire()));
-                handleEngine(now, new FailoverEvent.NodeStatusChanged(c.node(), c.from(), c.to()));
-                updatePingReachability(now);
+                if (membership.isPingNode(c.node())) {
+                    updatePingReachability(now);
+                } else {
+                    handleEngine(now, new FailoverEvent.NodeStatusChanged(c.node(), c.from(), c.to()));
+                }
             } else if (e instanceof MembershipEvent.LinkStatusChanged c) {
                 record(String.format("link %s:%s %s", c.node(), c.link(), c.up() ? "up" : "dead"));
             } else if (e instanceof MembershipEvent.CommUp) {
                 record("communication up: " + config.localNode() + " is active");
+                sendStatus(); // Heartbeat announces every local status change at once
                 handleEngine(now, new FailoverEvent.CommUp());
             } else if (e instanceof MembershipEvent.ReturnedAfterPartition p) {
                 record("node " + p.node() + " returned after a partition (split brain healed)");
@@ -430,7 +440,7 @@ public final class Daemon {
             return;
         }
         record("fencing " + node + " with " + script);
-        vertx.executeBlocking(() -> Fencing.run(script, node, config.localNode(), config.vigil().resourceStopTimeout()), false)
+        vertx.executeBlocking(() -> Fencing.run(script, node, config.localNode(), config.vigil().stopTimeout()), false)
                 .onComplete(ar -> {
                     boolean ok = ar.succeeded() && ar.result().ok();
                     String detail = ar.succeeded() ? ar.result().summary() : String.valueOf(ar.cause());
@@ -488,7 +498,7 @@ public final class Daemon {
             refreshSnapshot();
         });
         // Safety net: a hung stop script must not keep the process forever.
-        long limit = config.vigil().resourceStopTimeout().toMillis() * Math.max(1, groups.size()) * 2 + 10_000;
+        long limit = config.vigil().stopTimeout().toMillis() * Math.max(1, groups.size()) * 2 + 10_000;
         vertx.setTimer(limit, id -> {
             if (!exit.future().isComplete()) {
                 LOG.errorf("Shutdown did not complete within %d ms; exiting anyway", limit);
@@ -540,8 +550,14 @@ public final class Daemon {
     }
 
     /** The cores get a monotonic clock: wall-clock jumps must not kill nodes. */
-    static long monotonicMillis() {
+    public static long monotonicMillis() {
         return System.nanoTime() / 1_000_000;
+    }
+
+    /** Readiness: communication is up and no group is moving. */
+    public boolean ready() {
+        Snapshot s = snapshot;
+        return s != null && s.membership().commUp() && !s.failover().transition() && !stopping.get();
     }
 
     public NodeStatus localStatus() {

@@ -12,7 +12,7 @@ public interface DaemonObserver {
     void packetSent();
 
     /** A datagram was dropped (malformed, unauthenticated, replayed, unknown sender). */
-    void packetDropped(String reason, String sender, String detail);
+    void packetDropped(io.vigil.wire.DropReason reason, String sender, String detail);
 
     void keepaliveInterArrival(String node, long millis);
 

@@ -1,0 +1,66 @@
+package io.vigil.daemon;
+
+import io.vigil.control.StatusReport;
+import io.vigil.control.VigilMetrics;
+import io.vigil.wire.DropCounters;
+import io.vigil.wire.DropLog;
+import io.vigil.wire.DropLogLimiter;
+import io.vigil.wire.DropReason;
+
+import java.time.Duration;
+
+/** The daemon's observer in production: Micrometer metrics, and a rate-limited log line for every dropped packet. */
+public final class DaemonReporting implements DaemonObserver {
+
+    /** One line per sender and reason at most every 10 s: a flood must not flood the log. */
+    private static final long DROP_LOG_INTERVAL_MS = 10_000;
+
+    private final VigilMetrics metrics;
+    private final String version;
+    private final DropLog drops = new DropLog(new DropCounters(), new DropLogLimiter(DROP_LOG_INTERVAL_MS));
+
+    public DaemonReporting(VigilMetrics metrics, String version) {
+        this.metrics = metrics;
+        this.version = version;
+    }
+
+    public static StatusReport report(Daemon daemon, String version) {
+        return DaemonStatus.report(daemon, version, Daemon.monotonicMillis());
+    }
+
+    @Override
+    public String version() {
+        return version;
+    }
+
+    @Override
+    public void packetReceived(String link) {
+        metrics.packetReceived(link);
+    }
+
+    @Override
+    public void packetSent() {
+        metrics.packetSent("all");
+    }
+
+    @Override
+    public void packetDropped(DropReason reason, String sender, String detail) {
+        drops.dropped(Daemon.monotonicMillis(), sender, reason, detail);
+        metrics.packetDropped(reason.name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    @Override
+    public void keepaliveInterArrival(String node, long millis) {
+        metrics.keepaliveInterArrival(node, millis);
+    }
+
+    @Override
+    public void resourceOperation(String op, Duration took, boolean ok) {
+        metrics.resourceOperation(op, took, ok);
+    }
+
+    @Override
+    public void snapshotChanged(Daemon.Snapshot snapshot) {
+        // gauges read the latest report on scrape (VigilMetrics.bindStatus); nothing to push
+    }
+}

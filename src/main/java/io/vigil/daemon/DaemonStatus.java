@@ -1,0 +1,74 @@
+package io.vigil.daemon;
+
+import io.vigil.config.ClusterConfig;
+import io.vigil.config.ResourceGroup;
+import io.vigil.config.ResourceSpec;
+import io.vigil.control.StatusReport;
+import io.vigil.failover.FailoverView;
+import io.vigil.failover.GroupState;
+import io.vigil.membership.MembershipView;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Turns the daemon's snapshot into the control socket's status report. */
+final class DaemonStatus {
+
+    private DaemonStatus() {
+    }
+
+    static StatusReport report(Daemon daemon, String version, long nowMonotonicMs) {
+        ClusterConfig cfg = daemon.config();
+        Daemon.Snapshot snap = daemon.snapshot();
+        long uptime = System.currentTimeMillis() - daemon.startedAtMillis();
+        if (snap == null) {
+            return new StatusReport(cfg.localNode(), version, ProcessHandle.current().pid(), uptime, "init",
+                    autoFailback(cfg), List.of(), List.of(), "transition", List.of(), parameters(cfg));
+        }
+        MembershipView mv = snap.membership();
+        FailoverView fv = snap.failover();
+        List<StatusReport.NodeInfo> nodes = new ArrayList<>();
+        mv.nodes().forEach((name, n) -> {
+            List<StatusReport.LinkInfo> links = n.links().entrySet().stream()
+                    .map(e -> new StatusReport.LinkInfo(e.getKey(), e.getValue())).toList();
+            long ago = n.lastHeardMs() < 0 ? -1 : Math.max(0, nowMonotonicMs - n.lastHeardMs());
+            nodes.add(new StatusReport.NodeInfo(name, n.ping() ? "ping" : "normal", n.status().wire(), links, ago));
+        });
+        List<StatusReport.GroupInfo> groups = new ArrayList<>();
+        for (ResourceGroup g : daemon.groups().values()) {
+            GroupState state = fv.groups().getOrDefault(g.key(), GroupState.STOPPED);
+            String resources = g.resources().stream().map(ResourceSpec::token).collect(Collectors.joining(" "));
+            String heldBy = state == GroupState.RUNNING ? cfg.localNode() : "";
+            groups.add(new StatusReport.GroupInfo(g.key(), g.preferredNode(), resources,
+                    state.name().toLowerCase(Locale.ROOT), heldBy));
+        }
+        List<StatusReport.Transition> transitions = snap.transitions().stream()
+                .map(t -> new StatusReport.Transition(t.epochMillis(), t.text())).toList();
+        String rscstatus = fv.transition() ? "transition" : fv.holding().wire();
+        return new StatusReport(cfg.localNode(), version, ProcessHandle.current().pid(), uptime,
+                mv.localStatus().wire(), autoFailback(cfg), nodes, groups, rscstatus, transitions, parameters(cfg));
+    }
+
+    private static String autoFailback(ClusterConfig cfg) {
+        return cfg.autoFailback().name().toLowerCase(Locale.ROOT);
+    }
+
+    /** ha.cf parameters as Heartbeat's API reports them (cl_status hbparameter): times as {@code <n>ms}. */
+    static Map<String, String> parameters(ClusterConfig cfg) {
+        Map<String, String> p = new LinkedHashMap<>();
+        cfg.effective().forEach(s -> p.put(s.name(), s.value()));
+        p.put("keepalive", cfg.keepaliveMs() + "ms");
+        p.put("deadtime", cfg.deadtimeMs() + "ms");
+        p.put("warntime", cfg.warntimeMs() + "ms");
+        p.put("initdead", cfg.initdeadMs() + "ms");
+        p.put("deadping", cfg.deadpingMs() + "ms");
+        p.put("udpport", Integer.toString(cfg.udpPort()));
+        p.put("auto_failback", autoFailback(cfg));
+        p.put("hbversion", "3.0.6 (vigil)");
+        return p;
+    }
+}
