@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Which link a datagram received on one port came over. Without SO_BINDTODEVICE one socket on {@code 0.0.0.0:port}
@@ -64,11 +63,5 @@ final class LinkAttribution {
             byDevice.putIfAbsent(link.device(), link);
         }
         return new ArrayList<>(byDevice.values());
-    }
-
-    Set<String> devices() {
-        Map<String, Boolean> seen = new LinkedHashMap<>();
-        links.forEach(l -> seen.put(l.device(), true));
-        return seen.keySet();
     }
 }

@@ -120,9 +120,11 @@ class TransportNetnsTest {
     }
 
     @Test
-    void ucastBothWaysLineToSelfSkipped() throws Exception {
-        // The same ha.cf on both nodes lists both peers; the line naming ourselves sends nothing.
-        List<ProbeRun.Output> out = run(args("A", "--ucast", "hb0 203.0.113.2", "--ucast", "hb0 203.0.113.1"),
+    void ucastBothWaysLineToSelfSkippedSendErrorsCounted() throws Exception {
+        // The same ha.cf on both nodes lists both peers; the line naming ourselves sends nothing. A's extra line
+        // names an address with no route: every send fails, is counted, and is logged once (rate limit).
+        List<ProbeRun.Output> out = run(args("A", "--ucast", "hb0 203.0.113.2", "--ucast", "hb0 203.0.113.1",
+                        "--ucast", "hb0 192.0.2.9"),
                 args("B", "--ucast", "hb0 203.0.113.2", "--ucast", "hb0 203.0.113.1"));
         ProbeRun.Output a = out.get(0);
         ProbeRun.Output b = out.get(1);
@@ -130,7 +132,8 @@ class TransportNetnsTest {
         assertAll(a, "B", "hb0", "203.0.113.2", 1);
         assertEquals(COUNT, a.received().size(), a.text());
         assertEquals(COUNT, b.received().size(), b.text());
-        assertEquals(new ProbeRun.Counters(COUNT, COUNT, 0, 0, false), a.counters().get("hb0"), a.text());
+        assertEquals(new ProbeRun.Counters(COUNT, COUNT, COUNT, 0, false), a.counters().get("hb0"), a.text());
+        assertEquals(1, a.text().lines().filter(l -> l.contains("cannot send to 192.0.2.9:16940")).count(), a.text());
         assertEquals(new ProbeRun.Counters(COUNT, COUNT, 0, 0, false), b.counters().get("hb0"), b.text());
     }
 
