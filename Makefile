@@ -5,7 +5,7 @@ SHELL := /bin/bash
 MVNW  := ./mvnw -B
 JAR   := target/quarkus-app/quarkus-run.jar
 
-.PHONY: help build test run lab lab-down bench bench-quick clean
+.PHONY: help build test run lab lab-down bench bench-quick deb deb-test clean
 
 help: ## list the targets
 	@echo "Vigil make targets:"
@@ -33,6 +33,12 @@ bench: ## Vigil vs Heartbeat 3.0.6 vs keepalived 2.2.7 -> docs/performance.md + 
 
 bench-quick: ## smoke run of the bench: 1 run, tutorial profile, 1 minute of stress
 	@BENCH_QUICK=1 deploy/bench/bench.sh
+
+deb: build ## Debian package target/vigil_<version>_all.deb
+	@deploy/deb/build-deb.sh
+
+deb-test: build ## install the .deb with dpkg -i, start the installed daemon in a namespace, remove it (root)
+	@deploy/deb/test-deb.sh
 
 clean: ## remove build output (target/) and a leftover lab
 	$(MVNW) -q clean

@@ -7,7 +7,7 @@ cd "$top"
 version=$(sed -n 's:^  <version>\(.*\)</version>.*:\1:p' pom.xml | head -n 1)
 root=target/deb/root
 rm -rf target/deb
-mkdir -p "$root/DEBIAN" "$root/usr/lib/vigil/bin" "$root/usr/bin" "$root/usr/share/heartbeat" \
+mkdir -p "$root/DEBIAN" "$root/usr/lib/vigil/bin" "$root/usr/bin" "$root/usr/sbin" \
          "$root/lib/systemd/system" "$root/usr/share/doc/vigil"
 
 cp -a target/quarkus-app "$root/usr/lib/vigil/quarkus-app"
@@ -16,10 +16,10 @@ for cmd in vigil cl_status hb_standby hb_takeover; do
     install -m 0755 "deploy/bin/$cmd" "$root/usr/lib/vigil/bin/$cmd"
 done
 ln -s ../lib/vigil/bin/vigil "$root/usr/bin/vigil"
-ln -s ../lib/vigil/bin/cl_status "$root/usr/bin/cl_status"
-# Scripts written for Heartbeat call these by their old paths.
-ln -s ../../lib/vigil/bin/hb_standby "$root/usr/share/heartbeat/hb_standby"
-ln -s ../../lib/vigil/bin/hb_takeover "$root/usr/share/heartbeat/hb_takeover"
+# Heartbeat's commands in /usr/sbin: no file shared with the heartbeat package (its cl_status is in /usr/bin), so
+# both packages can be installed during a rolling migration, and root's PATH finds ours first. Heartbeat's own
+# paths (/usr/share/heartbeat/hb_standby, hb_takeover) are linked by postinst when the heartbeat package is absent.
+for cmd in cl_status hb_standby hb_takeover; do ln -s ../lib/vigil/bin/$cmd "$root/usr/sbin/$cmd"; done
 install -m 0644 deploy/systemd/vigil.service "$root/lib/systemd/system/vigil.service"
 cp -a deploy/examples "$root/usr/share/doc/vigil/examples"
 cp README.md docs/*.md "$root/usr/share/doc/vigil/" 2>/dev/null || true
@@ -34,7 +34,6 @@ Maintainer: Vigil developers <vigil@example.org>
 Installed-Size: $size
 Depends: openjdk-17-jre-headless | java17-runtime-headless | default-jre-headless (>= 2:1.17), iproute2, iputils-arping, curl
 Recommends: ndisc6
-Conflicts: heartbeat
 Section: admin
 Priority: optional
 Homepage: https://example.org/vigil

@@ -223,13 +223,17 @@ public final class ConfigLoader {
         });
     }
 
+    /** Set by the launcher (deploy/bin/vigil) and the test harnesses, not by users. */
+    private static final java.util.Set<String> INTERNAL_KEYS =
+            java.util.Set.of("vigil.home", "vigil.launcher", "vigil.resource-dir", "vigil.app");
+
     private static Optional<String> unknownKey(String key) {
         if (key.startsWith(Directive.KEY_PREFIX)) {
             String name = key.substring(Directive.KEY_PREFIX.length());
             return Directive.byName(name).isPresent() ? Optional.empty()
                     : Optional.of("Unknown ha.cf directive [" + name + "] in key " + key);
         }
-        if (key.startsWith("vigil.") && !VIGIL_KEYS.containsKey(key) && !key.equals(CONFIG_DIR_KEY) && !key.equals("vigil.app")) {
+        if (key.startsWith("vigil.") && !VIGIL_KEYS.containsKey(key) && !key.equals(CONFIG_DIR_KEY) && !INTERNAL_KEYS.contains(key)) {
             return Optional.of("Unknown setting [" + key + "]");
         }
         return Optional.empty();

@@ -1,0 +1,79 @@
+#!/bin/bash
+# Proves the .deb on this Debian 12 machine: installs it with dpkg -i, runs the installed commands, starts the
+# installed daemon in a throwaway network namespace, stops it, then removes and purges the package.
+# Root only. Works beside an installed heartbeat package (no shared files; Vigil's cl_status is in /usr/sbin).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+[ "$(id -u)" = 0 ] || { echo "test-deb: must run as root (dpkg -i, network namespaces)" >&2; exit 1; }
+
+deb=$(deploy/deb/build-deb.sh)
+echo "test-deb: built $deb ($(du -h "$deb" | cut -f1))"
+
+ns=vdeb-node; peer=vdeb-peer; work=$(mktemp -d /tmp/vigil-deb.XXXXXX)
+pid=""
+cleanup() {
+    [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+    ip netns del "$ns" 2>/dev/null || true
+    ip netns del "$peer" 2>/dev/null || true
+    dpkg -P vigil >/dev/null 2>&1 || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+fail() { echo "test-deb: FAIL: $*" >&2; exit 1; }
+check() { echo "test-deb: ok: $*"; }
+
+dpkg -i "$deb" >/dev/null || fail "dpkg -i $deb"
+check "dpkg -i"
+for f in /usr/bin/vigil /usr/sbin/cl_status /usr/sbin/hb_standby /usr/sbin/hb_takeover /usr/share/heartbeat/hb_standby \
+         /lib/systemd/system/vigil.service /usr/lib/vigil/quarkus-app/quarkus-run.jar /usr/lib/vigil/resource.d/Dummy \
+         /usr/share/doc/vigil/examples/tutorial/ha.cf; do
+    [ -e "$f" ] || fail "$f not installed"
+done
+check "files in place"
+vigil version | grep -q '^vigil ' || fail "vigil version"
+check "vigil version: $(vigil version)"
+set +e; out=$(VIGIL_RUN_DIR="$work/run" /usr/sbin/cl_status hbstatus); rc=$?; set -e
+[ "$rc" = 1 ] && [ "$out" = "Heartbeat is stopped on this machine." ] || fail "cl_status hbstatus without daemon: rc=$rc '$out'"
+check "cl_status hbstatus (stopped) -> exit 1"
+if command -v systemd-analyze >/dev/null 2>&1; then
+    systemd-analyze verify /lib/systemd/system/vigil.service 2>&1 | grep -v -e 'man:vigil' -e '^$' || true
+fi
+
+# The installed daemon, alone on a two-namespace link, with the tutorial's files (own node name linux1).
+ip netns add "$ns"; ip netns add "$peer"
+ip -n "$ns" link set lo up
+ip -n "$ns" link add eth0 type veth peer name eth0 netns "$peer"
+ip -n "$ns" addr add 192.0.2.11/24 brd + dev eth0; ip -n "$ns" link set eth0 up
+ip -n "$peer" addr add 192.0.2.1/24 brd + dev eth0; ip -n "$peer" link set eth0 up
+mkdir -p "$work/ha.d"
+cp /usr/share/doc/vigil/examples/tutorial/{ha.cf,authkeys,haresources} "$work/ha.d/"
+chmod 600 "$work/ha.d/authkeys"
+sed -i "s|^logfile .*|logfile $work/ha-log|; s|^keepalive .*|keepalive 200ms|; s|^deadtime .*|deadtime 1|" "$work/ha.d/ha.cf"
+echo "initdead 2" >> "$work/ha.d/ha.cf"
+ip netns exec "$ns" /usr/bin/vigil run --config-dir "$work/ha.d" --node-name linux1 --run-dir "$work/run" \
+    --state-dir "$work/state" > "$work/daemon.out" 2>&1 &
+pid=$!
+for _ in $(seq 1 120); do
+    ip -n "$ns" -o addr show dev eth0 | grep -q ' 192.0.2.253/' && break
+    kill -0 "$pid" 2>/dev/null || { cat "$work/daemon.out"; fail "the installed daemon exited"; }
+    sleep 0.5
+done
+ip -n "$ns" -o addr show dev eth0 | grep -q ' 192.0.2.253/24 .* eth0:0' || { cat "$work/daemon.out"; fail "VIP not up as eth0:0"; }
+check "installed daemon started and holds 192.0.2.253 as eth0:0"
+out=$(VIGIL_RUN_DIR="$work/run" ip netns exec "$ns" /usr/sbin/cl_status hbstatus) || fail "cl_status hbstatus (running): $out"
+check "cl_status hbstatus: $out"
+rsc=$(VIGIL_RUN_DIR="$work/run" /usr/sbin/cl_status rscstatus) || true
+# The node holds its own group: "local" ("all" once it has taken over the dead peer's foreign groups).
+case $rsc in local|all) ;; *) fail "cl_status rscstatus is '$rsc', not local/all";; esac
+check "cl_status rscstatus: $rsc"
+kill -TERM "$pid"; set +e; wait "$pid"; rc=$?; set -e; pid=""
+[ "$rc" = 0 ] || { cat "$work/daemon.out"; fail "SIGTERM exit code $rc (want 0)"; }
+ip -n "$ns" -o addr show dev eth0 | grep -q ' 192.0.2.253/' && fail "VIP still up after a graceful stop"
+check "SIGTERM: exit 0, VIP released"
+
+dpkg -r vigil >/dev/null || fail "dpkg -r"
+[ ! -e /usr/bin/vigil ] && [ ! -e /usr/sbin/cl_status ] && [ ! -e /usr/lib/vigil/quarkus-app ] || fail "files left after dpkg -r"
+dpkg -P vigil >/dev/null || fail "dpkg -P"
+check "dpkg -r and -P leave nothing behind"
+echo "test-deb: all checks passed"
