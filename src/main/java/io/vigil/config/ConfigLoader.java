@@ -212,9 +212,10 @@ public final class ConfigLoader {
                 unknownKey(key).ifPresent(why -> problems.add(at.error(why, "see docs/configuration.md for the keys Vigil knows")));
             }
         }
+        // System properties are shared with the rest of the JVM: an unknown vigil.* one is only a warning there.
         host.systemProperties().keySet().stream().filter(k -> k.startsWith("vigil.")).sorted().forEach(key ->
                 unknownKey(key).ifPresent(why -> problems.add(Origin.of("system property " + key)
-                        .error(why, "see docs/configuration.md for the keys Vigil knows"))));
+                        .warning(why, "see docs/configuration.md for the keys Vigil knows"))));
         host.env().keySet().stream().filter(k -> k.startsWith("VIGIL_HACF_")).sorted().forEach(name -> {
             if (Directive.byEnvName(name).isEmpty()) {
                 problems.add(Origin.of("env " + name).error("Unknown ha.cf directive in environment variable " + name,
@@ -249,7 +250,12 @@ public final class ConfigLoader {
                 continue;
             }
             Origin origin = hacf.originOf(cv, envName);
-            Optional<String> error = check(k.kind(), value.strip());
+            Optional<String> error;
+            try {
+                error = check(k.kind(), value.strip());
+            } catch (java.nio.file.InvalidPathException ex) {
+                error = Optional.of("give a valid path");
+            }
             if (error.isPresent()) {
                 problems.add(origin.error("Invalid value [" + value + "] for " + k.key(), error.get()));
                 ok = false;

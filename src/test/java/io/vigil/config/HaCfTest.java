@@ -258,4 +258,10 @@ class HaCfTest {
         assertEquals("linux2", f.load().localNode());
         assertEquals("linux1", new ConfigLoader(f.host()).loadFrom(Optional.of(tmp), Optional.of("Linux1")).localNode());
     }
+
+    @Test
+    void dollarSignsAreNotSmallRyeExpressions() throws Exception {
+        haCf("logfile /var/log/${NOPE}.log", "respawn hacluster /usr/lib/x ${ALSO_NOPE}");
+        assertEquals(Optional.of("/var/log/${NOPE}.log"), f.load().logfile());
+    }
 }

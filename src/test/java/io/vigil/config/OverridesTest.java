@@ -131,4 +131,13 @@ class OverridesTest {
         assertEquals(tmp.resolve("nope") + ": Configuration directory [" + tmp.resolve("nope") + "] does not exist (--config-dir) — give the "
                 + "directory holding ha.cf, authkeys and haresources with --config-dir", e.problems().get(0).format());
     }
+
+    @Test
+    void unknownSystemPropertyIsOnlyAWarning() throws Exception {
+        f.sysprops.put("vigil.monitor.intervall", "5s");
+        f.sysprops.put("vigil.app", "/x/quarkus-run.jar");
+        ClusterConfig c = f.load();
+        assertEquals(List.of("system property vigil.monitor.intervall: warning: Unknown setting [vigil.monitor.intervall] — see "
+                + "docs/configuration.md for the keys Vigil knows"), c.warnings().stream().map(ConfigProblem::format).toList());
+    }
 }
