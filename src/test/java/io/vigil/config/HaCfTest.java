@@ -264,4 +264,56 @@ class HaCfTest {
         haCf("logfile /var/log/${NOPE}.log", "respawn hacluster /usr/lib/x ${ALSO_NOPE}");
         assertEquals(Optional.of("/var/log/${NOPE}.log"), f.load().logfile());
     }
+
+    /** Every problem of the run, whether it failed or only warned. */
+    private List<String> allProblems() {
+        try {
+            return f.load().warnings().stream().map(ConfigProblem::format).toList();
+        } catch (ConfigException e) {
+            return e.problems().stream().map(ConfigProblem::format).toList();
+        }
+    }
+
+    /** The remaining ha.cf messages, warnings included: a line appended to the tutorial (line 24). */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "node linux1|ha.cf:24: warning: node [linux1] is declared twice — remove the repeated name",
+            "keepalive|ha.cf:24: warning: directive 'keepalive' has no value and does nothing",
+            "hopfudge x|ha.cf:24: Invalid hopfudge [x] — give a whole number",
+            "warntime 20|ha.cf:24: warning: warntime [20000 ms] is not below deadtime [10000 ms]",
+            "ping_group g 192.0.2.1 nosuchhost|ha.cf:24: ping_group [g] bad address [nosuchhost]",
+            "node abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghij|"
+                    + "ha.cf:24: Node name [abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghij] is too long",
+            "serial /dev/ttyS0|ha.cf:24: warning: 'serial' is accepted for Heartbeat compatibility but ignored by Vigil — serial links are not supported"})
+    void remainingMessages(String line, String expected) {
+        f.append("ha.cf", line);
+        List<String> p = allProblems();
+        assertTrue(p.stream().anyMatch(s -> s.startsWith(tmp + "/" + expected)), () -> expected + " in " + p);
+    }
+
+    @Test
+    void tooManyNodes() {
+        f.append("ha.cf", "node " + String.join(" ", java.util.stream.IntStream.range(0, 99).mapToObj(i -> "n" + i).toList()));
+        assertTrue(allProblems().stream().anyMatch(s -> s.startsWith(tmp + "/ha.cf:24: Too many nodes: at most 100")), allProblems().toString());
+    }
+
+    @Test
+    void missingInterfaceWarns() throws Exception {
+        ConfigEnvironment noEth = new ConfigEnvironment(java.util.Map.of(), java.util.Map.of(), () -> "linux1", n -> false,
+                n -> Optional.empty(), List.of(tmp));
+        List<String> w = new ConfigLoader(noEth).loadFrom(Optional.of(tmp), Optional.empty()).warnings().stream()
+                .map(ConfigProblem::format).toList();
+        assertEquals(List.of(tmp + "/ha.cf:13: warning: interface [eth0] does not exist on this host — check the name with `ip link`; "
+                + "Vigil cannot send heartbeats on a missing interface"), w);
+    }
+
+    @Test
+    void missingHaresourcesAndUnknownOverrideKey() throws Exception {
+        java.nio.file.Files.delete(tmp.resolve("haresources"));
+        f.write("vigil.properties", "vigil.hacf.deadtme=5\n");
+        List<String> p = allProblems();
+        assertTrue(p.stream().anyMatch(s -> s.startsWith(tmp + "/haresources: Cannot open resources file [" + tmp + "/haresources] — create it")), p.toString());
+        assertTrue(p.stream().anyMatch(s -> s.startsWith(tmp + "/vigil.properties:1: Unknown ha.cf directive [deadtme] in key vigil.hacf.deadtme")),
+                p.toString());
+    }
 }
