@@ -176,16 +176,19 @@ public final class ConfigLoader {
         AuthKeysParser.Result keys = AuthKeysParser.parse(authkeys);
         problems.addAll(keys.problems());
 
+        // haresources is checked after ha.cf's cross-checks, as in Heartbeat: report its problems in that order.
+        List<ConfigProblem> resourceProblems = new ArrayList<>();
         List<ResourceGroup> groups = List.of();
-        Optional<List<String>> resourceLines = readLines(haresources, problems, "Cannot open resources file [" + haresources + "]",
+        Optional<List<String>> resourceLines = readLines(haresources, resourceProblems, "Cannot open resources file [" + haresources + "]",
                 "create it with one line per group, e.g. `" + (hacf.nodes.isEmpty() ? "node1" : hacf.nodes.get(0)) + " 192.0.2.10`");
         if (resourceLines.isPresent()) {
             HaresourcesParser.Result parsed = HaresourcesParser.parse(haresources, resourceLines.get(), hacf.nodes);
             groups = parsed.groups();
-            problems.addAll(parsed.problems());
+            resourceProblems.addAll(parsed.problems());
         }
 
         hacf.finish(localNode, localOrigin, !groups.isEmpty());
+        problems.addAll(resourceProblems);
 
         List<Setting> effective = new ArrayList<>(hacf.effective);
         VigilSettings vigil = vigilSettings(config, hacf, effective, problems);
