@@ -56,6 +56,7 @@ public final class AuthKeysParser {
         int authLine = 0;
         boolean authLineValid = true;
         Integer active = null;
+        int keyLineErrors = 0;
         for (int i = 0; i < lines.size(); i++) {
             Origin at = Origin.at(file, i + 1);
             String line = HeartbeatSyntax.stripLeading(lines.get(i)).stripTrailing();
@@ -79,26 +80,31 @@ public final class AuthKeysParser {
             }
             Matcher m = KEY_LINE.matcher(line);
             if (!m.matches()) {
-                problems.add(at.error("Auth line [" + redact(line) + "] is invalid.", "write `<n> <method> <key>`, e.g. `1 sha1 MySecret`"));
+                keyLineErrors++;
+                problems.add(at.error("Auth line [" + redact(line) + "] is invalid.", "write `<n> <method> <key>`, e.g. `1 sha1 <secret>`"));
                 continue;
             }
             Integer index = parseIndex(m.group(1));
             if (index == null || index < 0 || index > MAX_INDEX) {
+                keyLineErrors++;
                 problems.add(at.error("Invalid authnum [" + m.group(1) + "] in " + file, "use an index from 0 to " + MAX_INDEX));
                 continue;
             }
             String methodName = m.group(2);
             Optional<AuthMethod> method = methodByName(methodName);
             if (method.isEmpty()) {
+                keyLineErrors++;
                 problems.add(at.error("Invalid authtype [" + methodName + "]", "use sha1, md5, crc, or sha256 (Vigil only)"));
                 continue;
             }
             String key = m.group(3);
             if (method.get().needsKey() && key == null) {
+                keyLineErrors++;
                 problems.add(at.error("Auth method [" + methodName + "] requires a key", "write `" + index + " " + methodName + " <secret>`"));
                 continue;
             }
             if (!method.get().needsKey() && key != null) {
+                keyLineErrors++;
                 problems.add(at.error("Auth method [" + methodName + "] doesn't use a key", "remove the key after `crc`, or use sha1 with it"));
                 continue;
             }
@@ -111,7 +117,7 @@ public final class AuthKeysParser {
         if (authIndex == null && authLineValid) {
             problems.add(whole.error("Missing auth directive in keyfile [" + file + "]",
                     "add a line `auth <n>` above the key line n it selects"));
-        } else if (authIndex != null && authLineValid && active == null) {
+        } else if (authIndex != null && authLineValid && active == null && keyLineErrors == 0) {
             problems.add(Origin.at(file, authLine).error("Auth Key [" + authIndex + "] not found in keyfile [" + file + "]",
                     "add a line `" + authIndex + " sha1 <secret>` below the `auth " + authIndex + "` line (it must follow it)"));
         }

@@ -176,16 +176,19 @@ public final class ConfigLoader {
         AuthKeysParser.Result keys = AuthKeysParser.parse(authkeys);
         problems.addAll(keys.problems());
 
+        // haresources is checked after ha.cf's cross-checks, as in Heartbeat: report its problems in that order.
+        List<ConfigProblem> resourceProblems = new ArrayList<>();
         List<ResourceGroup> groups = List.of();
-        Optional<List<String>> resourceLines = readLines(haresources, problems, "Cannot open resources file [" + haresources + "]",
+        Optional<List<String>> resourceLines = readLines(haresources, resourceProblems, "Cannot open resources file [" + haresources + "]",
                 "create it with one line per group, e.g. `" + (hacf.nodes.isEmpty() ? "node1" : hacf.nodes.get(0)) + " 192.0.2.10`");
         if (resourceLines.isPresent()) {
             HaresourcesParser.Result parsed = HaresourcesParser.parse(haresources, resourceLines.get(), hacf.nodes);
             groups = parsed.groups();
-            problems.addAll(parsed.problems());
+            resourceProblems.addAll(parsed.problems());
         }
 
         hacf.finish(localNode, localOrigin, !groups.isEmpty());
+        problems.addAll(resourceProblems);
 
         List<Setting> effective = new ArrayList<>(hacf.effective);
         VigilSettings vigil = vigilSettings(config, hacf, effective, problems);
@@ -212,9 +215,10 @@ public final class ConfigLoader {
                 unknownKey(key).ifPresent(why -> problems.add(at.error(why, "see docs/configuration.md for the keys Vigil knows")));
             }
         }
+        // System properties are shared with the rest of the JVM: an unknown vigil.* one is only a warning there.
         host.systemProperties().keySet().stream().filter(k -> k.startsWith("vigil.")).sorted().forEach(key ->
                 unknownKey(key).ifPresent(why -> problems.add(Origin.of("system property " + key)
-                        .error(why, "see docs/configuration.md for the keys Vigil knows"))));
+                        .warning(why, "see docs/configuration.md for the keys Vigil knows"))));
         host.env().keySet().stream().filter(k -> k.startsWith("VIGIL_HACF_")).sorted().forEach(name -> {
             if (Directive.byEnvName(name).isEmpty()) {
                 problems.add(Origin.of("env " + name).error("Unknown ha.cf directive in environment variable " + name,
@@ -253,7 +257,12 @@ public final class ConfigLoader {
                 continue;
             }
             Origin origin = hacf.originOf(cv, envName);
-            Optional<String> error = check(k.kind(), value.strip());
+            Optional<String> error;
+            try {
+                error = check(k.kind(), value.strip());
+            } catch (java.nio.file.InvalidPathException ex) {
+                error = Optional.of("give a valid path");
+            }
             if (error.isPresent()) {
                 problems.add(origin.error("Invalid value [" + value + "] for " + k.key(), error.get()));
                 ok = false;

@@ -56,6 +56,8 @@ final class HaCfInterpreter {
     int udpPort = 694;
     private List<Value> udpPortValues = List.of();
     final List<Medium> media = new ArrayList<>();
+    /** ha.cf line of each medium (overrides last), to list media in file order as Heartbeat creates them. */
+    private final Map<Medium, Integer> mediumLines = new java.util.IdentityHashMap<>();
     final List<PingNode> pingNodes = new ArrayList<>();
     AutoFailback autoFailback = AutoFailback.LEGACY;
     Origin autoFailbackOrigin = Origin.DEFAULT;
@@ -244,7 +246,7 @@ final class HaCfInterpreter {
             case INTERFACE -> {
                 checkInterface(at, t);
                 Medium.Bcast m = new Medium.Bcast(t, portAt(at));
-                media.add(m);
+                addMedium(at, m);
                 return t + " (port " + m.port() + ")";
             }
             case MCAST -> {
@@ -418,6 +420,11 @@ final class HaCfInterpreter {
         return port;
     }
 
+    private void addMedium(Origin at, Medium m) {
+        media.add(m);
+        mediumLines.put(m, at.file().equals(file) ? at.line() : Integer.MAX_VALUE);
+    }
+
     private void checkInterface(Origin at, String device) {
         String base = device.contains(":") ? device.substring(0, device.indexOf(':')) : device;
         if (!host.interfaceExists().test(base)) {
@@ -463,7 +470,7 @@ final class HaCfInterpreter {
             return null;
         }
         checkInterface(at, dev);
-        media.add(new Medium.Mcast(dev, group.get(), port, ttl, loop == 1));
+        addMedium(at, new Medium.Mcast(dev, group.get(), port, ttl, loop == 1));
         return dev + " " + f.get(1) + " port " + port + " ttl " + ttl + " loop " + loop;
     }
 
@@ -481,7 +488,7 @@ final class HaCfInterpreter {
         }
         checkInterface(at, f.get(0));
         Medium.Ucast m = new Medium.Ucast(f.get(0), peer.get(), portAt(at));
-        media.add(m);
+        addMedium(at, m);
         return f.get(0) + " " + f.get(1) + " (port " + m.port() + ")";
     }
 
@@ -526,6 +533,7 @@ final class HaCfInterpreter {
      * @param manageGroups haresources has groups
      */
     void finish(String localNode, String localOrigin, boolean manageGroups) {
+        media.sort(java.util.Comparator.comparingInt(mediumLines::get));
         Origin whole = Origin.at(file, 0);
         if (media.isEmpty() && pingNodes.isEmpty()) {
             problems.add(whole.error("No heartbeat media defined", "add a medium, e.g. `bcast eth0` or `ucast eth0 <peer-ip>`"));

@@ -1,0 +1,72 @@
+package io.vigil.cli;
+
+import io.quarkus.test.junit.main.LaunchResult;
+import io.quarkus.test.junit.main.QuarkusMainLauncher;
+import io.quarkus.test.junit.main.QuarkusMainTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** `vigil check-config` end to end on the shipped tutorial files, valid and broken. */
+@QuarkusMainTest
+class CheckConfigCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private void copyTutorial() throws IOException {
+        for (String f : List.of("ha.cf", "authkeys", "haresources")) {
+            Files.copy(Path.of("deploy/examples/tutorial", f), dir.resolve(f));
+        }
+        Files.setPosixFilePermissions(dir.resolve("authkeys"), PosixFilePermissions.fromString("rw-------"));
+    }
+
+    private static void assertRow(String output, String directive, String value, String origin) {
+        assertTrue(output.lines().anyMatch(l -> l.matches(directive + " +" + java.util.regex.Pattern.quote(value) + " +"
+                        + java.util.regex.Pattern.quote(origin))),
+                () -> directive + " " + value + " " + origin + " not in:\n" + output);
+    }
+
+    @Test
+    void tutorialIsValidAndPrintsTheFigures(QuarkusMainLauncher launcher) throws IOException {
+        copyTutorial();
+        LaunchResult r = launcher.launch("check-config", "--config-dir", dir.toString(), "--node-name", "linux1");
+        assertEquals(0, r.exitCode(), r.getErrorOutput());
+        String out = r.getOutput();
+        assertRow(out, "keepalive", "1000 ms", dir + "/ha.cf:9");
+        assertRow(out, "deadtime", "10000 ms", dir + "/ha.cf:10");
+        assertRow(out, "warntime", "5000 ms", "default (deadtime/2)");
+        assertRow(out, "initdead", "20000 ms", "default (2 × deadtime)");
+        assertRow(out, "udpport", "694", "default");
+        assertRow(out, "auto_failback", "on", dir + "/ha.cf:19");
+        assertRow(out, "node", "linux1, linux2", dir + "/ha.cf:22,23");
+        assertTrue(out.contains("  linux1 IPaddr::192.0.2.253 "), out);
+        assertTrue(out.contains("Configuration OK"), out);
+    }
+
+    @Test
+    void brokenFilesExitSixWithEveryProblemAsFileLine(QuarkusMainLauncher launcher) throws IOException {
+        copyTutorial();
+        Path haCf = dir.resolve("ha.cf");
+        Files.writeString(haCf, Files.readString(haCf).replace("deadtime 10", "deadtime 10s").replace("keepalive 1\n", "keepalive 1\nkeepalvie 2\n"));
+        Files.writeString(dir.resolve("haresources"), "linux3 192.0.2.253\n");
+        Files.setPosixFilePermissions(dir.resolve("authkeys"), PosixFilePermissions.fromString("rw-r--r--"));
+        LaunchResult r = launcher.launch("check-config", "--config-dir", dir.toString(), "--node-name", "linux1");
+        assertEquals(6, r.exitCode(), r.getOutput());
+        String err = r.getErrorOutput();
+        assertTrue(err.contains(dir + "/ha.cf:10: Illegal directive [keepalvie] in " + haCf), err);
+        assertTrue(err.contains(dir + "/ha.cf:11: Invalid time [10s] for deadtime — ha.cf times are seconds by default"), err);
+        assertTrue(err.contains(dir + "/authkeys: Bad permissions on keyfile [" + dir + "/authkeys], 600 recommended. — run `chmod 600 "), err);
+        assertTrue(err.contains(dir + "/haresources:1: Bad nodename in " + dir + "/haresources [linux3]"), err);
+        assertFalse(err.contains("Exception") || err.contains("\tat "), err);
+    }
+}
