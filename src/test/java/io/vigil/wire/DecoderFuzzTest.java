@@ -49,6 +49,7 @@ class DecoderFuzzTest {
         SendHistory history = new SendHistory(250);
         Map<DropReason, Integer> rejected = new EnumMap<>(DropReason.class);
         int accepted = 0;
+        long cpuStart = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         for (int i = 0; i < INPUTS; i++) {
             byte[] input = mutate(seeds, random);
             if (random.nextInt(8) == 0) {
@@ -80,7 +81,8 @@ class DecoderFuzzTest {
                 assertTrue(!r.detail().contains("\n") && r.detail().length() < 300, () -> "unsafe log detail: " + r.detail());
             }
         }
-        System.out.printf("fuzz: %d inputs, %d accepted, rejected %s%n", INPUTS, accepted, rejected);
+        long cpuMs = (java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStart) / 1_000_000;
+        System.out.printf("fuzz: %d inputs in %d ms of CPU, %d accepted, rejected %s%n", INPUTS, cpuMs, accepted, rejected);
         // The fuzzer must actually reach every decision of the decoder, or it proves little.
         assertTrue(accepted > 1000, "accepted " + accepted);
         for (DropReason reason : List.of(DropReason.MALFORMED, DropReason.MISSING_AUTH, DropReason.BAD_AUTH,
