@@ -4,7 +4,9 @@ import io.vigil.config.AuthMethod;
 
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -60,9 +62,16 @@ public final class AuthDigest {
         return table;
     }
 
+    /** One Mac per algorithm and thread: Mac.getInstance's provider lookup costs more than hashing a packet. */
+    private static final ThreadLocal<Map<String, Mac>> MACS = ThreadLocal.withInitial(HashMap::new);
+
     private static String hmac(String algorithm, byte[] key, byte[] data, int offset, int length) {
         try {
-            Mac mac = Mac.getInstance(algorithm);
+            Mac mac = MACS.get().get(algorithm);
+            if (mac == null) {
+                mac = Mac.getInstance(algorithm);
+                MACS.get().put(algorithm, mac);
+            }
             // SecretKeySpec rejects an empty key; HMAC with an empty key equals HMAC with one zero byte (zero padding).
             mac.init(new SecretKeySpec(key.length == 0 ? new byte[1] : key, algorithm));
             mac.update(data, offset, length);

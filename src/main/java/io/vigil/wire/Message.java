@@ -22,9 +22,10 @@ public final class Message {
             return ordinal();
         }
 
+        private static final FieldType[] ALL = values();
+
         public static Optional<FieldType> ofCode(int code) {
-            FieldType[] all = values();
-            return code >= 0 && code < all.length ? Optional.of(all[code]) : Optional.empty();
+            return code >= 0 && code < ALL.length ? Optional.of(ALL[code]) : Optional.empty();
         }
     }
 

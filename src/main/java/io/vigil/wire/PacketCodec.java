@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  * the method and key of the index it names. Then the mandatory fields of §4.6 are checked. {@link #decode} never
  * throws on any content.
  *
- * <p>The key supplier is called once per packet, so a re-read authkeys applies to the next packet.
+ * <p>The key supplier is called once per packet, so a re-read authkeys applies to the next packet. Thread-safe.
  */
 public final class PacketCodec {
 

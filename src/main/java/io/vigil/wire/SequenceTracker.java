@@ -89,7 +89,10 @@ public final class SequenceTracker {
         this.maxRexmitDelayMs = maxRexmitDelayMs;
     }
 
-    /** Classifies a decoded message from another node; see the class comment. */
+    /**
+     * Classifies a decoded message from another node; see the class comment. Call it only for configured nodes
+     * (after the {@code src} check): each distinct sender keeps a small tracking record.
+     */
     public Verdict accept(long nowMs, Message m) {
         String src = m.get(Fields.SRC).orElse("");
         OptionalLong seq = Fields.hex(m, Fields.SEQ);

@@ -102,6 +102,14 @@ class PacketCodecTest {
         assertEquals(Vectors.stampedStatus(), m);
     }
 
+    @Test
+    void wrongInnerAuthIsIgnoredForNetstringAsByHeartbeat() {
+        Message forged = Vectors.stampedStatus().copy().add("auth", "1 0000000000000000000000000000000000000000");
+        byte[] signed = NetstringFormat.encodeSignedPart(forged);
+        byte[] packet = concat(signed, NetstringFormat.token(1, AuthDigest.digest(AuthMethod.SHA1, bytes("s3cr3t"), signed)));
+        assertEquals("1 0000000000000000000000000000000000000000", accepted(Vectors.codec(AuthMethod.SHA1).decode(packet)).get("auth").orElseThrow());
+    }
+
     // §9.4, row by row.
 
     @Test
