@@ -127,6 +127,9 @@ public final class ResourceManager {
     private boolean stopOne(ResourceAgent agent, List<OperationResult> ops) {
         OperationResult r = agent.stop();
         ops.add(r);
+        if (agent instanceof MissingAgent) {
+            return false;
+        }
         for (int retry = 1; !r.ok() && retry <= settings.stopRetries(); retry++) {
             sleep(settings.stopRetryInterval());
             LOG.infof("Retrying failed stop of %s (%d/%d)", agent.name(), retry, settings.stopRetries());
