@@ -172,6 +172,14 @@ public final class ResourceManager {
         }
     }
 
+    /**
+     * Waits (at most {@code timeout}) for background announcements to finish: a short-lived process such as
+     * {@code vigil resource start} must not exit before its gratuitous ARPs have left. The daemon need not call it.
+     */
+    public boolean awaitAnnouncements(Duration timeout) {
+        return announcer.awaitIdle(timeout);
+    }
+
     /** Problems that make the group unusable: unknown scripts, bad IPaddr arguments, missing or misused OCF agents. */
     public List<String> validate(ResourceGroup g) {
         List<String> problems = new ArrayList<>();
