@@ -143,8 +143,11 @@ public class ResourceCommand {
             if (!mayTouch(force)) {
                 return 1;
             }
-            GroupResult r = new io.vigil.resource.ResourceManager(settings).start(single());
+            io.vigil.resource.ResourceManager manager = new io.vigil.resource.ResourceManager(settings);
+            GroupResult r = manager.start(single());
             System.out.println(r.summary());
+            // the gratuitous ARPs run in the background: let them leave before this process exits
+            manager.awaitAnnouncements(settings.arpInterval().multipliedBy(settings.arpCount()).plusSeconds(5));
             if (!r.success()) {
                 printFailure(r);
             }

@@ -138,6 +138,20 @@ final class Announcer {
         return running.containsKey(ip);
     }
 
+    /** Waits until no announcement runs (at most {@code timeout}); true when all are done. */
+    boolean awaitIdle(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!running.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return running.isEmpty();
+    }
+
     private static List<String> with(List<String> prefix, String... argv) {
         List<String> l = new ArrayList<>(prefix);
         l.addAll(List.of(argv));

@@ -49,7 +49,9 @@ public final class ComplianceChecker {
 
         ResourceAgent.Status before = agent.status();
         ops.add(before.probe());
-        if (before.state() == ResourceState.RUNNING) {
+        // only when it says so in words: a status that merely exits 0 is examined below, not trusted
+        boolean sure = !(agent instanceof LsbAgent) || StatusRule.byText(before.stdout()).isPresent();
+        if (before.state() == ResourceState.RUNNING && sure) {
             devs.add(new Deviation("1 status", "the resource is already running: stop it first, the check starts from stopped"));
             return new Report(agent.name(), agent.describe(), devs, ops);
         }

@@ -156,20 +156,37 @@ public final class ProcessRunner {
         java.util.Collections.reverse(order);
         order.forEach(ProcessHandle::destroy);
         long deadline = System.nanoTime() + KILL_GRACE.toNanos();
-        while (System.nanoTime() < deadline && tree.stream().anyMatch(ProcessHandle::isAlive)) {
+        while (System.nanoTime() < deadline && tree.stream().anyMatch(ProcessRunner::isRunning)) {
             // New children forked between the snapshot and the TERM are caught here.
-            tree.stream().filter(ProcessHandle::isAlive).toList().forEach(h -> h.descendants().forEach(tree::add));
+            tree.stream().filter(ProcessRunner::isRunning).toList().forEach(h -> h.descendants().forEach(tree::add));
             sleep(50);
         }
         for (ProcessHandle h : new ArrayList<>(tree)) {
-            if (h.isAlive()) {
+            if (isRunning(h)) {
                 h.descendants().forEach(tree::add);
             }
         }
-        tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        tree.stream().filter(ProcessRunner::isRunning).forEach(ProcessHandle::destroyForcibly);
         long killDeadline = System.nanoTime() + KILL_GRACE.toNanos();
-        while (System.nanoTime() < killDeadline && tree.stream().anyMatch(ProcessHandle::isAlive)) {
+        while (System.nanoTime() < killDeadline && tree.stream().anyMatch(ProcessRunner::isRunning)) {
             sleep(20);
+        }
+    }
+
+    /**
+     * Alive and not a zombie. {@link ProcessHandle#isAlive()} counts zombies, and an orphan's zombie lingers until
+     * PID 1 reaps it, which can take seconds in a container.
+     */
+    public static boolean isRunning(ProcessHandle h) {
+        if (!h.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(h.pid()), "stat"));
+            int close = stat.lastIndexOf(')');
+            return close < 0 || close + 2 >= stat.length() || stat.charAt(close + 2) != 'Z';
+        } catch (IOException e) {
+            return h.isAlive();
         }
     }
 

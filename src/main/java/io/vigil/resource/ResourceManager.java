@@ -127,6 +127,9 @@ public final class ResourceManager {
     private boolean stopOne(ResourceAgent agent, List<OperationResult> ops) {
         OperationResult r = agent.stop();
         ops.add(r);
+        if (agent instanceof MissingAgent) {
+            return false;
+        }
         for (int retry = 1; !r.ok() && retry <= settings.stopRetries(); retry++) {
             sleep(settings.stopRetryInterval());
             LOG.infof("Retrying failed stop of %s (%d/%d)", agent.name(), retry, settings.stopRetries());
@@ -167,6 +170,14 @@ public final class ResourceManager {
                 agentFor(spec).announce();
             }
         }
+    }
+
+    /**
+     * Waits (at most {@code timeout}) for background announcements to finish: a short-lived process such as
+     * {@code vigil resource start} must not exit before its gratuitous ARPs have left. The daemon need not call it.
+     */
+    public boolean awaitAnnouncements(Duration timeout) {
+        return announcer.awaitIdle(timeout);
     }
 
     /** Problems that make the group unusable: unknown scripts, bad IPaddr arguments, missing or misused OCF agents. */

@@ -27,7 +27,12 @@ class ProcessRunnerTest {
         assertEquals(20, o.stdout().size());
         assertEquals("line 30", o.stdout().get(19));
         assertFalse(o.stdoutText().contains("oops"));
-        assertTrue(o.lastLines().contains("oops"));
+        assertEquals(20, o.lastLines().size());
+        // stderr is kept in the interleaved tail (its position relative to stdout depends on thread timing)
+        Path s2 = TestScripts.write(dir, "short", "echo out; echo oops >&2; exit 1\n");
+        ProcessRunner.Outcome o2 = new ProcessRunner(20).run(List.of(s2.toString()), Map.of(), Duration.ofSeconds(10));
+        assertEquals(List.of("out"), o2.stdout());
+        assertTrue(o2.lastLines().containsAll(List.of("out", "oops")), o2.lastLines().toString());
     }
 
     @Test

@@ -33,6 +33,6 @@ final class TestScripts {
     }
 
     static boolean alive(long pid) {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        return ProcessHandle.of(pid).map(ProcessRunner::isRunning).orElse(false);
     }
 }
