@@ -213,10 +213,12 @@ public final class ControlServer {
             ClStatus.Result r = ClStatus.run(handler.status(), args, pid, LocalDateTime.now());
             req.response()
                     .putHeader("Content-Type", "text/plain; charset=utf-8")
-                    .putHeader(EXIT_CODE_HEADER, Integer.toString(r.exitCode()))
-                    .putHeader(STDERR_HEADER, URLEncoder.encode(r.stderr(), StandardCharsets.UTF_8).replace("+", "%20"))
-                    .setStatusCode(200)
-                    .end(r.stdout());
+                    .putHeader(EXIT_CODE_HEADER, Integer.toString(r.exitCode()));
+            if (!r.stderr().isEmpty()) {
+                req.response().putHeader(STDERR_HEADER,
+                        URLEncoder.encode(r.stderr(), StandardCharsets.UTF_8).replace("+", "%20"));
+            }
+            req.response().setStatusCode(200).end(r.stdout());
         });
     }
 
