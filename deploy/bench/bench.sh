@@ -19,6 +19,7 @@
 # Knobs: RUNS=5 PROFILES=tutorial,fast IMPLS=vigil,heartbeat,keepalived SCENARIOS=cold,crash,graceful,standby,idle,stress
 #        STRESS_MINUTES=10 IDLE_SECONDS=60 BENCH_QUICK=1 (1 run, tutorial profile only, 1 minute of stress, 20 s idle)
 #        BENCH_RENDER_ONLY=1 (re-render docs from target/bench/results.jsonl)  VIGIL_CMD (see lab.sh)
+#        BENCH_OUT=target/bench BENCH_DOCS=docs (where raw results and the rendered page go)
 set -uo pipefail
 export LC_ALL=C TZ=UTC
 
@@ -36,9 +37,9 @@ IMPLS=${IMPLS:-vigil,heartbeat,keepalived}
 SCENARIOS=${SCENARIOS:-cold,crash,graceful,standby,idle,stress}
 STRESS_MINUTES=${STRESS_MINUTES:-10}
 IDLE_SECONDS=${IDLE_SECONDS:-60}
-OUT=$REPO_ROOT/target/bench
+OUT=${BENCH_OUT:-$REPO_ROOT/target/bench}
 RAW=$OUT/results.jsonl
-DOCS=$REPO_ROOT/docs
+DOCS=${BENCH_DOCS:-$REPO_ROOT/docs}
 
 say() { printf '%s bench: %s\n' "$(date -u +%T)" "$*" >&2; }
 has() { [[ ",$2," == *",$1,"* ]]; }

@@ -84,7 +84,7 @@ EOF
         line = "| " label[S[s]] " | " P[p] " |"
         for (i = 1; i <= ni; i++) {
           k = S[s] SUBSEP P[p] SUBSEP I[i]
-          if (n[k] > 0) line = line sprintf(" %.2f / **%.2f** / %.2f (%d)%s |", mn[k], md[k], mx[k], n[k], ms[k] > 0 ? ", " ms[k] " failed" : "")
+          if ((k in n) && n[k] > 0) line = line sprintf(" %.2f / **%.2f** / %.2f (%d)%s |", mn[k], md[k], mx[k], n[k], ms[k] > 0 ? ", " ms[k] " failed" : "")
           else if (k in n) line = line " failed (" ms[k] ") |"
           else line = line " — |"
         }
@@ -153,6 +153,8 @@ EOF
 EOF
   echo '```'
   cat "$OUT/machine.txt" 2>/dev/null
+  awk '{ if (match($0, /"load1":[0-9.]+/)) { v = substr($0, RSTART + 8, RLENGTH - 8) + 0; if (n == 0 || v < lo) lo = v; if (v > hi) hi = v; n++ } }
+       END { if (n) printf "load1_during_samples=%.2f .. %.2f (2 CPUs: above 2 means work waits for a CPU)\n", lo, hi }' "$RAW"
   echo '```'
   echo
   echo "![Medians per scenario](performance.png)"
@@ -194,10 +196,10 @@ if command -v gnuplot >/dev/null 2>&1; then
     echo "set bmargin 4"
     n=0; plot="plot"
     IFS=, read -r -a L <<<"$IMPLS"
-    colors=("#2a7ab0" "#c0392b" "#7f8c8d")
     for impl in "${L[@]}"; do
       c=$((2 + n * 3))
-      plot+="$([[ $n -gt 0 ]] && echo ",") '$OUT/chart.dat' using $c:$((c + 1)):$((c + 2)):xtic(1) title '$impl' lc rgb '${colors[$n]}'"
+      case $impl in vigil) color="#2a7ab0" ;; heartbeat) color="#c0392b" ;; *) color="#7f8c8d" ;; esac
+      plot+="$([[ $n -gt 0 ]] && echo ",") '$OUT/chart.dat' using $c:$((c + 1)):$((c + 2)):xtic(1) title '$impl' lc rgb '$color'"
       n=$((n + 1))
     done
     echo "$plot"

@@ -366,8 +366,10 @@ daemon_comm() {
 
 # The node runs something besides its daemon's own processes (resource scripts, send_arp, …).
 node_busy() {
-  local node=$1 want p; want=$(daemon_comm "$node")
+  local node=$1 want p main=""; want=$(daemon_comm "$node")
+  [[ -s $(ndir "$node")/daemon.pid ]] && main=$(<"$(ndir "$node")/daemon.pid")
   for p in $(node_pids "$node"); do
+    [[ $p == "$main" ]] && continue          # Vigil's JVM, however VIGIL_CMD names it
     [[ -r /proc/$p/comm ]] || continue
     [[ $(<"/proc/$p/comm") == "$want" ]] || return 0
   done
