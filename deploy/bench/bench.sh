@@ -108,11 +108,12 @@ failback() {   # failback RUN CAUSE: linux1 is down (crashed or stopped); restar
   wait_until 30 both_idle
   link_up linux1 || node_revive linux1
   sleep 1
+  local holder=none; vip_on linux2 && holder=linux2   # the VIP should be on linux2 now; Heartbeat may have flapped
   off=$(probe_offset); t0=$(now)
   node_start linux1
   tr=$(wait_reply "$t0" "$(mac_of linux1)" "$COLD_TO" "$off")
   td=$(first_vip_event linux2 "$t0" del); tv=$(first_vip_event linux1 "$t0" add)
-  record failback "$i" after="$cause" value_ms="$( [[ -n $tr ]] && outage_ms "$t0" "$tr" "$off" || echo null)" \
+  record failback "$i" after="$cause" vip_holder_at_t0="$holder" value_ms="$( [[ -n $tr ]] && outage_ms "$t0" "$tr" "$off" || echo null)" \
     answer_ms="$(ms_or_null "$t0" "$tr")" vip_del_linux2_ms="$(ms_or_null "$t0" "$td")" vip_up_linux1_ms="$(ms_or_null "$t0" "$tv")"
 }
 
@@ -292,7 +293,8 @@ bench_main() {
   for impl in "${list[@]}"; do
     if [[ $impl == vigil ]] && ! vigil_usable; then
       say "vigil is not measured: '$VIGIL_CMD run --help' fails (daemon not built or not written yet)"
-      LAB_IMPL=vigil LAB_PROFILE=tutorial lab_init; record unavailable 0 note="vigil run is not available in this build"
+      LAB_IMPL=vigil; LAB_PROFILE=tutorial; lab_init
+      record unavailable 0 note="vigil run is not available in this build"
       continue
     fi
     keep+=("$impl")
@@ -302,6 +304,7 @@ bench_main() {
   machine_info
   local started; started=$(now)
   trap 'stop_cleanup' EXIT
+  trap 'exit 130' INT TERM
   local profile
   IFS=, read -r -a profs <<<"$PROFILES"
   for profile in "${profs[@]}"; do

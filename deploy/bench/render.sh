@@ -161,8 +161,10 @@ EOF
 } > "$DOCS/performance.md"
 
 # ---------------------------------------------------------------------------------------------- chart
-if command -v gnuplot >/dev/null 2>&1; then
-  awk -F'\t' -v impls="$IMPLS" '
+# the chart shows only implementations with at least one measured value (gnuplot rejects an empty series)
+CHART_IMPLS=$(for i in ${IMPLS//,/ }; do awk -F'\t' -v i="$i" '$3 == i && $4 > 0 { f = 1 } END { exit !f }' "$OUT/summary.tsv" && printf '%s,' "$i"; done | sed 's/,$//')
+if command -v gnuplot >/dev/null 2>&1 && [[ -n $CHART_IMPLS ]]; then
+  awk -F'\t' -v impls="$CHART_IMPLS" '
     BEGIN { ni = split(impls, I, ","); ns = split("cold crash graceful standby takeover failback", S, " "); np = split("tutorial fast", P, " ")
             short["cold"] = "cold start"; short["crash"] = "crash"; short["graceful"] = "graceful stop"
             short["standby"] = "standby"; short["takeover"] = "takeover"; short["failback"] = "failback" }
@@ -195,7 +197,7 @@ if command -v gnuplot >/dev/null 2>&1; then
     echo "set xtics scale 0"
     echo "set bmargin 4"
     n=0; plot="plot"
-    IFS=, read -r -a L <<<"$IMPLS"
+    IFS=, read -r -a L <<<"$CHART_IMPLS"
     for impl in "${L[@]}"; do
       c=$((2 + n * 3))
       case $impl in vigil) color="#2a7ab0" ;; heartbeat) color="#c0392b" ;; *) color="#7f8c8d" ;; esac
@@ -207,7 +209,7 @@ if command -v gnuplot >/dev/null 2>&1; then
   if [[ -s $OUT/chart.dat ]]; then
     gnuplot "$OUT/chart.gp" 2>"$OUT/gnuplot.err" || echo "render: gnuplot failed (see $OUT/gnuplot.err)" >&2
   fi
-else
+elif [[ -n $CHART_IMPLS ]]; then
   echo "render: gnuplot is not installed (apt-get install -y gnuplot-nox): no chart" >&2
 fi
 echo "render: wrote $DOCS/performance.md$( [[ -s $DOCS/performance.png ]] && echo " and $DOCS/performance.png")" >&2
