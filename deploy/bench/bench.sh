@@ -273,6 +273,7 @@ machine_info() {
     echo "keepalived=$(dpkg-query -W -f '${Version}' keepalived 2>/dev/null || echo -)"
     echo "java=$(java -version 2>&1 | head -1)"
     echo "vigil_cmd=$VIGIL_CMD"
+    has vigil "$IMPLS" && echo "vigil_version=$($VIGIL_CMD version 2>/dev/null | head -1)"
     echo "vigil_commit=$(git -C "$REPO_ROOT" rev-parse --short HEAD 2>/dev/null || echo -)"
     echo "settings=RUNS=$RUNS PROFILES=$PROFILES IMPLS=$IMPLS SCENARIOS=$SCENARIOS STRESS_MINUTES=$STRESS_MINUTES IDLE_SECONDS=$IDLE_SECONDS probe=$PROBE_INTERVAL s"
   } > "$OUT/machine.txt"
