@@ -19,6 +19,7 @@
 # Knobs: RUNS=5 PROFILES=tutorial,fast IMPLS=vigil,heartbeat,keepalived SCENARIOS=cold,crash,graceful,standby,idle,stress
 #        STRESS_MINUTES=10 IDLE_SECONDS=60 BENCH_QUICK=1 (1 run, tutorial profile only, 1 minute of stress, 20 s idle)
 #        BENCH_RENDER_ONLY=1 (re-render docs from target/bench/results.jsonl)  VIGIL_CMD (see lab.sh)
+#        BENCH_OUT=target/bench BENCH_DOCS=docs (where raw results and the rendered page go)
 set -uo pipefail
 export LC_ALL=C TZ=UTC
 
@@ -36,9 +37,9 @@ IMPLS=${IMPLS:-vigil,heartbeat,keepalived}
 SCENARIOS=${SCENARIOS:-cold,crash,graceful,standby,idle,stress}
 STRESS_MINUTES=${STRESS_MINUTES:-10}
 IDLE_SECONDS=${IDLE_SECONDS:-60}
-OUT=$REPO_ROOT/target/bench
+OUT=${BENCH_OUT:-$REPO_ROOT/target/bench}
 RAW=$OUT/results.jsonl
-DOCS=$REPO_ROOT/docs
+DOCS=${BENCH_DOCS:-$REPO_ROOT/docs}
 
 say() { printf '%s bench: %s\n' "$(date -u +%T)" "$*" >&2; }
 has() { [[ ",$2," == *",$1,"* ]]; }
@@ -107,11 +108,12 @@ failback() {   # failback RUN CAUSE: linux1 is down (crashed or stopped); restar
   wait_until 30 both_idle
   link_up linux1 || node_revive linux1
   sleep 1
+  local holder=none; vip_on linux2 && holder=linux2   # the VIP should be on linux2 now; Heartbeat may have flapped
   off=$(probe_offset); t0=$(now)
   node_start linux1
   tr=$(wait_reply "$t0" "$(mac_of linux1)" "$COLD_TO" "$off")
   td=$(first_vip_event linux2 "$t0" del); tv=$(first_vip_event linux1 "$t0" add)
-  record failback "$i" after="$cause" value_ms="$( [[ -n $tr ]] && outage_ms "$t0" "$tr" "$off" || echo null)" \
+  record failback "$i" after="$cause" vip_holder_at_t0="$holder" value_ms="$( [[ -n $tr ]] && outage_ms "$t0" "$tr" "$off" || echo null)" \
     answer_ms="$(ms_or_null "$t0" "$tr")" vip_del_linux2_ms="$(ms_or_null "$t0" "$td")" vip_up_linux1_ms="$(ms_or_null "$t0" "$tv")"
 }
 
@@ -271,6 +273,7 @@ machine_info() {
     echo "keepalived=$(dpkg-query -W -f '${Version}' keepalived 2>/dev/null || echo -)"
     echo "java=$(java -version 2>&1 | head -1)"
     echo "vigil_cmd=$VIGIL_CMD"
+    has vigil "$IMPLS" && echo "vigil_version=$($VIGIL_CMD version 2>/dev/null | head -1)"
     echo "vigil_commit=$(git -C "$REPO_ROOT" rev-parse --short HEAD 2>/dev/null || echo -)"
     echo "settings=RUNS=$RUNS PROFILES=$PROFILES IMPLS=$IMPLS SCENARIOS=$SCENARIOS STRESS_MINUTES=$STRESS_MINUTES IDLE_SECONDS=$IDLE_SECONDS probe=$PROBE_INTERVAL s"
   } > "$OUT/machine.txt"
@@ -291,7 +294,8 @@ bench_main() {
   for impl in "${list[@]}"; do
     if [[ $impl == vigil ]] && ! vigil_usable; then
       say "vigil is not measured: '$VIGIL_CMD run --help' fails (daemon not built or not written yet)"
-      LAB_IMPL=vigil LAB_PROFILE=tutorial lab_init; record unavailable 0 note="vigil run is not available in this build"
+      LAB_IMPL=vigil; LAB_PROFILE=tutorial; lab_init
+      record unavailable 0 note="vigil run is not available in this build"
       continue
     fi
     keep+=("$impl")
@@ -301,6 +305,7 @@ bench_main() {
   machine_info
   local started; started=$(now)
   trap 'stop_cleanup' EXIT
+  trap 'exit 130' INT TERM
   local profile
   IFS=, read -r -a profs <<<"$PROFILES"
   for profile in "${profs[@]}"; do

@@ -84,7 +84,7 @@ EOF
         line = "| " label[S[s]] " | " P[p] " |"
         for (i = 1; i <= ni; i++) {
           k = S[s] SUBSEP P[p] SUBSEP I[i]
-          if (n[k] > 0) line = line sprintf(" %.2f / **%.2f** / %.2f (%d)%s |", mn[k], md[k], mx[k], n[k], ms[k] > 0 ? ", " ms[k] " failed" : "")
+          if ((k in n) && n[k] > 0) line = line sprintf(" %.2f / **%.2f** / %.2f (%d)%s |", mn[k], md[k], mx[k], n[k], ms[k] > 0 ? ", " ms[k] " failed" : "")
           else if (k in n) line = line " failed (" ms[k] ") |"
           else line = line " — |"
         }
@@ -153,14 +153,18 @@ EOF
 EOF
   echo '```'
   cat "$OUT/machine.txt" 2>/dev/null
+  awk '{ if (match($0, /"load1":[0-9.]+/)) { v = substr($0, RSTART + 8, RLENGTH - 8) + 0; if (n == 0 || v < lo) lo = v; if (v > hi) hi = v; n++ } }
+       END { if (n) printf "load1_during_samples=%.2f .. %.2f (2 CPUs: above 2 means work waits for a CPU)\n", lo, hi }' "$RAW"
   echo '```'
   echo
   echo "![Medians per scenario](performance.png)"
 } > "$DOCS/performance.md"
 
 # ---------------------------------------------------------------------------------------------- chart
-if command -v gnuplot >/dev/null 2>&1; then
-  awk -F'\t' -v impls="$IMPLS" '
+# the chart shows only implementations with at least one measured value (gnuplot rejects an empty series)
+CHART_IMPLS=$(for i in ${IMPLS//,/ }; do awk -F'\t' -v i="$i" '$3 == i && $4 > 0 { f = 1 } END { exit !f }' "$OUT/summary.tsv" && printf '%s,' "$i"; done | sed 's/,$//')
+if command -v gnuplot >/dev/null 2>&1 && [[ -n $CHART_IMPLS ]]; then
+  awk -F'\t' -v impls="$CHART_IMPLS" '
     BEGIN { ni = split(impls, I, ","); ns = split("cold crash graceful standby takeover failback", S, " "); np = split("tutorial fast", P, " ")
             short["cold"] = "cold start"; short["crash"] = "crash"; short["graceful"] = "graceful stop"
             short["standby"] = "standby"; short["takeover"] = "takeover"; short["failback"] = "failback" }
@@ -193,11 +197,11 @@ if command -v gnuplot >/dev/null 2>&1; then
     echo "set xtics scale 0"
     echo "set bmargin 4"
     n=0; plot="plot"
-    IFS=, read -r -a L <<<"$IMPLS"
-    colors=("#2a7ab0" "#c0392b" "#7f8c8d")
+    IFS=, read -r -a L <<<"$CHART_IMPLS"
     for impl in "${L[@]}"; do
       c=$((2 + n * 3))
-      plot+="$([[ $n -gt 0 ]] && echo ",") '$OUT/chart.dat' using $c:$((c + 1)):$((c + 2)):xtic(1) title '$impl' lc rgb '${colors[$n]}'"
+      case $impl in vigil) color="#2a7ab0" ;; heartbeat) color="#c0392b" ;; *) color="#7f8c8d" ;; esac
+      plot+="$([[ $n -gt 0 ]] && echo ",") '$OUT/chart.dat' using $c:$((c + 1)):$((c + 2)):xtic(1) title '$impl' lc rgb '$color'"
       n=$((n + 1))
     done
     echo "$plot"
@@ -205,7 +209,7 @@ if command -v gnuplot >/dev/null 2>&1; then
   if [[ -s $OUT/chart.dat ]]; then
     gnuplot "$OUT/chart.gp" 2>"$OUT/gnuplot.err" || echo "render: gnuplot failed (see $OUT/gnuplot.err)" >&2
   fi
-else
+elif [[ -n $CHART_IMPLS ]]; then
   echo "render: gnuplot is not installed (apt-get install -y gnuplot-nox): no chart" >&2
 fi
 echo "render: wrote $DOCS/performance.md$( [[ -s $DOCS/performance.png ]] && echo " and $DOCS/performance.png")" >&2

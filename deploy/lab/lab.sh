@@ -364,12 +364,33 @@ daemon_comm() {
   case $(impl_of "$1") in heartbeat) echo heartbeat ;; keepalived) echo keepalived ;; vigil) echo java ;; esac
 }
 
-# The node runs something besides its daemon's own processes (resource scripts, send_arp, …).
+# The node runs something besides its daemon's long-lived processes: a transition is under way (resource
+# scripts, send_arp, ip, arping…). Long-lived: the daemon's main process, processes named like the daemon
+# (heartbeat's children, keepalived's VRRP child), and Vigil's guardian (a shell that watches the JVM) with
+# its polling children.
+proc_ppid() { local st; st=$(cat "/proc/$1/stat" 2>/dev/null) || return 1; st=${st##*) }; set -- $st; echo "$2"; }
+
 node_busy() {
-  local node=$1 want p; want=$(daemon_comm "$node")
-  for p in $(node_pids "$node"); do
-    [[ -r /proc/$p/comm ]] || continue
-    [[ $(<"/proc/$p/comm") == "$want" ]] || return 0
+  local node=$1 want main="" p keep=" " pids
+  want=$(daemon_comm "$node")
+  [[ -s $(ndir "$node")/daemon.pid ]] && main=$(<"$(ndir "$node")/daemon.pid")
+  pids=$(node_pids "$node")
+  for p in $pids; do
+    if [[ $p == "$main" ]] || [[ $(cat "/proc/$p/comm" 2>/dev/null) == "$want" ]] \
+       || tr '\0' ' ' 2>/dev/null < "/proc/$p/cmdline" | grep -q 'vigil-guardian'; then
+      keep+="$p "
+    fi
+  done
+  for p in $pids; do
+    [[ $keep == *" $p "* || ! -d /proc/$p ]] && continue
+    local up=$p level guardian_child=0
+    for level in 1 2 3; do   # a child or grandchild of the guardian is its polling, not a transition
+      up=$(proc_ppid "$up") || break
+      if [[ $keep == *" $up "* ]] && tr '\0' ' ' 2>/dev/null < "/proc/$up/cmdline" | grep -q 'vigil-guardian'; then
+        guardian_child=1; break
+      fi
+    done
+    [[ $guardian_child == 1 ]] || return 0
   done
   return 1
 }
@@ -601,9 +622,11 @@ lab_demo() {
   lab_up
   tl "lab up: switch+router $ROUTER_IP, linux1 $(ip_of linux1) ($(mac_of linux1)), linux2 $(ip_of linux2) ($(mac_of linux2)), client $CLIENT_IP, VIP $VIP"
   echo "    /etc/ha.d of linux1 (from $LAB_DIR/linux1/ha.d):"
-  grep -v '^[[:space:]]*$' "$(ndir linux1)/ha.d/ha.cf" | sed 's/^/      ha.cf       | /'
-  sed 's/^/      authkeys    | /' "$(ndir linux1)/ha.d/authkeys"
-  sed 's/^/      haresources | /' "$(ndir linux1)/ha.d/haresources"
+  local shown=" (comments not shown)"
+  grep -v -E '^[[:space:]]*(#|$)' "$(ndir linux1)/ha.d/ha.cf" | sed 's/^/      ha.cf       | /'
+  grep -v -E '^[[:space:]]*(#|$)' "$(ndir linux1)/ha.d/authkeys" | sed 's/^/      authkeys    | /'
+  grep -v -E '^[[:space:]]*(#|$)' "$(ndir linux1)/ha.d/haresources" | sed 's/^/      haresources | /'
+  echo "     $shown"
   local node
   for node in "${LAB_NODES[@]}"; do
     [[ $(impl_of "$node") == keepalived ]] && grep -v '^#' "$(ndir "$node")/keepalived.conf" | sed "s/^/      keepalived.conf of $node | /"
@@ -680,12 +703,12 @@ lab_demo() {
   probe_stop
 }
 
+# The daemon's output plus the logfile named in ha.cf (a path under /var/log is the node's own log directory).
 lab_log() {
-  local d; d=$(ndir "$1")/log
-  case $(impl_of "$1") in
-    heartbeat) cat "$d/heartbeat.log" 2>/dev/null; cat "$d/daemon.out" 2>/dev/null ;;
-    *) cat "$d/daemon.out" 2>/dev/null ;;
-  esac
+  local d f; d=$(ndir "$1")
+  f=$(awk '$1 == "logfile" { print $2 }' "$d/ha.d/ha.cf" 2>/dev/null | tail -1)
+  [[ $f == /var/log/* && $(impl_of "$1") != keepalived ]] && cat "$d/log/${f#/var/log/}" 2>/dev/null
+  cat "$d/log/daemon.out" 2>/dev/null
 }
 
 lab_main() {
