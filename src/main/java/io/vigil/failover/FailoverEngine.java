@@ -421,9 +421,6 @@ public final class FailoverEngine {
             p.shutdone = true; // leaving: it gives everything up and must not be chosen
         }
         boolean reply = INFO_QUERY.equals(m.get("info").orElse("")) || (!wasKnown && phase == Phase.STABLE);
-        if (phase == Phase.STARTING && stable) {
-            finishStarting(true);
-        }
         if (resolveConflicts(p)) {
             reply = true;
         }
@@ -821,7 +818,8 @@ public final class FailoverEngine {
                 }
             }
             if (allAnswered || now >= startDeadline) {
-                finishStarting(false);
+                // Heartbeat: a stable peer's answer ends the start-up; with more nodes we wait for every live one
+                finishStarting(peers.values().stream().anyMatch(p -> p.alive() && p.answered && p.stable));
             } else {
                 return;
             }
@@ -965,7 +963,7 @@ public final class FailoverEngine {
             return;
         }
         for (Peer p : peers.values()) {
-            if (p.alive() && !p.shutdone && (!p.known || p.starting)) {
+            if (p.alive() && !p.shutdone && (!p.known || p.starting || !p.stable)) {
                 return; // somebody's holdings are unknown or about to change: adopting could double-own
             }
         }

@@ -374,6 +374,7 @@ final class Scenario {
 
     /** Runs the epoch to its end and checks it. */
     private boolean settle(long bound) {
+        observe();
         if (kind == Kind.HEAL) {
             for (GroupSpec g : fs.groups()) {
                 if (c.activeOn(g.key()).size() >= 2) {
