@@ -78,6 +78,7 @@ public final class FailoverEngine {
         boolean stable;
         boolean shutdone;
         boolean starting;           // sent `starting`, no `resource` since
+        boolean answered;           // sent a `resource` since our comm-up
         long hg = -1;
         long maxSeq = -1;
         Integer ping;               // reachable ping nodes, as it told us
@@ -95,6 +96,7 @@ public final class FailoverEngine {
 
         void forget() {
             known = false;
+            answered = false;
             holds.clear();
             failed.clear();
             stable = false;
@@ -143,6 +145,9 @@ public final class FailoverEngine {
     private boolean legacyWarned;
     private Exchange exchange;
     private final Map<String, Set<String>> fenceBlocked = new LinkedHashMap<>();
+    /** Groups whose holder died, left or restarted: adopted at once; other orphans wait a keepalive for news. */
+    private final Set<String> freed = new LinkedHashSet<>();
+    private final Map<String, Long> orphanSince = new LinkedHashMap<>();
     private final Map<String, Long> fenceRetryAt = new LinkedHashMap<>();
     private final Set<String> fenceInFlight = new LinkedHashSet<>();
     private final Set<String> takeoverLogPending = new LinkedHashSet<>();
@@ -265,8 +270,8 @@ public final class FailoverEngine {
             if (phase != Phase.INIT) {
                 nodeDied(p, true);
             }
-        } else if (!wasAlive && to.alive()) {
-            // (Re)appearing: its holdings are unknown until it tells us; ask.
+        } else if (!wasAlive && to.alive() && !(p.known && p.starting)) {
+            // (Re)appearing: its holdings are unknown until it tells us; ask. (A restart already marked it fresh.)
             p.forget();
             p.shutdone = false;
             p.nextQueryMs = now;
@@ -304,6 +309,7 @@ public final class FailoverEngine {
     /** A peer started afresh: whatever it held is gone; take over what it held, cancel what we did with it. */
     private void newIncarnation(Peer p) {
         Set<String> had = p.known ? new LinkedHashSet<>(p.holds) : Set.of();
+        freed.addAll(had);
         cancelExchangeWith(p.name);
         p.forget();
         p.shutdone = false;
@@ -341,7 +347,11 @@ public final class FailoverEngine {
             p.maxSeq = Math.max(p.maxSeq, seq);
         }
         switch (m.type()) {
-            case "starting" -> onStarting(p);
+            case "starting" -> {
+                if (!stale) {
+                    onStarting(p);
+                }
+            }
             case "resource" -> {
                 if (!stale) {
                     onResource(p, m);
@@ -369,7 +379,7 @@ public final class FailoverEngine {
         if (legacy) {
             return;
         }
-        if (p.known && !p.holds.isEmpty() || !p.starting) {
+        if (!p.starting) {
             newIncarnation(p);
         }
         p.known = true;
@@ -378,7 +388,7 @@ public final class FailoverEngine {
         if (phase == Phase.STARTING) {
             bothStarting = true;
         }
-        if (phase == Phase.STARTING || phase == Phase.STABLE) {
+        if (phase != Phase.SHUTDOWN) {
             sendResource(locallyStable(), null);
         }
     }
@@ -398,6 +408,7 @@ public final class FailoverEngine {
         p.failed = m.get(F_FAILED).map(FailoverEngine::keys).orElseGet(LinkedHashSet::new);
         p.known = true;
         p.starting = false;
+        p.answered = true;
         boolean stable = "1".equals(m.get("isstable").orElse("0"));
         p.stable = stable;
         if (stable) {
@@ -406,14 +417,14 @@ public final class FailoverEngine {
         if ("mach_down".equals(m.get("info").orElse(""))) {
             info("mach_down takeover complete.");
         }
-        boolean reply = INFO_QUERY.equals(m.get("info").orElse("")) || (!wasKnown && phase == Phase.STABLE);
-        if (phase == Phase.STARTING && stable) {
-            finishStarting(true);
+        if ("shutdown".equals(m.get("info").orElse(""))) {
+            p.shutdone = true; // leaving: it gives everything up and must not be chosen
         }
+        boolean reply = INFO_QUERY.equals(m.get("info").orElse("")) || (!wasKnown && phase == Phase.STABLE);
         if (resolveConflicts(p)) {
             reply = true;
         }
-        if (reply && (phase == Phase.STABLE || phase == Phase.STARTING)) {
+        if (reply && phase != Phase.SHUTDOWN) {
             sendResource(locallyStable(), null);
         }
         audit();
@@ -453,17 +464,19 @@ public final class FailoverEngine {
         return any;
     }
 
+    /** Membership logs "Received shutdown notice from ..." and usually reports the node dead just before. */
     private void onShutdone(Peer p) {
-        info("Received shutdown notice from '" + p.name + "'.");
-        Set<String> had = p.known ? new LinkedHashSet<>(p.holds) : Set.of();
         cancelExchangeWith(p.name);
+        freed.addAll(p.holds);
         p.shutdone = true;
         p.known = true;
         p.holds.clear();
         p.stable = false;
-        if (phase == Phase.STABLE || phase == Phase.STARTING) {
+        if (fenceBlocked.remove(p.name) != null) {
+            info("Node " + p.name + " gave up its resources: no fencing needed.");
+        }
+        if ((phase == Phase.STABLE || phase == Phase.STARTING) && takeoverLogPending.add(p.name)) {
             info("Resources being acquired from " + p.name + ".");
-            takeoverLogPending.add(p.name);
         }
         if (legacy) {
             legacyAdoptFrom(p.name);
@@ -473,6 +486,7 @@ public final class FailoverEngine {
     private void nodeDied(Peer p, boolean runtime) {
         cancelExchangeWith(p.name);
         Set<String> had = p.known ? new LinkedHashSet<>(p.holds) : null;
+        freed.addAll(had == null ? groups.keySet() : had);
         boolean gaveUp = p.shutdone;
         p.forget();
         p.status = NodeStatus.DEAD;
@@ -480,6 +494,13 @@ public final class FailoverEngine {
         if (gaveUp) {
             info("Dead node " + p.name + " gave up resources.");
             p.known = true;
+            p.shutdone = true;
+            if (takeoverLogPending.add(p.name)) {
+                info("Resources being acquired from " + p.name + ".");
+            }
+            if (legacy) {
+                legacyAdoptFrom(p.name);
+            }
             return;
         }
         boolean needed = had == null || !had.isEmpty();
@@ -792,12 +813,13 @@ public final class FailoverEngine {
         if (phase == Phase.STARTING) {
             boolean allAnswered = true;
             for (Peer p : peers.values()) {
-                if (p.alive() && !p.known) {
+                if (p.alive() && !p.answered && !p.shutdone) {
                     allAnswered = false;
                 }
             }
             if (allAnswered || now >= startDeadline) {
-                finishStarting(false);
+                // Heartbeat: a stable peer's answer ends the start-up; with more nodes we wait for every live one
+                finishStarting(peers.values().stream().anyMatch(p -> p.alive() && p.answered && p.stable));
             } else {
                 return;
             }
@@ -941,16 +963,25 @@ public final class FailoverEngine {
             return;
         }
         for (Peer p : peers.values()) {
-            if (p.alive() && !p.known) {
-                return; // somebody's holdings are unknown: adopting could double-own
+            if (p.alive() && !p.shutdone && (!p.known || p.starting || !p.stable)) {
+                return; // somebody's holdings are unknown or about to change: adopting could double-own
             }
         }
         for (Grp g : groups.values()) {
             String k = g.spec.key();
-            if (g.held() || g.inFlight || g.failedHere || heldByPeer(k) || blockedByFence(k) || inExchange(k, null)) {
+            if (g.held() || g.inFlight || heldByPeer(k) || inExchange(k, null)) {
+                orphanSince.remove(k);
+                freed.remove(k);
                 continue;
             }
-            if (me.equals(placement(g.spec))) {
+            long since = orphanSince.computeIfAbsent(k, x -> now);
+            if (g.failedHere || blockedByFence(k)) {
+                continue;
+            }
+            long grace = freed.contains(k) ? 0 : s.keepaliveMs();
+            if (now - since >= grace && me.equals(placement(g.spec))) {
+                freed.remove(k);
+                orphanSince.remove(k);
                 g.needsFailback = !g.spec.preferredNode().equals(me);
                 g.restarts = 0;
                 requestStart(g);

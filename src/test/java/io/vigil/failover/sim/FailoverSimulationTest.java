@@ -1,0 +1,71 @@
+package io.vigil.failover.sim;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Thousands of seeded scenarios of 2-8 real Membership + FailoverEngine nodes on a simulated network, on virtual time.
+ * <ul>
+ *   <li>{@code -Dvigil.sim.seeds=N} runs N seeds (default 2000) from {@code -Dvigil.sim.firstSeed} (default 1);</li>
+ *   <li>{@code -Dvigil.sim.seed=S} replays one seed and prints its whole trace.</li>
+ * </ul>
+ */
+class FailoverSimulationTest {
+
+    @Test
+    void seededScenariosKeepTheInvariants() {
+        Long single = Long.getLong("vigil.sim.seed");
+        long first = single != null ? single : Long.getLong("vigil.sim.firstSeed", 1L);
+        int count = single != null ? 1 : Integer.getInteger("vigil.sim.seeds", 2000);
+        Scenario.Stats stats = new Scenario.Stats();
+        List<String> failures = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (long seed = first; seed < first + count; seed++) {
+            Scenario sc = new Scenario(seed, single != null, stats);
+            String failure;
+            try {
+                failure = sc.run();
+            } catch (RuntimeException e) {
+                failure = "exception " + e;
+                e.printStackTrace();
+            }
+            stats.runs++;
+            if (Boolean.getBoolean("vigil.sim.profile")) {
+                System.out.printf("seed %d: %d events, %d virtual ms, %d ms%n", seed, sc.c.events, sc.c.now,
+                        (System.nanoTime() - t0) / 1_000_000);
+            }
+            if (failure != null) {
+                failures.add("seed " + seed + ": " + failure);
+                if (failures.size() == 1) {
+                    Scenario replay = new Scenario(seed, true, new Scenario.Stats());
+                    replay.run();
+                    System.out.println("---- seed " + seed + ": " + failure + "; last trace lines:");
+                    replay.c.trace.forEach(System.out::println);
+                }
+                if (failures.size() >= 5) {
+                    break;
+                }
+            }
+        }
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.printf("failover simulation: %d scenarios, %d faults, %.0f s of virtual time in %d ms%n",
+                stats.runs, stats.faults, stats.virtualMs / 1000.0, ms);
+        for (Map.Entry<String, long[]> e : stats.max.entrySet()) {
+            System.out.printf("  max %-58s %7d   (bound in that run %d)%n", e.getKey(), e.getValue()[0], e.getValue()[1]);
+        }
+        if (!failures.isEmpty()) {
+            StringBuilder b = new StringBuilder("invariant violations:\n");
+            for (String f : failures) {
+                String seed = f.substring(5, f.indexOf(':'));
+                b.append("  ").append(f).append("\n    replay: ./mvnw -B -o -q test -Dtest=FailoverSimulationTest -Dvigil.sim.seed=")
+                        .append(seed).append('\n');
+            }
+            fail(b.toString());
+        }
+    }
+}

@@ -1,0 +1,535 @@
+package io.vigil.failover.sim;
+
+import io.vigil.config.AutoFailback;
+import io.vigil.failover.FailoverEvent.OperatorKind;
+import io.vigil.failover.FailoverSettings;
+import io.vigil.failover.GroupSpec;
+import io.vigil.failover.ResourceSet;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * One seeded scenario: a random cluster, a random list of faults, the invariants checked after each. The seed
+ * determines everything; {@link #run()} returns null or the first violation.
+ */
+final class Scenario {
+
+    enum Kind { BOOT, CRASH, RESTART, SHUTDOWN, PARTITION, HEAL, PING, MONITOR, START_FAILS, STANDBY, TAKEOVER, RESTORE }
+
+    /** Largest figures measured over all runs, next to the bound they were checked against. */
+    static final class Stats {
+        final Map<String, long[]> max = new LinkedHashMap<>(); // name -> {measured, bound at that time}
+        long runs;
+        long faults;
+        long virtualMs;
+
+        synchronized void record(String name, long measured, long bound) {
+            long[] cur = max.computeIfAbsent(name, k -> new long[] {-1, 0});
+            if (measured > cur[0]) {
+                cur[0] = measured;
+                cur[1] = bound;
+            }
+        }
+    }
+
+    final long seed;
+    final boolean verbose;
+    final Stats stats;
+    final Random gen;
+    SimCluster c;
+    FailoverSettings fs;
+    long maxMsg;
+    String failure;
+
+    // observation state
+    Kind kind;
+    long epochStart;
+    long convergedSince = -1;
+    final Map<String, Long> doubleSince = new LinkedHashMap<>();
+    final Map<String, String> lastHolder = new LinkedHashMap<>();
+    final Map<String, Integer> moves = new LinkedHashMap<>();
+    final Map<String, List<String>> prevUp = new LinkedHashMap<>();
+    boolean operatorFamily;
+    boolean failuresInjected;
+
+    Scenario(long seed, boolean verbose, Stats stats) {
+        this.seed = seed;
+        this.verbose = verbose;
+        this.stats = stats;
+        this.gen = new Random(seed * 0x9E3779B97F4A7C15L + 1);
+    }
+
+    String run() {
+        int n = pick(new int[] {2, 2, 2, 2, 3, 3, 4, 5, 6, 8});
+        List<String> nodes = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            nodes.add("node" + i);
+        }
+        int g = 1 + gen.nextInt(4);
+        List<GroupSpec> groups = new ArrayList<>();
+        for (int i = 0; i < g; i++) {
+            groups.add(new GroupSpec("192.0.2." + (10 + i), nodes.get(gen.nextInt(n))));
+        }
+        AutoFailback af = n == 2 && gen.nextInt(10) == 0 ? AutoFailback.LEGACY
+                : gen.nextBoolean() ? AutoFailback.ON : AutoFailback.OFF;
+        long keepalive = pick(new int[] {200, 500, 1000, 1000});
+        long deadtime = keepalive * (3 + gen.nextInt(6));
+        long initdead = deadtime * 2;
+        boolean legacy = af == AutoFailback.LEGACY;
+        boolean fencing = gen.nextInt(4) == 0;
+        int pings = !legacy && gen.nextInt(4) == 0 ? 1 + gen.nextInt(3) : 0;
+        int restarts = gen.nextInt(3);
+        fs = SimCluster.settings(nodes, groups, af, keepalive, deadtime, initdead, fencing, restarts, pings);
+        SimCluster.Net net = new SimCluster.Net(1 + gen.nextInt(30), gen.nextInt(3) == 0 ? gen.nextDouble() * 0.05 : 0,
+                gen.nextInt(3) == 0 ? 0.03 : 0);
+        SimCluster.Res res = new SimCluster.Res(20 + gen.nextInt(gen.nextInt(5) == 0 ? 3000 : 400), 20 + gen.nextInt(400),
+                4000, 100);
+        maxMsg = net.maxDelayMs() * 2L + SimCluster.REXMIT_MS;
+        operatorFamily = !legacy && gen.nextInt(4) == 0;
+        c = new SimCluster(seed, fs, net, res, verbose, cl -> observe());
+        c.log("sim", "seed " + seed + ": " + n + " nodes, groups " + groups + ", auto_failback " + af + ", keepalive "
+                + keepalive + " deadtime " + deadtime + " initdead " + initdead + ", fencing " + fencing + ", pings "
+                + pings + ", restarts " + restarts + ", " + net + ", " + res);
+
+        startEpoch(Kind.BOOT);
+        for (String node : nodes) {
+            long at = gen.nextInt(2000);
+            c.at(at, () -> c.boot(node));
+        }
+        if (!settle(bound(Kind.BOOT))) {
+            return failure;
+        }
+        int faults = operatorFamily ? 2 + gen.nextInt(3) : 1 + gen.nextInt(4);
+        for (int i = 0; i < faults && failure == null; i++) {
+            Kind k = operatorFamily ? operatorFault() : fault();
+            if (k == null) {
+                continue;
+            }
+            stats.faults++;
+            if (!settle(bound(k))) {
+                return failure;
+            }
+        }
+        // Restore everything and check where the groups end up.
+        if (!c.connected()) {
+            startEpoch(Kind.HEAL);
+            c.heal();
+            if (!settle(bound(Kind.HEAL))) {
+                return failure;
+            }
+        }
+        startEpoch(Kind.RESTORE);
+        for (SimCluster.Node node : c.byName.values()) {
+            if (!node.up) {
+                c.boot(node.name);
+            }
+            if (fs.pingNodeCount() > 0 && node.ping != fs.pingNodeCount()) {
+                c.setPing(node.name, fs.pingNodeCount());
+            }
+        }
+        if (!settle(bound(Kind.RESTORE))) {
+            return failure;
+        }
+        checkFinalPlacement();
+        stats.virtualMs += c.now;
+        return failure;
+    }
+
+    // ---------------------------------------------------------------- faults
+
+    private Kind fault() {
+        List<String> up = up();
+        List<String> down = new ArrayList<>(c.nodes);
+        down.removeAll(up);
+        boolean legacy = fs.autoFailback() == AutoFailback.LEGACY;
+        for (int attempt = 0; attempt < 10; attempt++) {
+            switch (gen.nextInt(9)) {
+                case 0, 1 -> {
+                    if (up.size() >= 2 || (up.size() == 1 && gen.nextInt(4) == 0)) {
+                        String x = any(up);
+                        startEpoch(Kind.CRASH);
+                        c.crash(x);
+                        return Kind.CRASH;
+                    }
+                }
+                case 2 -> {
+                    if (!down.isEmpty()) {
+                        startEpoch(Kind.RESTART);
+                        c.boot(any(down));
+                        return Kind.RESTART;
+                    }
+                }
+                case 3 -> {
+                    if (up.size() >= 2) {
+                        startEpoch(Kind.SHUTDOWN);
+                        c.shutdown(any(up));
+                        return Kind.SHUTDOWN;
+                    }
+                }
+                case 4 -> {
+                    if (c.connected() && up.size() >= 2) {
+                        Map<String, Integer> comp = new LinkedHashMap<>();
+                        for (String x : c.nodes) {
+                            comp.put(x, gen.nextInt(2));
+                        }
+                        comp.put(up.get(0), 0);
+                        comp.put(up.get(1), 1);
+                        startEpoch(Kind.PARTITION);
+                        c.partition(comp);
+                        return Kind.PARTITION;
+                    }
+                    if (!c.connected()) {
+                        startEpoch(Kind.HEAL);
+                        c.heal();
+                        return Kind.HEAL;
+                    }
+                }
+                case 5 -> {
+                    if (fs.pingNodeCount() > 0 && !up.isEmpty()) {
+                        String x = any(up);
+                        int count = gen.nextInt(fs.pingNodeCount() + 1);
+                        startEpoch(Kind.PING);
+                        c.setPing(x, count);
+                        return Kind.PING;
+                    }
+                }
+                case 6 -> {
+                    if (!legacy) {
+                        for (String x : up) {
+                            for (GroupSpec g : fs.groups()) {
+                                if (c.upOn(g.key()).contains(x) && gen.nextBoolean()) {
+                                    startEpoch(Kind.MONITOR);
+                                    failuresInjected = true;
+                                    c.monitorFail(x, g.key());
+                                    return Kind.MONITOR;
+                                }
+                            }
+                        }
+                    }
+                }
+                case 7 -> {
+                    if (!legacy && up.size() >= 2) {
+                        // the holder of a group crashes and the next candidate cannot start it (fails or hangs)
+                        GroupSpec g = fs.groups().get(gen.nextInt(fs.groups().size()));
+                        List<String> holders = c.upOn(g.key());
+                        if (holders.size() == 1) {
+                            String victim = holders.get(0);
+                            List<String> others = new ArrayList<>(up);
+                            others.remove(victim);
+                            SimCluster.Node bad = c.byName.get(any(others));
+                            if (gen.nextBoolean()) {
+                                bad.brokenStart.add(g.key());
+                            } else {
+                                bad.hangingStart.add(g.key());
+                            }
+                            failuresInjected = true;
+                            startEpoch(Kind.START_FAILS);
+                            c.crash(victim);
+                            return Kind.START_FAILS;
+                        }
+                    }
+                }
+                default -> {
+                    if (!legacy && up.size() >= 2 && c.connected()) {
+                        return operatorFault();
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private Kind operatorFault() {
+        List<String> up = up();
+        if (up.size() < 2 || !c.connected()) {
+            return null;
+        }
+        String x = any(up);
+        ResourceSet set = ResourceSet.values()[1 + gen.nextInt(3)];
+        boolean takeover = c.nodes.size() == 2 && gen.nextBoolean();
+        Kind k = takeover ? Kind.TAKEOVER : Kind.STANDBY;
+        startEpoch(k);
+        // expected movers: groups of the set (relative to x) held by x (standby) or by the other node (takeover)
+        List<String> moving = new ArrayList<>();
+        for (GroupSpec g : fs.groups()) {
+            boolean local = g.preferredNode().equals(x);
+            boolean inSet = local ? set.hasLocal() : set.hasForeign();
+            List<String> holders = c.upOn(g.key());
+            if (inSet && holders.size() == 1 && (takeover != holders.get(0).equals(x))) {
+                moving.add(g.key());
+            }
+        }
+        operatorStart = c.now;
+        operatorMoving = moving;
+        operatorTarget = takeover ? x : null;
+        operatorFrom = takeover ? null : x;
+        c.operator(x, takeover ? OperatorKind.TAKEOVER : OperatorKind.STANDBY, set);
+        return k;
+    }
+
+    long operatorStart;
+    List<String> operatorMoving = List.of();
+    String operatorTarget;
+    String operatorFrom;
+    long operatorDone = -1;
+
+    // ---------------------------------------------------------------- observation and invariants
+
+    private void startEpoch(Kind k) {
+        kind = k;
+        epochStart = c.now;
+        moves.clear();
+        convergedSince = converged() ? c.now : -1;
+        operatorMoving = List.of();
+        operatorDone = -1;
+        snapshot = new LinkedHashMap<>();
+        for (GroupSpec g : fs.groups()) {
+            snapshot.put(g.key(), c.upOn(g.key()));
+        }
+    }
+
+    Map<String, List<String>> snapshot = new LinkedHashMap<>();
+
+    /** Called on every change of resource state anywhere. */
+    private void observe() {
+        if (failure != null) {
+            return;
+        }
+        long boundA = boundDouble();
+        for (GroupSpec g : fs.groups()) {
+            String k = g.key();
+            List<String> active = c.activeOn(k);
+            Long since = doubleSince.get(k);
+            if (active.size() >= 2 && c.connected()) {
+                if (since == null) {
+                    doubleSince.put(k, c.now);
+                }
+            } else if (since != null) {
+                doubleSince.remove(k);
+                long d = c.now - since;
+                stats.record("(a) double ownership while connected, ms", d, boundA);
+                if (d > boundA) {
+                    fail("(a) group " + k + " was active on two nodes for " + d + " ms while connected (bound " + boundA + ")");
+                }
+            }
+            List<String> upNow = c.upOn(k);
+            List<String> before = prevUp.getOrDefault(k, List.of());
+            for (String x : upNow) {
+                String last = lastHolder.get(k);
+                if (!before.contains(x)) {
+                    if (last != null && !x.equals(last)) {
+                        moves.merge(k, 1, Integer::sum);
+                    }
+                    lastHolder.put(k, x);
+                }
+            }
+            prevUp.put(k, upNow);
+        }
+        boolean conv = converged();
+        if (conv && convergedSince < 0) {
+            convergedSince = c.now;
+        } else if (!conv) {
+            convergedSince = -1;
+        }
+        if (!operatorMoving.isEmpty() && operatorDone < 0) {
+            boolean done = true;
+            for (String k : operatorMoving) {
+                List<String> h = c.upOn(k);
+                if (h.size() != 1 || (operatorTarget != null ? !h.get(0).equals(operatorTarget) : h.get(0).equals(operatorFrom))) {
+                    done = false;
+                }
+            }
+            if (done) {
+                operatorDone = c.now;
+            }
+        }
+    }
+
+    /** A partition heals: double ownership is measured from now on. */
+    private boolean converged() {
+        if (!c.connected()) {
+            return false;
+        }
+        for (GroupSpec g : fs.groups()) {
+            boolean someoneCan = false;
+            for (String x : up()) {
+                if (!c.failedOn(x, g.key()) && !c.byName.get(x).brokenStart.contains(g.key())
+                        && !c.byName.get(x).hangingStart.contains(g.key())) {
+                    someoneCan = true;
+                }
+            }
+            if (someoneCan && (c.upOn(g.key()).size() != 1 || c.activeOn(g.key()).size() != 1)) {
+                return false;
+            }
+            if (!someoneCan && c.activeOn(g.key()).size() > 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Runs the epoch to its end and checks it. */
+    private boolean settle(long bound) {
+        observe();
+        if (kind == Kind.HEAL) {
+            for (GroupSpec g : fs.groups()) {
+                if (c.activeOn(g.key()).size() >= 2) {
+                    doubleSince.put(g.key(), c.now);
+                }
+            }
+        } else if (kind == Kind.PARTITION) {
+            doubleSince.clear();
+        }
+        long end = epochStart + bound + 3000;
+        c.runUntil(end);
+        if (failure != null) {
+            return false;
+        }
+        observe();
+        for (Map.Entry<String, Long> e : doubleSince.entrySet()) {
+            long d = c.now - e.getValue();
+            if (d > boundDouble()) {
+                fail("(a) group " + e.getKey() + " still active on " + c.activeOn(e.getKey()) + " after " + d + " ms while connected");
+                return false;
+            }
+        }
+        if (c.connected()) { // during a partition each side holds everything: checked by (a) after the heal
+            boolean conv = converged();
+            if (!conv) {
+                fail("(b) not converged " + (c.now - epochStart) + " ms after " + kind + ": " + holders());
+                return false;
+            }
+            long t = Math.max(0, convergedSince - epochStart);
+            stats.record("(b) time to single ownership after " + kind + ", ms", t, bound);
+            if (t > bound) {
+                fail("(b) converged only " + t + " ms after " + kind + " (bound " + bound + ")");
+                return false;
+            }
+        }
+        for (Map.Entry<String, Integer> e : moves.entrySet()) {
+            stats.record("(d) moves of one group after one fault", e.getValue(), 1);
+            if (e.getValue() > 1 && kind != Kind.PARTITION) {
+                fail("(d) group " + e.getKey() + " moved " + e.getValue() + " times after one " + kind);
+                return false;
+            }
+        }
+        if (fs.autoFailback() == AutoFailback.OFF && kind == Kind.RESTART) {
+            for (Map.Entry<String, List<String>> e : snapshot.entrySet()) {
+                for (String x : e.getValue()) {
+                    if (c.byName.get(x).up && !c.upOn(e.getKey()).contains(x)) {
+                        fail("(c) auto_failback off: group " + e.getKey() + " left " + x + " when a node restarted");
+                        return false;
+                    }
+                }
+            }
+        }
+        if ((kind == Kind.STANDBY || kind == Kind.TAKEOVER) && !operatorMoving.isEmpty() && eligibleAcceptor()) {
+            long be = boundOperator();
+            if (operatorDone < 0) {
+                fail("(e) operator " + kind + " did not move " + operatorMoving + ": " + holders());
+                return false;
+            }
+            stats.record("(e) operator standby/takeover, ms", operatorDone - operatorStart, be);
+            if (operatorDone - operatorStart > be) {
+                fail("(e) operator " + kind + " took " + (operatorDone - operatorStart) + " ms (bound " + be + ")");
+                return false;
+            }
+        }
+        return failure == null;
+    }
+
+    private boolean eligibleAcceptor() {
+        for (String k : operatorMoving) {
+            for (String x : up()) {
+                if (!x.equals(operatorFrom) && (operatorTarget == null || x.equals(operatorTarget))
+                        && (c.failedOn(x, k) || c.byName.get(x).brokenStart.contains(k) || c.byName.get(x).hangingStart.contains(k))) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private void checkFinalPlacement() {
+        if (failure != null || fs.autoFailback() == AutoFailback.OFF || operatorFamily) {
+            return;
+        }
+        for (GroupSpec g : fs.groups()) {
+            String p = g.preferredNode();
+            SimCluster.Node pn = c.byName.get(p);
+            if (!pn.up || c.failedOn(p, g.key()) || pn.brokenStart.contains(g.key()) || pn.hangingStart.contains(g.key())
+                    || failuresInjected) {
+                continue;
+            }
+            if (!c.upOn(g.key()).equals(List.of(p))) {
+                fail("(c) auto_failback " + fs.autoFailback() + ": group " + g.key() + " is on " + c.upOn(g.key())
+                        + ", not on its preferred node " + p);
+                return;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- bounds
+
+    long boundDouble() {
+        // heal detected at the next status (keepalive, maybe one lost), announcements, one stop
+        return fs.deadtimeMs() + 2 * fs.keepaliveMs() + c.res.maxStopMs() + 4 * maxMsg + 2 * c.tickMs;
+    }
+
+    long boundOperator() {
+        // ask_resources me / other / done: one round trip and a half, then stop and start
+        return 3 * maxMsg + c.res.maxStopMs() + c.res.maxStartMs() + 2 * c.tickMs;
+    }
+
+    long bound(Kind k) {
+        long start = Math.max(c.res.maxStartMs(), c.res.hangTimeoutMs());
+        long stop = c.res.maxStopMs();
+        long detect = fs.deadtimeMs() + fs.keepaliveMs() + 2 * c.tickMs + maxMsg;
+        long slack = 6 * maxMsg + 2 * fs.keepaliveMs();
+        return switch (k) {
+            case BOOT -> 2000 + fs.initdeadMs() + 2000 + start + slack;
+            case CRASH -> detect + c.res.fenceMs() + c.res.maxStartMs() + slack;
+            case START_FAILS -> detect + c.res.fenceMs() + 2 * start + stop + slack;
+            case HEAL -> boundDouble() + start + stop + slack;
+            default -> fs.initdeadMs() + detect + 2 * (start + stop) + slack;
+        };
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private String holders() {
+        StringBuilder b = new StringBuilder();
+        for (GroupSpec g : fs.groups()) {
+            b.append(g.key()).append("@").append(c.upOn(g.key())).append("/active").append(c.activeOn(g.key())).append(' ');
+        }
+        return b.toString();
+    }
+
+    private void fail(String what) {
+        if (failure == null) {
+            failure = what + " [t=" + c.now + " ms]";
+        }
+    }
+
+    private List<String> up() {
+        List<String> r = new ArrayList<>();
+        for (SimCluster.Node n : c.byName.values()) {
+            if (n.up) {
+                r.add(n.name);
+            }
+        }
+        return r;
+    }
+
+    private String any(List<String> l) {
+        return l.get(gen.nextInt(l.size()));
+    }
+
+    private int pick(int[] a) {
+        return a[gen.nextInt(a.length)];
+    }
+}

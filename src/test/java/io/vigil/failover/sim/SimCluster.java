@@ -1,0 +1,435 @@
+package io.vigil.failover.sim;
+
+import io.vigil.config.AutoFailback;
+import io.vigil.failover.FailoverAction;
+import io.vigil.failover.FailoverEngine;
+import io.vigil.failover.FailoverEvent;
+import io.vigil.failover.FailoverSettings;
+import io.vigil.failover.GroupSpec;
+import io.vigil.failover.GroupState;
+import io.vigil.membership.Membership;
+import io.vigil.membership.MembershipEvent;
+import io.vigil.membership.MembershipSettings;
+import io.vigil.wire.Message;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * A cluster of real {@link Membership} + {@link FailoverEngine} pairs on a simulated network and simulated
+ * resources, on virtual time. Everything random comes from one seeded {@link Random}: a seed replays exactly.
+ */
+final class SimCluster {
+
+    /** Network behaviour. {@code lossPct}: status packets are lost; other packets are retransmitted late (Heartbeat's rexmit). */
+    record Net(int maxDelayMs, double loss, double dup) {
+    }
+
+    /** Resource behaviour. */
+    record Res(int maxStartMs, int maxStopMs, int hangTimeoutMs, int fenceMs) {
+    }
+
+    static final int REXMIT_MS = 300;
+    static final String LINK = "eth0";
+
+    final Random rnd;
+    final FailoverSettings base;
+    final List<String> nodes;
+    final List<GroupSpec> groups;
+    final Net net;
+    final Res res;
+    final long tickMs;
+    long now;
+    long events;
+    private long seqNo;
+    private final PriorityQueue<Ev> queue = new PriorityQueue<>();
+    final Map<String, Node> byName = new LinkedHashMap<>();
+    /** Partition: component id per node; messages flow only within a component. */
+    final Map<String, Integer> component = new LinkedHashMap<>();
+    final Deque<String> trace = new ArrayDeque<>();
+    final boolean verbose;
+    final Observer observer;
+
+    interface Observer {
+        void holdersChanged(SimCluster c);
+    }
+
+    private record Ev(long at, long order, Runnable action) implements Comparable<Ev> {
+        @Override
+        public int compareTo(Ev o) {
+            return at != o.at ? Long.compare(at, o.at) : Long.compare(order, o.order);
+        }
+    }
+
+    /** Resource state of one group on one node, as the machine sees it (ground truth). */
+    enum Rs { DOWN, STARTING, UP, STOPPING }
+
+    final class Node {
+        final String name;
+        boolean up;
+        int incarnation;
+        long generation;
+        long seq;
+        Membership membership;
+        FailoverEngine engine;
+        final Map<String, Rs> rs = new LinkedHashMap<>();
+        final Set<String> brokenStart = new HashSet<>();
+        final Set<String> hangingStart = new HashSet<>();
+        final Map<String, Set<Long>> seen = new LinkedHashMap<>();
+        int ping;
+        int announces;
+        long bootedAt;
+
+        Node(String name) {
+            this.name = name;
+            for (GroupSpec g : groups) {
+                rs.put(g.key(), Rs.DOWN);
+            }
+        }
+
+        FailoverEngine engine() {
+            return engine;
+        }
+    }
+
+    SimCluster(long seed, FailoverSettings base, Net net, Res res, boolean verbose, Observer observer) {
+        this.rnd = new Random(seed);
+        this.base = base;
+        this.nodes = base.nodes();
+        this.groups = base.groups();
+        this.net = net;
+        this.res = res;
+        this.verbose = verbose;
+        this.observer = observer;
+        this.tickMs = Math.min(250, base.keepaliveMs() / 2);
+        for (String n : nodes) {
+            byName.put(n, new Node(n));
+            component.put(n, 0);
+        }
+    }
+
+    // ---------------------------------------------------------------- scheduling
+
+    void at(long t, Runnable r) {
+        queue.add(new Ev(Math.max(t, now), seqNo++, r));
+    }
+
+    void runUntil(long t) {
+        while (!queue.isEmpty() && queue.peek().at <= t) {
+            Ev e = queue.poll();
+            now = e.at;
+            events++;
+            e.action.run();
+        }
+        now = t;
+    }
+
+    void log(String node, String text) {
+        if (!verbose) {
+            return; // a failing seed is replayed verbosely
+        }
+        String line = String.format("%8d %-6s %s", now, node, text);
+        trace.addLast(line);
+        if (trace.size() > 300) {
+            trace.removeFirst();
+        }
+    }
+
+    // ---------------------------------------------------------------- node life
+
+    void boot(String name) {
+        Node n = byName.get(name);
+        if (n.up) {
+            return;
+        }
+        n.up = true;
+        n.incarnation++;
+        n.generation++;
+        n.seq = 0;
+        n.seen.clear();
+        n.bootedAt = now;
+        n.ping = base.pingNodeCount();
+        n.rs.replaceAll((k, v) -> Rs.DOWN);
+        log(name, "== boot (generation " + n.generation + ")");
+        FailoverSettings fs = new FailoverSettings(name, base.nodes(), base.groups(), base.autoFailback(),
+                base.keepaliveMs(), base.deadtimeMs(), base.initdeadMs(), base.fencing(), base.monitorRestarts(),
+                base.pingNodeCount());
+        n.membership = new Membership(new MembershipSettings(name, nodes, List.of(), List.of(LINK), base.keepaliveMs(),
+                base.deadtimeMs(), base.deadtimeMs() / 2, base.initdeadMs(), base.deadtimeMs()), now);
+        n.engine = new FailoverEngine(fs);
+        int inc = n.incarnation;
+        at(now, () -> keepalive(n, inc));
+        at(now + 1 + rnd.nextInt((int) tickMs), () -> tick(n, inc));
+        if (base.pingNodeCount() > 0) {
+            at(now, () -> feed(n, new FailoverEvent.PingReachability(n.ping)));
+        }
+        observer.holdersChanged(this);
+    }
+
+    /** Power off: resources vanish with the machine. */
+    void crash(String name) {
+        Node n = byName.get(name);
+        if (!n.up) {
+            return;
+        }
+        n.up = false;
+        n.rs.replaceAll((k, v) -> Rs.DOWN);
+        log(name, "== crash");
+        observer.holdersChanged(this);
+    }
+
+    void shutdown(String name) {
+        Node n = byName.get(name);
+        if (n.up) {
+            log(name, "== graceful shutdown requested");
+            feed(n, new FailoverEvent.ShutdownRequested());
+        }
+    }
+
+    private void keepalive(Node n, int inc) {
+        if (!alive(n, inc)) {
+            return;
+        }
+        broadcast(n, n.membership.statusMessage(now));
+        at(now + base.keepaliveMs(), () -> keepalive(n, inc));
+    }
+
+    private void tick(Node n, int inc) {
+        if (!alive(n, inc)) {
+            return;
+        }
+        membershipEvents(n, n.membership.tick(now));
+        if (alive(n, inc)) {
+            feed(n, new FailoverEvent.Tick());
+        }
+        at(now + tickMs, () -> tick(n, inc));
+    }
+
+    private boolean alive(Node n, int inc) {
+        return n.up && n.incarnation == inc;
+    }
+
+    // ---------------------------------------------------------------- network
+
+    void partition(Map<String, Integer> comp) {
+        component.putAll(comp);
+        log("net", "== partition " + comp);
+    }
+
+    void heal() {
+        component.replaceAll((k, v) -> 0);
+        log("net", "== heal");
+    }
+
+    boolean connected() {
+        return component.values().stream().distinct().count() <= 1;
+    }
+
+    private void broadcast(Node from, Message m) {
+        from.seq++;
+        Message stamped = m.copy().add("src", from.name).add("seq", Long.toHexString(from.seq))
+                .add("hg", Long.toHexString(from.generation)).add("ts", Long.toHexString(Math.max(1, now / 1000)));
+        boolean status = "status".equals(m.type());
+        if (!status) {
+            log(from.name, "send " + m);
+        }
+        for (Node to : byName.values()) {
+            if (to == from) {
+                continue;
+            }
+            long delay = 1 + rnd.nextInt(net.maxDelayMs());
+            if (rnd.nextDouble() < net.loss()) {
+                if (status) {
+                    continue;
+                }
+                delay += REXMIT_MS; // the receiver asks again, the sender resends
+            }
+            long d = delay;
+            at(now + d, () -> deliver(from.name, to, stamped));
+            if (rnd.nextDouble() < net.dup()) {
+                at(now + d + rnd.nextInt(net.maxDelayMs() + 1), () -> deliver(from.name, to, stamped));
+            }
+        }
+    }
+
+    private void deliver(String from, Node to, Message m) {
+        if (!to.up || !component.get(from).equals(component.get(to.name))) {
+            return;
+        }
+        String key = from + "/" + m.get("hg").orElse("");
+        long seq = Long.parseLong(m.get("seq").orElse("0"), 16);
+        boolean dup = !to.seen.computeIfAbsent(key, k -> new HashSet<>()).add(seq);
+        int inc = to.incarnation;
+        membershipEvents(to, to.membership.onMessage(now, m, LINK, dup));
+        String t = m.type();
+        boolean forUs = m.get("dest").map(d -> d.equals(to.name)).orElse(true);
+        if (!dup && forUs && alive(to, inc) && !t.equals("status") && !t.startsWith("NS_") && !t.equals("reqnodes")
+                && !t.equals("repnodes")) {
+            feed(to, new FailoverEvent.MessageReceived(m));
+        }
+    }
+
+    private void membershipEvents(Node n, List<MembershipEvent> events) {
+        for (MembershipEvent e : events) {
+            if (!n.up) {
+                return;
+            }
+            if (e instanceof MembershipEvent.NodeStatusChanged c) {
+                log(n.name, "membership: " + c.node() + " " + c.from().wire() + " -> " + c.to().wire());
+                feed(n, new FailoverEvent.NodeStatusChanged(c.node(), c.from(), c.to()));
+            } else if (e instanceof MembershipEvent.CommUp) {
+                log(n.name, "membership: comm up");
+                broadcast(n, n.membership.statusMessage(now));
+                feed(n, new FailoverEvent.CommUp());
+            } else if (e instanceof MembershipEvent.NodeRestarted c) {
+                feed(n, new FailoverEvent.NodeRestarted(c.node()));
+            } else if (e instanceof MembershipEvent.ReturnedAfterPartition c) {
+                feed(n, new FailoverEvent.PartitionHealed(c.node()));
+            } else if (e instanceof MembershipEvent.Send c) {
+                broadcast(n, c.message());
+            } else if (e instanceof MembershipEvent.Log c && verbose) {
+                log(n.name, "membership " + c.level() + ": " + c.text());
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- engine and resources
+
+    void feed(Node n, FailoverEvent event) {
+        if (!n.up) {
+            return;
+        }
+        List<FailoverAction> actions = n.engine.handle(now, event);
+        int inc = n.incarnation;
+        for (FailoverAction a : actions) {
+            if (!alive(n, inc)) {
+                return;
+            }
+            execute(n, inc, a);
+        }
+    }
+
+    private void execute(Node n, int inc, FailoverAction a) {
+        if (a instanceof FailoverAction.StartGroup s) {
+            String k = s.key();
+            n.rs.put(k, Rs.STARTING);
+            observer.holdersChanged(this);
+            boolean hang = n.hangingStart.contains(k);
+            long d = hang ? res.hangTimeoutMs() : 1 + rnd.nextInt(res.maxStartMs());
+            boolean ok = !hang && !n.brokenStart.contains(k);
+            log(n.name, "start " + k + (ok ? "" : hang ? " (hangs)" : " (will fail)"));
+            at(now + d, () -> {
+                if (!alive(n, inc)) {
+                    return;
+                }
+                n.rs.put(k, ok ? Rs.UP : Rs.STARTING);
+                log(n.name, "start " + k + (ok ? " ok" : " failed"));
+                feed(n, new FailoverEvent.GroupCompleted(k, FailoverEvent.GroupOp.START, ok, ok ? "ok" : "exit 1"));
+                observer.holdersChanged(this);
+            });
+        } else if (a instanceof FailoverAction.StopGroup s) {
+            String k = s.key();
+            n.rs.put(k, Rs.STOPPING);
+            long d = 1 + rnd.nextInt(res.maxStopMs());
+            log(n.name, "stop " + k);
+            at(now + d, () -> {
+                if (!alive(n, inc)) {
+                    return;
+                }
+                n.rs.put(k, Rs.DOWN);
+                log(n.name, "stop " + k + " ok");
+                feed(n, new FailoverEvent.GroupCompleted(k, FailoverEvent.GroupOp.STOP, true, "ok"));
+                observer.holdersChanged(this);
+            });
+        } else if (a instanceof FailoverAction.Announce s) {
+            n.announces++;
+            log(n.name, "announce " + s.key());
+        } else if (a instanceof FailoverAction.Fence f) {
+            log(n.name, "fence " + f.node());
+            at(now + res.fenceMs(), () -> {
+                if (!alive(n, inc)) {
+                    return;
+                }
+                crash(f.node());
+                feed(n, new FailoverEvent.FenceCompleted(f.node(), true, "powered off"));
+            });
+        } else if (a instanceof FailoverAction.Send s) {
+            broadcast(n, s.message());
+        } else if (a instanceof FailoverAction.Log l) {
+            log(n.name, l.level() + " " + l.text());
+        } else if (a instanceof FailoverAction.ShutdownComplete) {
+            log(n.name, "== shutdown complete");
+            n.up = false;
+            n.rs.replaceAll((k, v) -> Rs.DOWN);
+            observer.holdersChanged(this);
+        }
+    }
+
+    void monitorFail(String node, String key) {
+        Node n = byName.get(node);
+        if (n.up && n.rs.get(key) == Rs.UP) {
+            log(node, "== monitor of " + key + " fails");
+            feed(n, new FailoverEvent.MonitorFailed(key, "status exit 7"));
+        }
+    }
+
+    void operator(String node, FailoverEvent.OperatorKind kind, io.vigil.failover.ResourceSet set) {
+        Node n = byName.get(node);
+        if (n.up) {
+            log(node, "== operator " + kind + " " + set.wire());
+            feed(n, new FailoverEvent.OperatorRequest(kind, set));
+        }
+    }
+
+    void setPing(String node, int count) {
+        Node n = byName.get(node);
+        n.ping = count;
+        if (n.up) {
+            log(node, "== reaches " + count + " ping nodes");
+            feed(n, new FailoverEvent.PingReachability(count));
+        }
+    }
+
+    // ---------------------------------------------------------------- observation
+
+    /** Nodes on which the group's resources are (partly) active: from start issued until stop completed. */
+    List<String> activeOn(String key) {
+        List<String> r = new ArrayList<>();
+        for (Node n : byName.values()) {
+            if (n.up && n.rs.get(key) != Rs.DOWN) {
+                r.add(n.name);
+            }
+        }
+        return r;
+    }
+
+    /** Nodes on which the group runs (start completed). */
+    List<String> upOn(String key) {
+        List<String> r = new ArrayList<>();
+        for (Node n : byName.values()) {
+            if (n.up && n.rs.get(key) == Rs.UP) {
+                r.add(n.name);
+            }
+        }
+        return r;
+    }
+
+    boolean failedOn(String node, String key) {
+        Node n = byName.get(node);
+        return n.up && n.engine.view().groups().get(key) == GroupState.FAILED;
+    }
+
+    static FailoverSettings settings(List<String> nodes, List<GroupSpec> groups, AutoFailback af, long keepalive,
+                                     long deadtime, long initdead, boolean fencing, int restarts, int pings) {
+        return new FailoverSettings(nodes.get(0), nodes, groups, af, keepalive, deadtime, initdead, fencing, restarts,
+                pings);
+    }
+}
