@@ -162,11 +162,32 @@ public final class HaresourcesParser {
             }
             args.add(arg);
         }
+        if (agent.startsWith("ocf:") && !checkOcf(at, agent, args, token)) {
+            return Optional.empty();
+        }
         if ((agent.equals("IPaddr") || agent.equals("IPaddr2")) && !args.isEmpty()
                 && !checkIpArgument(at, args.get(0), agent, token)) {
             return Optional.empty();
         }
         return Optional.of(new ResourceSpec(agent, args, token));
+    }
+
+    /** {@code ocf:<provider>:<type>} followed by {@code name=value} parameters only. */
+    private boolean checkOcf(Origin at, String agent, List<String> args, String token) {
+        String[] p = agent.split(":", -1);
+        if (p.length != 3 || p[1].isEmpty() || p[2].isEmpty()) {
+            problems.add(at.error("OCF resource [" + token + "] does not name provider and type",
+                    "write ocf:<provider>:<type>[::name=value…], e.g. ocf:heartbeat:IPaddr2::ip=192.0.2.10"));
+            return false;
+        }
+        for (String a : args) {
+            if (a.indexOf('=') <= 0) {
+                problems.add(at.error("OCF parameter [" + a + "] in resource [" + token + "] is not name=value",
+                        "write each OCF parameter as name=value, e.g. ::ip=192.0.2.10"));
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@code [2001:db8::10]/64/eth0} → {@code 2001:db8::10/64/eth0}, checking the address. */

@@ -73,7 +73,7 @@ public final class Daemon {
     private PacketCodec codec;
     private Stamper stamper;
     private SequenceTracker sequences;
-    private final SendHistory history = new SendHistory();
+    private SendHistory history;
     private Membership membership;
     private FailoverEngine engine;
     private Transport transport;
@@ -146,6 +146,7 @@ public final class Daemon {
         int ttl = 1 + config.nodes().size();
         stamper = new Stamper(config.localNode(), uuid, generation, ttl);
         codec = new PacketCodec(() -> authKeys);
+        history = new SendHistory(config.maxRexmitDelayMs());
         sequences = new SequenceTracker(config.localNode(), new Random(), config.maxRexmitDelayMs());
         long now = monotonicMillis();
         membership = new Membership(membershipSettings(), now);
@@ -249,8 +250,12 @@ public final class Daemon {
         String type = m.type();
         if (type.equals("NS_rexmit")) {
             if (forUs) {
-                for (Message again : history.answer(m, config.localNode())) {
-                    transmit(again);
+                for (Message again : history.answer(m, config.localNode(), now)) {
+                    if (again.has("src")) {
+                        transmit(again); // a retransmission goes out exactly as first stamped
+                    } else {
+                        send(again); // NS_nak_rexmit: a new message of ours
+                    }
                 }
             }
             return;
@@ -342,6 +347,9 @@ public final class Daemon {
                 if (membership.isPingNode(c.node())) {
                     updatePingReachability(now);
                 } else {
+                    if (c.to() == NodeStatus.DEAD) {
+                        sequences.forget(c.node()); // Heartbeat asks only live nodes for retransmissions
+                    }
                     handleEngine(now, new FailoverEvent.NodeStatusChanged(c.node(), c.from(), c.to()));
                 }
             } else if (e instanceof MembershipEvent.LinkStatusChanged c) {
