@@ -33,9 +33,9 @@ public record ResourceSettings(List<Path> scriptDirs, Duration startTimeout, Dur
                                Map<String, String> environment, int arpCount, Duration arpInterval, Path tmpDir,
                                int stopRetries, Duration stopRetryInterval, Path ocfRoot, String networkNamespace) {
 
-    public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(120);
-    public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(120);
-    public static final Duration DEFAULT_STATUS_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_STATUS_TIMEOUT = Duration.ofSeconds(20);
     public static final int DEFAULT_ARP_COUNT = 5;
     public static final Duration DEFAULT_ARP_INTERVAL = Duration.ofMillis(200);
     public static final Path DEFAULT_TMP_DIR = Path.of("/run/resource-agents");
@@ -89,28 +89,21 @@ public record ResourceSettings(List<Path> scriptDirs, Duration startTimeout, Dur
     }
 
     /**
-     * Defaults overridden by the {@code vigil.resource.*} keys of SmallRye Config (vigil.properties, env, -D):
-     * start-timeout, stop-timeout, status-timeout, arp-count, arp-interval, tmp-dir, stop-retries, stop-retry-interval,
-     * ocf-root, script-dirs (comma list). Durations: a plain number is seconds; {@code ms}, {@code s}, {@code m} suffixes
-     * or ISO-8601 ({@code PT30S}).
+     * Defaults overridden by the same SmallRye keys the daemon reads (io.vigil.config.VigilSettings, documented in
+     * docs/configuration.md): {@code vigil.resource.start-timeout}, {@code stop-timeout}, {@code status-timeout},
+     * {@code vigil.arp.count}, {@code vigil.arp.interval}. Durations: a plain number is seconds; {@code ms}, {@code s},
+     * {@code m} suffixes or ISO-8601 ({@code PT30S}).
      */
     public static ResourceSettings fromConfig(Config config) {
         ResourceSettings d = defaults();
-        List<Path> dirs = config.getOptionalValue("vigil.resource.script-dirs", String.class)
-                .map(s -> java.util.Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).map(Path::of).toList())
-                .orElse(d.scriptDirs());
-        return new ResourceSettings(dirs,
+        return new ResourceSettings(d.scriptDirs(),
                 duration(config, "vigil.resource.start-timeout").orElse(d.startTimeout()),
                 duration(config, "vigil.resource.stop-timeout").orElse(d.stopTimeout()),
                 duration(config, "vigil.resource.status-timeout").orElse(d.statusTimeout()),
                 Map.of(),
-                config.getOptionalValue("vigil.resource.arp-count", Integer.class).orElse(d.arpCount()),
-                duration(config, "vigil.resource.arp-interval").orElse(d.arpInterval()),
-                config.getOptionalValue("vigil.resource.tmp-dir", String.class).map(Path::of).orElse(d.tmpDir()),
-                config.getOptionalValue("vigil.resource.stop-retries", Integer.class).orElse(d.stopRetries()),
-                duration(config, "vigil.resource.stop-retry-interval").orElse(d.stopRetryInterval()),
-                config.getOptionalValue("vigil.resource.ocf-root", String.class).map(Path::of).orElse(d.ocfRoot()),
-                "");
+                config.getOptionalValue("vigil.arp.count", Integer.class).orElse(d.arpCount()),
+                duration(config, "vigil.arp.interval").orElse(d.arpInterval()),
+                d.tmpDir(), d.stopRetries(), d.stopRetryInterval(), d.ocfRoot(), "");
     }
 
     private static Optional<Duration> duration(Config config, String key) {
