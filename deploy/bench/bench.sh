@@ -146,6 +146,10 @@ sc_standby() {
     tr=$(wait_reply "$t0" "$(mac_of linux2)" "$FAIL_TO" "$off"); wait
     record standby "$i" value_ms="$( [[ -n $tr ]] && outage_ms "$t0" "$tr" "$off" || echo null)" answer_ms="$(ms_or_null "$t0" "$tr")"
     wait_until 30 both_idle; sleep 2
+    if ! vip_only_on linux2; then   # the standby did not hold: nothing to take back
+      record takeover "$i" value_ms=null error="VIP not on linux2 alone before the takeover"
+      continue
+    fi
     off=$(probe_offset); t0=$(now)
     node_switch linux1 takeover >/dev/null 2>&1 &
     tr=$(wait_reply "$t0" "$(mac_of linux1)" "$FAIL_TO" "$off"); wait
@@ -252,6 +256,8 @@ bench_impl() {   # bench_impl IMPL PROFILE
   stop_both
   probe_stop
   ( lab_down ) >/dev/null 2>&1
+  mkdir -p "$OUT/logs"; rm -rf "$OUT/logs/$LAB_IMPL-$LAB_PROFILE"
+  cp -a "$LAB_DIR/last-logs" "$OUT/logs/$LAB_IMPL-$LAB_PROFILE" 2>/dev/null   # daemon logs for a post-mortem
 }
 
 vigil_usable() {

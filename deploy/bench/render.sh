@@ -102,7 +102,7 @@ EOF
     }' "$OUT/summary.tsv"
   echo
   awk -F'\t' '$3 == "standby" && $12 != "" { print "- " $1 ": " $12 "." } $3 == "unavailable" { print "- " $1 ": not measured (" $12 ")." }' "$OUT/flat.tsv" | sort -u
-  awk -F'\t' '$16 != "" { c[$1 " " $2 " " $3]++ } END { for (k in c) print "- " k ": " c[k] " run(s) did not reach a stable pair and were skipped." }' "$OUT/flat.tsv"
+  awk -F'\t' '$16 != "" { c[$1 " " $2 " " $3 ": " $16]++ } END { for (k in c) print "- " k " (" c[k] " run(s), not counted)." }' "$OUT/flat.tsv" | sort
   echo
   echo "## Idle cost per node (stable pair, VIP on linux1)"
   echo

@@ -158,7 +158,7 @@ write_hacf() {
       sed -E -e "s/^([[:space:]]*bcast[[:space:]]+)[^[:space:]#]+/\1eth0/" \
              -e "s/^([[:space:]]*ping[[:space:]]+)[^[:space:]#]+/\1$ROUTER_IP/" "$src"
     else
-      printf '%s\n' "logfile /var/log/heartbeat.log" "logfacility local0" "keepalive 1" "deadtime 10" \
+      printf '%s\n' "logfile /var/log/ha-log" "logfacility local0" "keepalive 1" "deadtime 10" \
         "bcast eth0" "ping $ROUTER_IP" "auto_failback yes" "node linux1" "node linux2"
     fi
   } | sed -E -e "s/^([[:space:]]*keepalive[[:space:]]+).*/\1$KEEPALIVE/" \
@@ -343,7 +343,7 @@ lab_down() {
   if [[ -d $LAB_DIR ]]; then
     mkdir -p "$LAB_DIR/last-logs"
     for node in "${LAB_NODES[@]}"; do
-      [[ -d $LAB_DIR/$node/log ]] && { mkdir -p "$LAB_DIR/last-logs/$node"; cp -a "$LAB_DIR/$node/log/." "$LAB_DIR/last-logs/$node/" 2>/dev/null; }
+      [[ -d $LAB_DIR/$node/log ]] && { rm -rf "$LAB_DIR/last-logs/$node"; mkdir -p "$LAB_DIR/last-logs/$node"; cp -a "$LAB_DIR/$node/log/." "$LAB_DIR/last-logs/$node/" 2>/dev/null; }
       rm -rf "${LAB_DIR:?}/$node"
     done
   fi
