@@ -13,11 +13,13 @@ import java.util.List;
  */
 public final class Guardian {
 
-    /** Polls the daemon's process state: a zombie counts as dead (its parent may never reap it). */
+    /**
+     * Waits for the daemon with coreutils' {@code tail --pid} (one sleeping process, no fork per poll, so the idle
+     * cost stays nil), then cleans up unless the daemon removed its PID file on the way out.
+     */
     private static final String SCRIPT = """
             pid=$1; pidfile=$2; shift 2
-            alive() { s=$(sed -n 's/^.*) \\(.\\).*/\\1/p' /proc/$pid/stat 2>/dev/null); [ -n "$s" ] && [ "$s" != Z ]; }
-            while alive; do sleep 0.2; done
+            tail --pid="$pid" -s 0.5 -f /dev/null
             if [ -e "$pidfile" ]; then rm -f "$pidfile"; exec "$@"; fi
             """;
 
