@@ -80,7 +80,8 @@ public final class FailoverEngine {
         boolean starting;           // sent `starting`, no `resource` since
         boolean answered;           // sent a `resource` since our comm-up
         long hg = -1;
-        long maxSeq = -1;
+        long maxSeq = -1;           // last `resource` or `ask_resources`
+        long maxResourceSeq = -1;
         Integer ping;               // reachable ping nodes, as it told us
         Integer pingSent;           // our count as last told to it
         long nextQueryMs;
@@ -332,6 +333,8 @@ public final class FailoverEngine {
         if (dest.isPresent() && !dest.get().equalsIgnoreCase(me)) {
             return;
         }
+        // Packets may be delivered out of order (Heartbeat accepts a gap and fills it later): a `resource` snapshot
+        // older than the sender's last snapshot or standby step, or a `starting` older than its last snapshot, is stale.
         long hg = hex(m.get("hg"));
         long seq = hex(m.get("seq"));
         boolean stale = false;
@@ -339,12 +342,21 @@ public final class FailoverEngine {
             if (hg > p.hg) {
                 p.hg = hg;
                 p.maxSeq = -1;
+                p.maxResourceSeq = -1;
             }
             if (hg < p.hg) {
                 return;
             }
-            stale = seq <= p.maxSeq;
-            p.maxSeq = Math.max(p.maxSeq, seq);
+            String t = m.type();
+            if (t.equals("resource")) {
+                stale = seq <= p.maxSeq;
+                p.maxResourceSeq = Math.max(p.maxResourceSeq, seq);
+            } else if (t.equals("starting")) {
+                stale = seq <= p.maxResourceSeq;
+            }
+            if (t.equals("resource") || t.equals("ask_resources")) {
+                p.maxSeq = Math.max(p.maxSeq, seq);
+            }
         }
         switch (m.type()) {
             case "starting" -> {
@@ -475,7 +487,7 @@ public final class FailoverEngine {
         if (fenceBlocked.remove(p.name) != null) {
             info("Node " + p.name + " gave up its resources: no fencing needed.");
         }
-        if ((phase == Phase.STABLE || phase == Phase.STARTING) && takeoverLogPending.add(p.name)) {
+        if ((phase == Phase.STABLE || phase == Phase.STARTING) && p.alive() && takeoverLogPending.add(p.name)) {
             info("Resources being acquired from " + p.name + ".");
         }
         if (legacy) {
@@ -741,6 +753,7 @@ public final class FailoverEngine {
                     return;
                 }
                 if (!exchange.requester && exchange.state.equals("OTHER")) {
+                    p.holds.removeAll(exchange.groups);
                     info("standby: acquire [" + exchange.set.wire() + "] resources from " + p.name);
                     info("acquire " + mirror(exchange.set).wire() + " HA resources (standby).");
                     exchange.state = "ACQUIRING";
@@ -757,6 +770,7 @@ public final class FailoverEngine {
                     }
                 } else if (exchange.requester && exchange.state.equals("DONE")) {
                     info("Other node completed standby takeover of " + exchange.set.wire() + " resources.");
+                    p.holds.addAll(exchange.groups); // its own `resource` may arrive later
                     exchange = null;
                     pendingInfo = null;
                 }
@@ -838,6 +852,9 @@ public final class FailoverEngine {
             adoptOrphans();
             autoFailback();
             connectivity();
+        }
+        if (legacy) {
+            legacyAdopt();
         }
         sendPingCounts();
         completeTakeoverLogs();
@@ -978,7 +995,7 @@ public final class FailoverEngine {
             if (g.failedHere || blockedByFence(k)) {
                 continue;
             }
-            long grace = freed.contains(k) ? 0 : s.keepaliveMs();
+            long grace = freed.contains(k) ? 0 : Math.max(2 * s.keepaliveMs(), 1000);
             if (now - since >= grace && me.equals(placement(g.spec))) {
                 freed.remove(k);
                 orphanSince.remove(k);
@@ -1120,9 +1137,27 @@ public final class FailoverEngine {
     }
 
     private void legacyAdoptFrom(String dead) {
+        legacyAdopt();
+    }
+
+    /** Heartbeat's mach_down: the groups of a dead preferred node go to the first live node after it. */
+    private void legacyAdopt() {
+        if (phase != Phase.STABLE) {
+            return;
+        }
         for (Grp g : groups.values()) {
-            if (!g.held() && !g.failedHere && !blockedByFence(g.spec.key()) && me.equals(placement(g.spec))) {
-                requestStart(g);
+            Peer pref = peers.get(g.spec.preferredNode());
+            if (pref == null || pref.alive() || g.held() || g.inFlight || g.failedHere || blockedByFence(g.spec.key())) {
+                continue;
+            }
+            for (String n : order(g.spec)) {
+                if (n.equals(me)) {
+                    requestStart(g);
+                    break;
+                }
+                if (peers.get(n).alive()) {
+                    break;
+                }
             }
         }
     }
