@@ -154,6 +154,7 @@ public final class FailoverEngine {
     private final Set<String> takeoverLogPending = new LinkedHashSet<>();
     private final Map<String, Set<String>> ipRequests = new LinkedHashMap<>();   // legacy: key -> peers yet to answer
     private final Map<String, String> ipRequestReplies = new LinkedHashMap<>(); // legacy: key -> requester to answer after stop
+    private final Map<String, String> legacyGiven = new LinkedHashMap<>();      // legacy: key -> node we gave it to
     private Integer myPing;
     private boolean shutdownRequested;
     private boolean shutdownDelayLogged;
@@ -503,6 +504,7 @@ public final class FailoverEngine {
         p.forget();
         p.status = NodeStatus.DEAD;
         fenceBlocked.remove(p.name);
+        legacyGiven.values().removeIf(p.name::equals);
         if (gaveUp) {
             info("Dead node " + p.name + " gave up resources.");
             p.known = true;
@@ -663,6 +665,10 @@ public final class FailoverEngine {
 
     /** Starts a requester exchange; {@code target} null = the natural acceptor. */
     private void requestStandby(ResourceSet set, List<String> moving, Why why, String target) {
+        if (moving.isEmpty() && multi) {
+            info("Standby [" + set.wire() + "]: we hold none of these resources; nothing to hand over.");
+            return;
+        }
         String peer = target != null ? target : chooseAcceptor(moving);
         if (peer == null) {
             info("No reply to standby request.  Standby request cancelled.");
@@ -763,6 +769,9 @@ public final class FailoverEngine {
                         if (g.failedHere) {
                             warn("standby: not acquiring " + k + ": it failed here before.");
                             continue;
+                        }
+                        if (heldByOtherThan(k, p.name)) {
+                            continue; // a third node runs it: not ours to start
                         }
                         g.needsFailback = connectivity && g.spec.preferredNode().equals(p.name);
                         g.restarts = 0;
@@ -1147,7 +1156,8 @@ public final class FailoverEngine {
         }
         for (Grp g : groups.values()) {
             Peer pref = peers.get(g.spec.preferredNode());
-            if (pref == null || pref.alive() || g.held() || g.inFlight || g.failedHere || blockedByFence(g.spec.key())) {
+            if (pref == null || pref.alive() || g.held() || g.inFlight || g.failedHere || blockedByFence(g.spec.key())
+                    || legacyGiven.containsKey(g.spec.key())) {
                 continue;
             }
             for (String n : order(g.spec)) {
@@ -1174,6 +1184,7 @@ public final class FailoverEngine {
         }
         if (g.held() || g.inFlight) {
             info("Giving up resource group " + key + " to " + p.name + " (ip-request).");
+            legacyGiven.put(key, p.name); // it is alive even if membership has not said so yet
             ipRequestReplies.put(key, p.name);
             requestStop(g);
         } else {
@@ -1253,6 +1264,15 @@ public final class FailoverEngine {
     private boolean heldByPeer(String key) {
         for (Peer p : peers.values()) {
             if (p.alive() && p.known && p.holds.contains(key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean heldByOtherThan(String key, String node) {
+        for (Peer p : peers.values()) {
+            if (!p.name.equals(node) && p.alive() && p.known && p.holds.contains(key)) {
                 return true;
             }
         }
