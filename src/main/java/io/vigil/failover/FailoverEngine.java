@@ -80,7 +80,8 @@ public final class FailoverEngine {
         boolean starting;           // sent `starting`, no `resource` since
         boolean answered;           // sent a `resource` since our comm-up
         long hg = -1;
-        long maxSeq = -1;
+        long maxSeq = -1;           // last `resource` or `ask_resources`
+        long maxResourceSeq = -1;
         Integer ping;               // reachable ping nodes, as it told us
         Integer pingSent;           // our count as last told to it
         long nextQueryMs;
@@ -153,6 +154,7 @@ public final class FailoverEngine {
     private final Set<String> takeoverLogPending = new LinkedHashSet<>();
     private final Map<String, Set<String>> ipRequests = new LinkedHashMap<>();   // legacy: key -> peers yet to answer
     private final Map<String, String> ipRequestReplies = new LinkedHashMap<>(); // legacy: key -> requester to answer after stop
+    private final Map<String, String> legacyGiven = new LinkedHashMap<>();      // legacy: key -> node we gave it to
     private Integer myPing;
     private boolean shutdownRequested;
     private boolean shutdownDelayLogged;
@@ -332,6 +334,8 @@ public final class FailoverEngine {
         if (dest.isPresent() && !dest.get().equalsIgnoreCase(me)) {
             return;
         }
+        // Packets may be delivered out of order (Heartbeat accepts a gap and fills it later): a `resource` snapshot
+        // older than the sender's last snapshot or standby step, or a `starting` older than its last snapshot, is stale.
         long hg = hex(m.get("hg"));
         long seq = hex(m.get("seq"));
         boolean stale = false;
@@ -339,12 +343,21 @@ public final class FailoverEngine {
             if (hg > p.hg) {
                 p.hg = hg;
                 p.maxSeq = -1;
+                p.maxResourceSeq = -1;
             }
             if (hg < p.hg) {
                 return;
             }
-            stale = seq <= p.maxSeq;
-            p.maxSeq = Math.max(p.maxSeq, seq);
+            String t = m.type();
+            if (t.equals("resource")) {
+                stale = seq <= p.maxSeq;
+                p.maxResourceSeq = Math.max(p.maxResourceSeq, seq);
+            } else if (t.equals("starting")) {
+                stale = seq <= p.maxResourceSeq;
+            }
+            if (t.equals("resource") || t.equals("ask_resources")) {
+                p.maxSeq = Math.max(p.maxSeq, seq);
+            }
         }
         switch (m.type()) {
             case "starting" -> {
@@ -475,7 +488,7 @@ public final class FailoverEngine {
         if (fenceBlocked.remove(p.name) != null) {
             info("Node " + p.name + " gave up its resources: no fencing needed.");
         }
-        if ((phase == Phase.STABLE || phase == Phase.STARTING) && takeoverLogPending.add(p.name)) {
+        if ((phase == Phase.STABLE || phase == Phase.STARTING) && p.alive() && takeoverLogPending.add(p.name)) {
             info("Resources being acquired from " + p.name + ".");
         }
         if (legacy) {
@@ -491,6 +504,7 @@ public final class FailoverEngine {
         p.forget();
         p.status = NodeStatus.DEAD;
         fenceBlocked.remove(p.name);
+        legacyGiven.values().removeIf(p.name::equals);
         if (gaveUp) {
             info("Dead node " + p.name + " gave up resources.");
             p.known = true;
@@ -651,6 +665,10 @@ public final class FailoverEngine {
 
     /** Starts a requester exchange; {@code target} null = the natural acceptor. */
     private void requestStandby(ResourceSet set, List<String> moving, Why why, String target) {
+        if (moving.isEmpty() && multi) {
+            info("Standby [" + set.wire() + "]: we hold none of these resources; nothing to hand over.");
+            return;
+        }
         String peer = target != null ? target : chooseAcceptor(moving);
         if (peer == null) {
             info("No reply to standby request.  Standby request cancelled.");
@@ -741,6 +759,7 @@ public final class FailoverEngine {
                     return;
                 }
                 if (!exchange.requester && exchange.state.equals("OTHER")) {
+                    p.holds.removeAll(exchange.groups);
                     info("standby: acquire [" + exchange.set.wire() + "] resources from " + p.name);
                     info("acquire " + mirror(exchange.set).wire() + " HA resources (standby).");
                     exchange.state = "ACQUIRING";
@@ -751,12 +770,16 @@ public final class FailoverEngine {
                             warn("standby: not acquiring " + k + ": it failed here before.");
                             continue;
                         }
+                        if (heldByOtherThan(k, p.name)) {
+                            continue; // a third node runs it: not ours to start
+                        }
                         g.needsFailback = connectivity && g.spec.preferredNode().equals(p.name);
                         g.restarts = 0;
                         requestStart(g);
                     }
                 } else if (exchange.requester && exchange.state.equals("DONE")) {
                     info("Other node completed standby takeover of " + exchange.set.wire() + " resources.");
+                    p.holds.addAll(exchange.groups); // its own `resource` may arrive later
                     exchange = null;
                     pendingInfo = null;
                 }
@@ -838,6 +861,9 @@ public final class FailoverEngine {
             adoptOrphans();
             autoFailback();
             connectivity();
+        }
+        if (legacy) {
+            legacyAdopt();
         }
         sendPingCounts();
         completeTakeoverLogs();
@@ -978,7 +1004,7 @@ public final class FailoverEngine {
             if (g.failedHere || blockedByFence(k)) {
                 continue;
             }
-            long grace = freed.contains(k) ? 0 : s.keepaliveMs();
+            long grace = freed.contains(k) ? 0 : Math.max(2 * s.keepaliveMs(), 1000);
             if (now - since >= grace && me.equals(placement(g.spec))) {
                 freed.remove(k);
                 orphanSince.remove(k);
@@ -1120,9 +1146,28 @@ public final class FailoverEngine {
     }
 
     private void legacyAdoptFrom(String dead) {
+        legacyAdopt();
+    }
+
+    /** Heartbeat's mach_down: the groups of a dead preferred node go to the first live node after it. */
+    private void legacyAdopt() {
+        if (phase != Phase.STABLE) {
+            return;
+        }
         for (Grp g : groups.values()) {
-            if (!g.held() && !g.failedHere && !blockedByFence(g.spec.key()) && me.equals(placement(g.spec))) {
-                requestStart(g);
+            Peer pref = peers.get(g.spec.preferredNode());
+            if (pref == null || pref.alive() || g.held() || g.inFlight || g.failedHere || blockedByFence(g.spec.key())
+                    || legacyGiven.containsKey(g.spec.key())) {
+                continue;
+            }
+            for (String n : order(g.spec)) {
+                if (n.equals(me)) {
+                    requestStart(g);
+                    break;
+                }
+                if (peers.get(n).alive()) {
+                    break;
+                }
             }
         }
     }
@@ -1139,6 +1184,7 @@ public final class FailoverEngine {
         }
         if (g.held() || g.inFlight) {
             info("Giving up resource group " + key + " to " + p.name + " (ip-request).");
+            legacyGiven.put(key, p.name); // it is alive even if membership has not said so yet
             ipRequestReplies.put(key, p.name);
             requestStop(g);
         } else {
@@ -1218,6 +1264,15 @@ public final class FailoverEngine {
     private boolean heldByPeer(String key) {
         for (Peer p : peers.values()) {
             if (p.alive() && p.known && p.holds.contains(key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean heldByOtherThan(String key, String node) {
+        for (Peer p : peers.values()) {
+            if (!p.name.equals(node) && p.alive() && p.known && p.holds.contains(key)) {
                 return true;
             }
         }

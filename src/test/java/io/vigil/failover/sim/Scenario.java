@@ -263,6 +263,7 @@ final class Scenario {
                 moving.add(g.key());
             }
         }
+        operatorUsed = true; // standby/takeover moves are sticky: (c) does not apply any more
         operatorStart = c.now;
         operatorMoving = moving;
         operatorTarget = takeover ? x : null;
@@ -271,6 +272,7 @@ final class Scenario {
         return k;
     }
 
+    boolean operatorUsed;
     long operatorStart;
     List<String> operatorMoving = List.of();
     String operatorTarget;
@@ -455,7 +457,7 @@ final class Scenario {
     }
 
     private void checkFinalPlacement() {
-        if (failure != null || fs.autoFailback() == AutoFailback.OFF || operatorFamily) {
+        if (failure != null || fs.autoFailback() == AutoFailback.OFF || operatorUsed) {
             return;
         }
         for (GroupSpec g : fs.groups()) {
