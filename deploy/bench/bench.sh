@@ -261,7 +261,7 @@ bench_impl() {   # bench_impl IMPL PROFILE
 }
 
 vigil_usable() {
-  if [[ ! -s $VIGIL_JAR && $VIGIL_CMD == *"$VIGIL_JAR"* ]]; then
+  if [[ ! -s $VIGIL_JAR && $VIGIL_CMD == "$VIGIL_CMD_DEFAULT" ]]; then
     say "building Vigil"; (cd "$REPO_ROOT" && ./mvnw -B -q package -DskipTests) || return 1
   fi
   $VIGIL_CMD run --help >/dev/null 2>&1

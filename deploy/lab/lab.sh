@@ -31,7 +31,7 @@
 #                                         fast: keepalive 100 ms, deadtime 300 ms (keepalived advert 0.1 s, VRRPv3)
 #   LAB_KEEPALIVE, LAB_DEADTIME, LAB_KA_ADVERT   override one timer of the profile
 #   LAB_DIR=/tmp/vigil-lab  LAB_NS_PREFIX=vl-  LAB_PROBE_INTERVAL=0.02 (client probe period, s)
-#   VIGIL_CMD               how to run Vigil (default: java … -jar <repo>/target/quarkus-app/quarkus-run.jar)
+#   VIGIL_CMD               how to run Vigil (default: <repo>/deploy/bin/vigil, the launcher the package ships)
 #   LAB_NO_INSTALL=1        never apt-get install missing Debian packages
 set -uo pipefail
 export LC_ALL=C TZ=UTC
@@ -66,7 +66,9 @@ lab_init() {
   KA_ADVERT=${LAB_KA_ADVERT:-$adv}
   PROBE_INTERVAL=${LAB_PROBE_INTERVAL:-0.02}
   VIGIL_JAR=$REPO_ROOT/target/quarkus-app/quarkus-run.jar
-  VIGIL_CMD=${VIGIL_CMD:-java -XX:+UseSerialGC -Xmx48m -XX:TieredStopAtLevel=1 -jar $VIGIL_JAR}
+  # The shipped launcher: newest JDK >= 17, the small-footprint JVM flags the package uses.
+  VIGIL_CMD_DEFAULT=$REPO_ROOT/deploy/bin/vigil
+  VIGIL_CMD=${VIGIL_CMD:-$VIGIL_CMD_DEFAULT}
   OBSERVERS=$LAB_DIR/observers.pids
   EVENTS=$LAB_DIR/events.txt
 }
@@ -418,7 +420,7 @@ node_start() {
       disown $!
       wait_pidfile "$d/daemon.pid" ;;
     vigil)
-      [[ -n ${VIGIL_CMD_CHECKED:-} || -s $VIGIL_JAR || $VIGIL_CMD != *"$VIGIL_JAR"* ]] \
+      [[ -n ${VIGIL_CMD_CHECKED:-} || -s $VIGIL_JAR || $VIGIL_CMD != "$VIGIL_CMD_DEFAULT" ]] \
         || lab_die "Vigil is not built ($VIGIL_JAR missing): run 'make build'"
       rm -f "$d/daemon.pid"
       setsid nsenter -t "$a" -n -u -m -- /bin/sh -c "echo \$\$ > '$d/daemon.pid'; exec $VIGIL_CMD run \
@@ -605,7 +607,7 @@ demo_cleanup() {
 lab_demo() {
   need_root
   local n1 n2; n1=$(impl_of linux1); n2=$(impl_of linux2)
-  if [[ $n1 == vigil || $n2 == vigil ]] && [[ ! -s $VIGIL_JAR && $VIGIL_CMD == *"$VIGIL_JAR"* ]]; then
+  if [[ $n1 == vigil || $n2 == vigil ]] && [[ ! -s $VIGIL_JAR && $VIGIL_CMD == "$VIGIL_CMD_DEFAULT" ]]; then
     lab_say "building Vigil (./mvnw -B -q package -DskipTests)"
     (cd "$REPO_ROOT" && ./mvnw -B -q package -DskipTests) || lab_die "the build failed"
   fi

@@ -93,6 +93,7 @@ public final class Daemon {
 
     /** Volatile snapshots for readers on other threads (control socket, metrics, health). */
     private volatile Snapshot snapshot;
+    private long snapshotAt;
 
     public record Transition(long epochMillis, String text) {
     }
@@ -305,13 +306,20 @@ public final class Daemon {
 
     private void tick() {
         long now = monotonicMillis();
-        handleMembership(now, membership.tick(now));
-        handleEngine(now, new FailoverEvent.Tick());
+        List<MembershipEvent> events = membership.tick(now);
+        handleMembership(now, events);
+        List<FailoverAction> actions = engine.handle(now, new FailoverEvent.Tick());
+        if (!engineFinished) {
+            execute(actions);
+        }
         for (Message rexmit : sequences.due(now)) {
             send(rexmit);
         }
         drainSequenceLogs();
-        refreshSnapshot();
+        // A quiet tick changes nothing worth publishing but "last heard" ages: once a second is enough for readers.
+        if (!events.isEmpty() || !actions.isEmpty() || now - snapshotAt >= 1000) {
+            refreshSnapshot();
+        }
     }
 
     /** Periodic status of the groups held here; a failure goes to the engine, which restarts or fails over. */
@@ -543,6 +551,7 @@ public final class Daemon {
     }
 
     private void refreshSnapshot() {
+        snapshotAt = monotonicMillis();
         snapshot = new Snapshot(membership.view(), engine.view(), List.copyOf(transitions));
         observer.snapshotChanged(snapshot);
     }
