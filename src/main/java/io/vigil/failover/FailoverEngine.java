@@ -277,6 +277,9 @@ public final class FailoverEngine {
             p.forget();
             p.shutdone = false;
             p.nextQueryMs = now;
+            if (legacy && phase == Phase.STABLE) {
+                legacyRequestLocal(true); // it may hold our groups (it started alone, or a partition): ask for them
+            }
         }
     }
 
@@ -1048,9 +1051,6 @@ public final class FailoverEngine {
             return;
         }
         List<String> held = heldIn(groups.keySet());
-        if (held.isEmpty()) {
-            return;
-        }
         Peer best = null;
         for (String n : s.nodes()) {
             Peer p = peers.get(n);
@@ -1060,6 +1060,11 @@ public final class FailoverEngine {
             }
         }
         if (best == null) {
+            return;
+        }
+        Peer target = best;
+        held.removeIf(k -> target.failed.contains(k));
+        if (held.isEmpty()) {
             return;
         }
         warn("Connectivity: we reach " + myPing + " of " + s.pingNodeCount() + " ping nodes, " + best.name + " reaches "
@@ -1319,7 +1324,7 @@ public final class FailoverEngine {
 
     /** The first eligible node in placement order, or null. Every node computes the same from the same knowledge. */
     private String placement(GroupSpec spec) {
-        int best = maxPing();
+        int best = maxPing(spec.key());
         for (String n : order(spec)) {
             if (n.equals(me)) {
                 if (phase == Phase.STABLE && !shutdownRequested && !groups.get(spec.key()).failedHere
@@ -1338,9 +1343,14 @@ public final class FailoverEngine {
     }
 
     private int maxPing() {
-        int best = effectiveMyPing();
+        return maxPing(null);
+    }
+
+    /** The best connectivity among the nodes that could run the group (all groups: null). */
+    private int maxPing(String key) {
+        int best = key != null && groups.get(key).failedHere ? 0 : effectiveMyPing();
         for (Peer p : peers.values()) {
-            if (p.alive() && p.known && !p.shutdone && p.ping != null) {
+            if (p.alive() && p.known && !p.shutdone && p.ping != null && (key == null || !p.failed.contains(key))) {
                 best = Math.max(best, p.ping);
             }
         }
