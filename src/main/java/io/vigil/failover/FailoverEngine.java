@@ -420,6 +420,9 @@ public final class FailoverEngine {
         });
         Set<String> holds = m.get(F_GROUPS).map(FailoverEngine::keys).orElseGet(() -> derive(set, p.name));
         holds.retainAll(groups.keySet());
+        if ("shutdown".equals(m.get("info").orElse(""))) {
+            freed.addAll(p.holds); // it is leaving: what it held is taken at once, not after the orphan grace
+        }
         p.holds = holds;
         p.failed = m.get(F_FAILED).map(FailoverEngine::keys).orElseGet(LinkedHashSet::new);
         p.known = true;
@@ -457,7 +460,8 @@ public final class FailoverEngine {
             }
             List<String> holders = new ArrayList<>();
             for (String n : order(g.spec)) {
-                if (n.equals(me) || (peers.get(n).alive() && peers.get(n).known && peers.get(n).holds.contains(k))) {
+                Peer q = peers.get(n);
+                if (n.equals(me) || (q.status != NodeStatus.DEAD && q.known && q.holds.contains(k))) {
                     holders.add(n);
                 }
             }
@@ -839,7 +843,8 @@ public final class FailoverEngine {
         if (phase == Phase.STARTING) {
             boolean allAnswered = true;
             for (Peer p : peers.values()) {
-                if (p.alive() && !p.answered && !p.shutdone) {
+                // INIT counts as present: comm-up may come from a non-status packet before its first status
+                if (p.status != NodeStatus.DEAD && !p.answered && !p.shutdone) {
                     allAnswered = false;
                 }
             }
@@ -1268,7 +1273,7 @@ public final class FailoverEngine {
 
     private boolean heldByPeer(String key) {
         for (Peer p : peers.values()) {
-            if (p.alive() && p.known && p.holds.contains(key)) {
+            if (p.status != NodeStatus.DEAD && p.known && p.holds.contains(key)) { // INIT: heard, no status yet
                 return true;
             }
         }
@@ -1277,7 +1282,7 @@ public final class FailoverEngine {
 
     private boolean heldByOtherThan(String key, String node) {
         for (Peer p : peers.values()) {
-            if (!p.name.equals(node) && p.alive() && p.known && p.holds.contains(key)) {
+            if (!p.name.equals(node) && p.status != NodeStatus.DEAD && p.known && p.holds.contains(key)) {
                 return true;
             }
         }
