@@ -277,6 +277,9 @@ public final class FailoverEngine {
             p.forget();
             p.shutdone = false;
             p.nextQueryMs = now;
+            if (legacy && phase == Phase.STABLE) {
+                legacyRequestLocal(true); // it may hold our groups (it started alone, or a partition): ask for them
+            }
         }
     }
 
@@ -417,6 +420,9 @@ public final class FailoverEngine {
         });
         Set<String> holds = m.get(F_GROUPS).map(FailoverEngine::keys).orElseGet(() -> derive(set, p.name));
         holds.retainAll(groups.keySet());
+        if ("shutdown".equals(m.get("info").orElse(""))) {
+            freed.addAll(p.holds); // it is leaving: what it held is taken at once, not after the orphan grace
+        }
         p.holds = holds;
         p.failed = m.get(F_FAILED).map(FailoverEngine::keys).orElseGet(LinkedHashSet::new);
         p.known = true;
@@ -454,7 +460,8 @@ public final class FailoverEngine {
             }
             List<String> holders = new ArrayList<>();
             for (String n : order(g.spec)) {
-                if (n.equals(me) || (peers.get(n).alive() && peers.get(n).known && peers.get(n).holds.contains(k))) {
+                Peer q = peers.get(n);
+                if (n.equals(me) || (q.status != NodeStatus.DEAD && q.known && q.holds.contains(k))) {
                     holders.add(n);
                 }
             }
@@ -836,7 +843,8 @@ public final class FailoverEngine {
         if (phase == Phase.STARTING) {
             boolean allAnswered = true;
             for (Peer p : peers.values()) {
-                if (p.alive() && !p.answered && !p.shutdone) {
+                // INIT counts as present: comm-up may come from a non-status packet before its first status
+                if (p.status != NodeStatus.DEAD && !p.answered && !p.shutdone) {
                     allAnswered = false;
                 }
             }
@@ -1048,9 +1056,6 @@ public final class FailoverEngine {
             return;
         }
         List<String> held = heldIn(groups.keySet());
-        if (held.isEmpty()) {
-            return;
-        }
         Peer best = null;
         for (String n : s.nodes()) {
             Peer p = peers.get(n);
@@ -1060,6 +1065,11 @@ public final class FailoverEngine {
             }
         }
         if (best == null) {
+            return;
+        }
+        Peer target = best;
+        held.removeIf(k -> target.failed.contains(k));
+        if (held.isEmpty()) {
             return;
         }
         warn("Connectivity: we reach " + myPing + " of " + s.pingNodeCount() + " ping nodes, " + best.name + " reaches "
@@ -1263,7 +1273,7 @@ public final class FailoverEngine {
 
     private boolean heldByPeer(String key) {
         for (Peer p : peers.values()) {
-            if (p.alive() && p.known && p.holds.contains(key)) {
+            if (p.status != NodeStatus.DEAD && p.known && p.holds.contains(key)) { // INIT: heard, no status yet
                 return true;
             }
         }
@@ -1272,7 +1282,7 @@ public final class FailoverEngine {
 
     private boolean heldByOtherThan(String key, String node) {
         for (Peer p : peers.values()) {
-            if (!p.name.equals(node) && p.alive() && p.known && p.holds.contains(key)) {
+            if (!p.name.equals(node) && p.status != NodeStatus.DEAD && p.known && p.holds.contains(key)) {
                 return true;
             }
         }
@@ -1319,7 +1329,7 @@ public final class FailoverEngine {
 
     /** The first eligible node in placement order, or null. Every node computes the same from the same knowledge. */
     private String placement(GroupSpec spec) {
-        int best = maxPing();
+        int best = maxPing(spec.key());
         for (String n : order(spec)) {
             if (n.equals(me)) {
                 if (phase == Phase.STABLE && !shutdownRequested && !groups.get(spec.key()).failedHere
@@ -1338,9 +1348,14 @@ public final class FailoverEngine {
     }
 
     private int maxPing() {
-        int best = effectiveMyPing();
+        return maxPing(null);
+    }
+
+    /** The best connectivity among the nodes that could run the group (all groups: null). */
+    private int maxPing(String key) {
+        int best = key != null && groups.get(key).failedHere ? 0 : effectiveMyPing();
         for (Peer p : peers.values()) {
-            if (p.alive() && p.known && !p.shutdone && p.ping != null) {
+            if (p.alive() && p.known && !p.shutdone && p.ping != null && (key == null || !p.failed.contains(key))) {
                 best = Math.max(best, p.ping);
             }
         }
