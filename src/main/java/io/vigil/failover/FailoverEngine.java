@@ -1243,8 +1243,11 @@ public final class FailoverEngine {
                 continue;
             }
             Peer p = peers.get(n);
-            if (p.alive() && p.known && !p.starting && (p.stable || legacy) && !p.shutdone && !p.failed.contains(spec.key())
-                    && (s.pingNodeCount() == 0 || pingOf(p) >= best)) {
+            // A preferred node that is still starting takes its own groups itself once its start-up settles
+            // (Heartbeat: in BOTHSTARTING each node acquires only its local groups), so it needs not be stable yet.
+            boolean settling = n.equals(spec.preferredNode()) && !legacy;
+            if (p.alive() && p.known && (settling || !p.starting && (p.stable || legacy)) && !p.shutdone
+                    && !p.failed.contains(spec.key()) && (s.pingNodeCount() == 0 || pingOf(p) >= best)) {
                 return n;
             }
         }
