@@ -141,6 +141,17 @@ final class InteropLab implements AutoCloseable {
         return lab(Duration.ofSeconds(20), "log", node).out();
     }
 
+    /** The node's log file, {@code /var/log/ha-log} of ha.cf's {@code logfile}: both implementations write it (a file
+     *  that only grows, so an offset taken before a step selects the lines of that step). */
+    String haLog(String node) {
+        try {
+            Path f = dir.resolve(node).resolve("log/ha-log");
+            return Files.exists(f) ? Files.readString(f, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** {@code cl_status ARGS} on a Heartbeat node, retried until {@code accept} holds (the API refuses sign-ons for a
      *  moment at start-up); returns the last output. */
     String clStatus(String node, Predicate<String> accept, Duration within, String... args) {
