@@ -78,6 +78,7 @@ public final class FailoverEngine {
         boolean stable;
         boolean shutdone;
         boolean starting;           // sent `starting`, no `resource` since
+        boolean leftInit;           // membership has reported a status other than INIT for it
         long hg = -1;
         long maxSeq = -1;
         Integer ping;               // reachable ping nodes, as it told us
@@ -260,15 +261,22 @@ public final class FailoverEngine {
             return;
         }
         boolean wasAlive = p.alive();
+        boolean firstContact = !p.leftInit;
         p.status = to;
+        if (to != NodeStatus.INIT) {
+            p.leftInit = true;
+        }
         if (wasAlive && to == NodeStatus.DEAD) {
             if (phase != Phase.INIT) {
                 nodeDied(p, true);
             }
         } else if (!wasAlive && to.alive()) {
-            // (Re)appearing: its holdings are unknown until it tells us; ask.
-            p.forget();
-            p.shutdone = false;
+            // Reappearing: its holdings are unknown until it tells us; ask. On first contact, what it announced
+            // before its first status (a `resource` can overtake it) is from this incarnation and stays valid.
+            if (!firstContact) {
+                p.forget();
+                p.shutdone = false;
+            }
             p.nextQueryMs = now;
         }
     }
@@ -792,8 +800,8 @@ public final class FailoverEngine {
         if (phase == Phase.STARTING) {
             boolean allAnswered = true;
             for (Peer p : peers.values()) {
-                if (p.alive() && !p.known) {
-                    allAnswered = false;
+                if ((p.alive() || p.status == NodeStatus.INIT) && !p.known) {
+                    allAnswered = false;   // INIT at comm-up: heard, but its status has not come yet
                 }
             }
             if (allAnswered || now >= startDeadline) {
@@ -1186,7 +1194,8 @@ public final class FailoverEngine {
 
     private boolean heldByPeer(String key) {
         for (Peer p : peers.values()) {
-            if (p.alive() && p.known && p.holds.contains(key)) {
+            // INIT + known: it announced its holdings before its first status reached us
+            if ((p.alive() || p.status == NodeStatus.INIT) && p.known && p.holds.contains(key)) {
                 return true;
             }
         }

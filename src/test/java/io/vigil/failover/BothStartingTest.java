@@ -87,4 +87,38 @@ class BothStartingTest {
         }
         assertTrue(starts(all).contains(VIP), "a lone node takes every group");
     }
+
+    /**
+     * Seen in the lab: the preferred node restarts while the other holds its group; the other's {@code resource}
+     * (answering the restart) overtakes its first {@code status}, so comm-up comes while the peer is still INIT.
+     * The preferred node must not start the group the peer announced (no double ownership, no "Split brain").
+     */
+    @Test
+    void aResourceAnnouncementThatOvertakesThePeersFirstStatusCounts() {
+        FailoverEngine linux1 = engine("linux1");
+        List<FailoverAction> all = new ArrayList<>();
+        Message holdsIt = Message.of("resource").add("rsc_hold", "foreign").add("rtype", "full").add("isstable", "1")
+                .add("info", "query");
+        all.addAll(linux1.handle(0, new FailoverEvent.MessageReceived(from("linux2", holdsIt))));
+        all.addAll(linux1.handle(1, new FailoverEvent.CommUp()));
+        all.addAll(linux1.handle(300, new FailoverEvent.NodeStatusChanged("linux2", NodeStatus.INIT, NodeStatus.ACTIVE)));
+        for (long t = 500; t <= 12_000; t += 250) {
+            all.addAll(linux1.handle(t, new FailoverEvent.Tick()));
+        }
+        assertEquals(List.of(), starts(all), "linux1 started the group linux2 holds");
+    }
+
+    @Test
+    void aStableAnswerWhileThePeerIsStillInitAlsoCounts() {
+        FailoverEngine linux1 = engine("linux1");
+        List<FailoverAction> all = new ArrayList<>();
+        all.addAll(linux1.handle(0, new FailoverEvent.CommUp()));
+        all.addAll(linux1.handle(40, new FailoverEvent.MessageReceived(from("linux2", Message.of("resource")
+                .add("rsc_hold", "foreign").add("rtype", "full").add("isstable", "1")))));
+        all.addAll(linux1.handle(300, new FailoverEvent.NodeStatusChanged("linux2", NodeStatus.INIT, NodeStatus.ACTIVE)));
+        for (long t = 500; t <= 12_000; t += 250) {
+            all.addAll(linux1.handle(t, new FailoverEvent.Tick()));
+        }
+        assertEquals(List.of(), starts(all), "linux1 started the group linux2 holds");
+    }
 }

@@ -101,10 +101,16 @@ class MixedClusterIT {
         lab.measured("crash of linux1 (Vigil): VIP on linux2 (Heartbeat) after", lab.waitVip("linux2", 3 * InteropLab.DEADTIME_S + 30));
         settle();
         lab.ok(Duration.ofSeconds(30), "revive", "linux1");
+        int ours = lab.haLog("linux1").length();
+        int theirs = lab.haLog("linux2").length();
         lab.start("linux1");
         lab.measured("linux1 (Vigil) restarted: failback, VIP on linux1 after", lab.waitVip("linux1", 90));
         assertBothActive();
         settle();
+        // the group came back through Heartbeat's auto-failback, not by the returning node starting it at once
+        String back = lab.haLog("linux1").substring(ours);
+        assertFalse(back.contains("Split brain"), back);
+        assertTrue(lab.haLog("linux2").substring(theirs).contains("wants to go standby [foreign]"));
     }
 
     @Test
