@@ -18,6 +18,7 @@
 #   crash NODE              host crash: eth0 down, every process of the node killed, addresses and /run lost
 #   revive NODE             bring a crashed node's eth0 back (its daemon is not started)
 #   kill9 NODE              kill -9 of the daemon only (addresses stay configured)
+#   wait-vip NODE SECS      wait until the VIP is on NODE only; prints the seconds waited (exit 1 on timeout)
 #   standby NODE [set]      operator switchover away from NODE (hb_standby / vigil standby)
 #   takeover NODE [set]     operator switchover to NODE (hb_takeover / vigil takeover)
 #   status                  VIP placement, links, daemon processes, the client's neighbour entry
@@ -30,6 +31,8 @@
 #   LAB_PROFILE=tutorial|fast             tutorial: keepalive 1 s, deadtime 10 s (keepalived advert 1 s, VRRPv2)
 #                                         fast: keepalive 100 ms, deadtime 300 ms (keepalived advert 0.1 s, VRRPv3)
 #   LAB_KEEPALIVE, LAB_DEADTIME, LAB_KA_ADVERT   override one timer of the profile
+#   LAB_INITDEAD            adds 'initdead VALUE' to ha.cf (e.g. 30: a slow-starting JVM peer is not declared dead)
+#   LAB_AUTHKEYS=sha1|md5|crc   signature method of authkeys (default: the tutorial's sha1 file)
 #   LAB_DIR=/tmp/vigil-lab  LAB_NS_PREFIX=vl-  LAB_PROBE_INTERVAL=0.02 (client probe period, s)
 #   VIGIL_CMD               how to run Vigil (default: <repo>/deploy/bin/vigil, the launcher the package ships)
 #   LAB_NO_INSTALL=1        never apt-get install missing Debian packages
@@ -163,12 +166,19 @@ write_hacf() {
       printf '%s\n' "logfile /var/log/ha-log" "logfacility local0" "keepalive 1" "deadtime 10" \
         "bcast eth0" "ping $ROUTER_IP" "auto_failback yes" "node linux1" "node linux2"
     fi
+    [[ -n ${LAB_INITDEAD:-} ]] && echo "initdead $LAB_INITDEAD"
   } | sed -E -e "s/^([[:space:]]*keepalive[[:space:]]+).*/\1$KEEPALIVE/" \
              -e "s/^([[:space:]]*deadtime[[:space:]]+).*/\1$DEADTIME/"
 }
 
 write_authkeys() {
   local src=$REPO_ROOT/deploy/examples/tutorial/authkeys
+  case ${LAB_AUTHKEYS:-} in
+    '') ;;
+    sha1|md5) printf 'auth 1\n1 %s MaClefSecrete\n' "$LAB_AUTHKEYS"; return ;;
+    crc) printf 'auth 1\n1 crc\n'; return ;;
+    *) lab_die "LAB_AUTHKEYS must be sha1, md5 or crc (got '$LAB_AUTHKEYS')" ;;
+  esac
   if [[ -s $src ]]; then cat "$src"; else printf 'auth 1\n1 sha1 MaClefSecrete\n'; fi
 }
 
@@ -705,6 +715,12 @@ lab_demo() {
   probe_stop
 }
 
+lab_wait_vip() {   # lab_wait_vip NODE SECS: the VIP on NODE alone; prints the seconds it took
+  local t0; t0=$(now)
+  wait_until "$2" vip_only_on "$1" || { lab_say "the VIP is not on $1 alone after $2 s"; return 1; }
+  elapsed "$t0" "$(now)"
+}
+
 # The daemon's output plus the logfile named in ha.cf (a path under /var/log is the node's own log directory).
 lab_log() {
   local d f; d=$(ndir "$1")
@@ -724,6 +740,7 @@ lab_main() {
     crash)    need_root; check_node "${1:-}"; node_crash "$1" ;;
     revive)   need_root; check_node "${1:-}"; node_revive "$1" ;;
     kill9)    need_root; check_node "${1:-}"; node_kill9 "$1" ;;
+    wait-vip) need_root; check_node "${1:-}"; lab_wait_vip "$1" "${2:-30}" ;;
     standby)  need_root; check_node "${1:-}"; node_switch "$1" standby "${2:-}" ;;
     takeover) need_root; check_node "${1:-}"; node_switch "$1" takeover "${2:-}" ;;
     status)   need_root; lab_status ;;

@@ -7,9 +7,9 @@ import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
-/** `vigil reload`: make the running daemon re-read ha.cf, authkeys and haresources (Heartbeat's `heartbeat -r`). */
+/** `vigil reload`: make the running daemon re-read authkeys (SIGHUP); ha.cf and haresources need a restart. */
 @Command(name = "reload", mixinStandardHelpOptions = true,
-        description = "Make the running daemon re-read ha.cf, authkeys and haresources (like `heartbeat -r` / SIGHUP).")
+        description = "Make the running daemon re-read authkeys (like SIGHUP); a broken file is refused and the old keys kept. ha.cf and haresources changes need a restart.")
 public class ReloadCommand implements Callable<Integer> {
 
     @Mixin

@@ -18,6 +18,6 @@ public interface ControlHandler {
     /** hb_takeover: ask the peer to give us the groups of {@code set} (relative to this node). */
     Reply takeover(ResourceSet set);
 
-    /** Re-read ha.cf, authkeys and haresources (Heartbeat's SIGHUP / {@code heartbeat -r}). */
+    /** Re-read authkeys (Heartbeat's SIGHUP); ha.cf and haresources changes need a restart. */
     Reply reload();
 }

@@ -524,8 +524,7 @@ public final class Daemon {
     }
 
     private void finishShutdown() {
-        engineFinished = true;
-        LOG.info("All HA resources relinquished.");
+        engineFinished = true;   // the engine has logged "All HA resources relinquished." (Heartbeat logs it once)
         stopIo(0);
     }
 

@@ -91,7 +91,8 @@ public record ResourceSettings(List<Path> scriptDirs, Duration startTimeout, Dur
     /**
      * Defaults overridden by the same SmallRye keys the daemon reads (io.vigil.config.VigilSettings, documented in
      * docs/configuration.md): {@code vigil.resource.start-timeout}, {@code stop-timeout}, {@code status-timeout},
-     * {@code vigil.arp.count}, {@code vigil.arp.interval}. Durations: a plain number is seconds; {@code ms}, {@code s},
+     * {@code vigil.arp.count}, {@code vigil.arp.interval}; and, for {@code vigil resource} only, {@code vigil.resource.tmp-dir}
+     * ({@code HA_RSCTMP}; the daemon uses {@code <run-dir>/resource-agents}). Durations: a plain number is seconds; {@code ms}, {@code s},
      * {@code m} suffixes or ISO-8601 ({@code PT30S}).
      */
     public static ResourceSettings fromConfig(Config config) {
@@ -103,7 +104,8 @@ public record ResourceSettings(List<Path> scriptDirs, Duration startTimeout, Dur
                 Map.of(),
                 config.getOptionalValue("vigil.arp.count", Integer.class).orElse(d.arpCount()),
                 duration(config, "vigil.arp.interval").orElse(d.arpInterval()),
-                d.tmpDir(), d.stopRetries(), d.stopRetryInterval(), d.ocfRoot(), "");
+                config.getOptionalValue("vigil.resource.tmp-dir", String.class).map(Path::of).orElse(d.tmpDir()),
+                d.stopRetries(), d.stopRetryInterval(), d.ocfRoot(), "");
     }
 
     private static Optional<Duration> duration(Config config, String key) {
