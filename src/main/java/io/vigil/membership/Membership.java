@@ -162,6 +162,7 @@ public final class Membership {
             }
             return events;
         }
+        node.heard = true;
         String type = lower(message.type()); // Heartbeat compares types case-insensitively
         boolean forUs = message.get("dest").map(d -> lower(d).equals(localNode)).orElse(true);
         boolean isStatus = !duplicate && forUs && T_STATUS.equals(type);
@@ -248,9 +249,6 @@ public final class Membership {
         }
         hex(message.get("dt")).filter(dt -> dt > 0).ifPresent(dt -> node.advertisedDeadtimeMs = dt);
         setStatus(node, status, events);
-        // Comm-up waits for a status, not just any packet: the engine must know the peer's state (up/active)
-        // before it decides what to take at start-up.
-        node.heard = true;
         node.lastStatusMs = nowMs;
         hex(message.get("seq")).ifPresent(seq -> node.lastStatusSeq = seq);
         if (status == NodeStatus.DEAD) {
@@ -469,7 +467,7 @@ public final class Membership {
         }
     }
 
-    /** Comm-up: every configured normal node has sent a status or been declared dead (ping nodes do not count). */
+    /** Comm-up: every configured normal node has been heard from or declared dead (ping nodes do not count). */
     private void checkCommUp(List<MembershipEvent> events) {
         if (commUp) {
             return;
