@@ -41,6 +41,13 @@ public final class ConfigLoader {
 
     static final Map<String, VigilKey> VIGIL_KEYS = new LinkedHashMap<>();
 
+    /**
+     * System properties that are not settings but set by deploy/bin/vigil (and the tests) for the process itself:
+     * where Vigil is installed, its resource.d and how to run it again. Rejecting them stopped every daemon.
+     */
+    static final java.util.Set<String> LAUNCHER_PROPERTIES = java.util.Set.of("vigil.home", "vigil.resource-dir",
+            "vigil.launcher", "vigil.app");
+
     private static void vigilKey(String key, Kind kind, String defaultValue) {
         VIGIL_KEYS.put(key, new VigilKey(key, kind, defaultValue));
     }
@@ -229,7 +236,8 @@ public final class ConfigLoader {
             return Directive.byName(name).isPresent() ? Optional.empty()
                     : Optional.of("Unknown ha.cf directive [" + name + "] in key " + key);
         }
-        if (key.startsWith("vigil.") && !VIGIL_KEYS.containsKey(key) && !key.equals(CONFIG_DIR_KEY) && !key.equals("vigil.app")) {
+        if (key.startsWith("vigil.") && !VIGIL_KEYS.containsKey(key) && !key.equals(CONFIG_DIR_KEY)
+                && !LAUNCHER_PROPERTIES.contains(key)) {
             return Optional.of("Unknown setting [" + key + "]");
         }
         return Optional.empty();
