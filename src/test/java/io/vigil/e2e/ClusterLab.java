@@ -212,8 +212,7 @@ public final class ClusterLab implements AutoCloseable {
         /** Cuts this node off from the heartbeats (UDP 694 both ways) while the LAN and the ping node stay reachable. */
         public void blockHeartbeats(boolean on) {
             for (String chain : List.of("INPUT", "OUTPUT")) {
-                String port = chain.equals("INPUT") ? "--dport" : "--dport";
-                Netns.exec(ns, "iptables", on ? "-I" : "-D", chain, "-p", "udp", port, "694", "-j", "DROP");
+                Netns.exec(ns, "iptables", on ? "-I" : "-D", chain, "-p", "udp", "--dport", "694", "-j", "DROP");
             }
         }
 
@@ -295,7 +294,7 @@ public final class ClusterLab implements AutoCloseable {
         return ProcessHandle.current().info().command().orElse("java");
     }
 
-    static List<String> javaCommand(Path resourceDir) {
+    public static List<String> javaCommand(Path resourceDir) {
         String app = System.getProperty("vigil.app", "target/quarkus-app/quarkus-run.jar");
         return List.of(javaCommand0(), "-XX:+UseSerialGC", "-Xmx64m", "-XX:TieredStopAtLevel=1",
                 "-Dvigil.resource-dir=" + resourceDir.toAbsolutePath(), "-jar", app);
