@@ -79,7 +79,7 @@ class BehaviourIT {
     }
 
     @Test
-    @Order(2)
+    @Order(3)
     void standbyAndTakeover() throws Exception {
         long t0 = System.nanoTime();
         Netns.Result standby = l1.cli("standby");
@@ -97,7 +97,7 @@ class BehaviourIT {
     }
 
     @Test
-    @Order(3)
+    @Order(2)
     void losingThePingNodeMovesTheGroup() throws Exception {
         l1.blockPing(true);
         try {
@@ -115,9 +115,13 @@ class BehaviourIT {
     @Order(4)
     void autoFailbackOn() throws Exception {
         l1.kill9();
-        long takeover = awaitGroupOn(l2, Duration.ofSeconds(60));
-        ClusterLab.bound("auto_failback on: kill -9 linux1 -> whole group on linux2 (and gone from linux1)", takeover,
-                E2e.FAST_DEADTIME_MS + 15_000);
+        long takeover = ClusterLab.await(Duration.ofSeconds(60), "group on linux2\n" + lab.logs(),
+                () -> l2.holds(VIP) && l2.dummyStarted("one") && l2.dummyStarted("two"));
+        ClusterLab.bound("auto_failback on: kill -9 linux1 -> whole group (VIP + 2 scripts) on linux2", takeover,
+                E2e.FAST_DEADTIME_MS + E2e.SLACK_MS);
+        long cleaned = takeover + awaitGroupOn(l2, Duration.ofSeconds(120));
+        ClusterLab.bound("kill -9: group (VIP + 2 scripts) gone from the killed linux1 (guardian + vigil cleanup JVM)",
+                cleaned, E2e.GUARDIAN_LIMIT_MS);
         l1.start();
         long back = awaitGroupOn(l1, E2e.BOOT);
         System.out.println("auto_failback on: group back on restarted linux1 after " + back + " ms (includes its JVM boot)");
@@ -131,7 +135,7 @@ class BehaviourIT {
         assertEquals(List.of(), lab.holders(VIP));
         start("off");
         l1.kill9();
-        awaitGroupOn(l2, Duration.ofSeconds(60));
+        awaitGroupOn(l2, Duration.ofSeconds(120));
         l1.start();
         ClusterLab.await(E2e.BOOT, "restarted linux1 hears linux2", () -> l1.metric("vigil_packets_received_total") > 10);
         Thread.sleep(3 * E2e.FAST_DEADTIME_MS);

@@ -137,13 +137,10 @@ public final class ClusterLab implements AutoCloseable {
 
         /** SIGTERM and wait for the exit code. */
         public int stop(Duration timeout) throws InterruptedException {
-            ProcessHandle daemon = daemonHandle();
-            daemon.destroy();
-            if (!daemon.onExit().toCompletableFuture().completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS).isDone()
-                    || daemon.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new AssertionError(name + " did not stop within " + timeout);
             }
-            process.waitFor(5, TimeUnit.SECONDS);
             return process.exitValue();
         }
 
@@ -361,7 +358,7 @@ public final class ClusterLab implements AutoCloseable {
 
         PingProbe(String address) throws IOException {
             out = Files.createTempFile(dir, "ping-", ".txt");
-            process = netns.start(clientNs, out, "ping", "-n", "-D", "-i", "0.02", "-W", "1", address);
+            process = netns.start(clientNs, out, "stdbuf", "-oL", "ping", "-n", "-D", "-i", "0.02", "-W", "1", address);
         }
 
         /** Reply timestamps (epoch ms). */

@@ -24,6 +24,12 @@ final class E2e {
      */
     static final long SLACK_MS = 8_000;
 
+    /**
+     * Bound for "a killed daemon leaves nothing behind": the guardian polls every 0.2 s, then boots a JVM for
+     * {@code vigil cleanup} (2-5 s on an idle machine) which stops the groups. Generous here for the shared machine.
+     */
+    static final long GUARDIAN_LIMIT_MS = 90_000;
+
     /** How long a daemon may take to boot and settle (JVM start is seconds; initdead 4 s). */
     static final java.time.Duration BOOT = java.time.Duration.ofSeconds(120);
 

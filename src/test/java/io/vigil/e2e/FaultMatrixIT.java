@@ -37,7 +37,7 @@ class FaultMatrixIT {
 
     private static final long DEADTIME = E2e.FAST_DEADTIME_MS;
     private static final long TAKEOVER_LIMIT = DEADTIME + E2e.SLACK_MS;
-    private static final long GUARDIAN_LIMIT = 30_000;
+    private static final long GUARDIAN_LIMIT = E2e.GUARDIAN_LIMIT_MS;
     private ClusterLab lab;
     private ClusterLab.Node l1;
     private ClusterLab.Node l2;
@@ -113,6 +113,7 @@ class FaultMatrixIT {
         Files.setPosixFilePermissions(conf.resolve("authkeys"), PosixFilePermissions.fromString("rw-r--r--"));
         long t0 = System.nanoTime();
         List<String> argv = new java.util.ArrayList<>(ClusterLab.javaCommand(l1.resourceDir()));
+        argv.add(argv.size() - 2, "-Dvigil.metrics.port=0"); // linux1's daemon already serves 9694 in this namespace
         argv.addAll(List.of("run", "--config-dir", conf.toString(), "--node-name", "linux1", "--run-dir",
                 bad.resolve("run").toString(), "--state-dir", bad.resolve("state").toString()));
         Netns.Result r = Netns.exec(l1.ns, argv.toArray(String[]::new));
@@ -138,7 +139,9 @@ class FaultMatrixIT {
             ClusterLab.bound("kill -9: VIP gone from the killed node (guardian: 0.2 s poll + vigil cleanup JVM)", gone, GUARDIAN_LIMIT);
             ClusterLab.await(Duration.ofSeconds(30), "client reaches VIP", () -> lab.clientReaches(VIP));
             Thread.sleep(300);
-            ClusterLab.bound("kill -9: client outage (ping -i 0.02)", probe.maxGapMs(killedAt), TAKEOVER_LIMIT);
+            long outage = probe.maxGapMs(killedAt);
+            assertTrue(outage > 0, "the ping probe saw replies before and after the failover");
+            ClusterLab.bound("kill -9: client outage (ping -i 0.02)", outage, TAKEOVER_LIMIT);
         }
         assertEquals(List.of("linux2"), lab.holders(VIP));
         assertTrue(Files.readString(l1.runDir().resolve("guardian.log")).contains(VIP),
@@ -148,14 +151,19 @@ class FaultMatrixIT {
     @Test
     @Order(3)
     void hostLinkDown() throws Exception {
+        int before = l1.logText().length();
+        long t0 = System.nanoTime();
         l1.linkDown();
         try {
-            long takeover = ClusterLab.await(Duration.ofSeconds(60), "linux2 holds VIP\n" + lab.logs(), () -> l2.holds(VIP));
-            ClusterLab.bound("link down: VIP on linux2", takeover, TAKEOVER_LIMIT);
+            ClusterLab.await(Duration.ofSeconds(60), "linux2 holds VIP\n" + lab.logs(), () -> l2.holds(VIP));
+            ClusterLab.bound("link down: VIP on linux2", (System.nanoTime() - t0) / 1_000_000, TAKEOVER_LIMIT);
         } finally {
             l1.linkUp();
         }
         awaitOneOwnerEach("link up again: one owner per address", 4 * DEADTIME + E2e.SLACK_MS);
+        String log = l1.logText();
+        assertFalse(log.substring(before).contains("failed to start here"),
+                "a down link is not a resource failure: linux1 must not mark its group failed\n" + lab.logs());
     }
 
     @Test
@@ -164,8 +172,8 @@ class FaultMatrixIT {
         long t0 = System.nanoTime();
         l1.signal("STOP");
         try {
-            long takeover = ClusterLab.await(Duration.ofSeconds(60), "linux2 holds VIP\n" + lab.logs(), () -> l2.holds(VIP));
-            ClusterLab.bound("SIGSTOP: VIP on linux2", takeover, TAKEOVER_LIMIT);
+            ClusterLab.await(Duration.ofSeconds(60), "linux2 holds VIP\n" + lab.logs(), () -> l2.holds(VIP));
+            ClusterLab.bound("SIGSTOP: VIP on linux2", (System.nanoTime() - t0) / 1_000_000, TAKEOVER_LIMIT);
             long rest = 2 * DEADTIME - (System.nanoTime() - t0) / 1_000_000;
             if (rest > 0) {
                 Thread.sleep(rest);
@@ -180,12 +188,13 @@ class FaultMatrixIT {
     @Test
     @Order(5)
     void partitionAndHeal() throws Exception {
+        long t0 = System.nanoTime();
         l1.blockHeartbeats(true);
         l2.blockHeartbeats(true);
         try {
-            long both = ClusterLab.await(Duration.ofSeconds(60), "both nodes hold both addresses\n" + lab.logs(),
+            ClusterLab.await(Duration.ofSeconds(60), "both nodes hold both addresses\n" + lab.logs(),
                     () -> lab.holders(VIP).size() == 2 && lab.holders(VIP2).size() == 2);
-            ClusterLab.bound("partition: both take over", both, TAKEOVER_LIMIT);
+            ClusterLab.bound("partition: both take over", (System.nanoTime() - t0) / 1_000_000, TAKEOVER_LIMIT);
         } finally {
             l1.blockHeartbeats(false);
             l2.blockHeartbeats(false);
@@ -264,10 +273,11 @@ class FaultMatrixIT {
     @Order(10)
     void resourceStartFailure() throws Exception {
         l1.flag("fail-start", true);
+        int before = l1.logText().length();
         l2.kill9();
         long t0 = System.nanoTime();
         ClusterLab.await(Duration.ofSeconds(60), "linux1 tried to start the linux2 group\n" + lab.logs(),
-                () -> l1.logText().contains("failed to start here"));
+                () -> l1.logText().substring(before).contains("failed to start here"));
         long clean = ClusterLab.await(Duration.ofSeconds(60), "the failed group is stopped on linux1\n" + lab.logs(),
                 () -> !l1.holds(VIP2)) + (System.nanoTime() - t0) / 1_000_000;
         ClusterLab.bound("start failure: failed group stopped again on linux1", clean, TAKEOVER_LIMIT + 3_000);
@@ -278,10 +288,11 @@ class FaultMatrixIT {
     @Order(11)
     void hangingScript() throws Exception {
         l1.flag("hang-start", true);
+        int before = l1.logText().length();
         l2.kill9();
         long t0 = System.nanoTime();
         long clean = ClusterLab.await(Duration.ofSeconds(60), "the hung start timed out and the group is stopped on linux1\n"
-                + lab.logs(), () -> l1.logText().contains("failed to start here") && !l1.holds(VIP2));
+                + lab.logs(), () -> l1.logText().substring(before).contains("failed to start here") && !l1.holds(VIP2));
         clean = Math.max(clean, (System.nanoTime() - t0) / 1_000_000);
         ClusterLab.bound("hanging start (start-timeout 3 s): group stopped on linux1", clean, TAKEOVER_LIMIT + 3_000 + 3_000);
         assertTrue(l1.alive() && l1.holds(VIP), "linux1 keeps running its own group");
@@ -291,17 +302,33 @@ class FaultMatrixIT {
     @Order(12)
     void resourceStopFailure() throws Exception {
         l2.flag("fail-stop", true);
+        int before = l2.logText().length();
         long t0 = System.nanoTime();
         Netns.Result standby = l2.cli("standby");
         assertEquals(0, standby.exitCode(), standby.output());
         ClusterLab.await(Duration.ofSeconds(60), "linux2's stop of its group failed\n" + lab.logs(),
-                () -> l2.logText().contains("failed to stop"));
-        Thread.sleep(DEADTIME);
-        long took = (System.nanoTime() - t0) / 1_000_000;
-        assertTrue(lab.holders(VIP2).size() <= 1, "VIP2 never held twice after a failed stop: " + lab.holders(VIP2) + "\n" + lab.logs());
+                () -> l2.logText().substring(before).contains("failed to stop"));
+        // Watch the address for 2 x deadtime: it may be held twice only briefly.
+        long doubleSince = -1;
+        long longestDouble = 0;
+        long end = System.nanoTime() + 2 * DEADTIME * 1_000_000;
+        while (System.nanoTime() < end) {
+            boolean twice = lab.holders(VIP2).size() > 1;
+            long now = System.nanoTime();
+            if (twice && doubleSince < 0) {
+                doubleSince = now;
+            } else if (!twice) {
+                doubleSince = -1;
+            }
+            if (doubleSince >= 0) {
+                longestDouble = Math.max(longestDouble, (now - doubleSince) / 1_000_000);
+            }
+            Thread.sleep(100);
+        }
         assertTrue(l1.alive() && l2.alive());
-        System.out.println("stop failure: VIP2 holders " + lab.holders(VIP2) + " " + took + " ms after standby");
-        ClusterLab.bound("stop failure: reported, not held twice (CLI JVM boot included)", took, 60_000);
+        System.out.println("stop failure: VIP2 holders " + lab.holders(VIP2) + " " + (System.nanoTime() - t0) / 1_000_000 + " ms after standby");
+        ClusterLab.bound("stop failure: longest time VIP2 held twice", longestDouble, DEADTIME);
+        assertTrue(lab.holders(VIP2).size() <= 1, "VIP2 not held twice: " + lab.holders(VIP2) + "\n" + lab.logs());
         l2.flag("fail-stop", false);
         l2.cli("takeover");
     }
