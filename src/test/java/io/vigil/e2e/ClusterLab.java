@@ -349,33 +349,38 @@ public final class ClusterLab implements AutoCloseable {
     }
 
     /**
-     * Client-side outage probe: {@code ping -i 0.02 -D} from the client to an address; the largest gap between two
-     * replies is the outage the client saw.
+     * Client-side outage probe: {@code ping -i 0.02} from the client to an address, each reply stamped when its line
+     * arrives (this host's ping is GNU inetutils, without iputils' {@code -D}); the largest gap between two replies is
+     * the outage the client saw.
      */
     public final class PingProbe implements AutoCloseable {
-        private final Path out;
         private final Process process;
+        private final List<Long> replies = java.util.Collections.synchronizedList(new ArrayList<>());
 
         PingProbe(String address) throws IOException {
-            out = Files.createTempFile(dir, "ping-", ".txt");
-            process = netns.start(clientNs, out, "stdbuf", "-oL", "ping", "-n", "-D", "-i", "0.02", "-W", "1", address);
+            process = new ProcessBuilder("ip", "netns", "exec", clientNs, "stdbuf", "-oL", "ping", "-n", "-i", "0.02", address)
+                    .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            Thread reader = new Thread(() -> {
+                try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = in.readLine()) != null) {
+                        if (line.contains(" bytes from ")) {
+                            replies.add(System.currentTimeMillis());
+                        }
+                    }
+                } catch (IOException e) {
+                    // probe ended
+                }
+            }, "ping-probe");
+            reader.setDaemon(true);
+            reader.start();
         }
 
         /** Reply timestamps (epoch ms). */
         public List<Long> replies() {
-            List<Long> t = new ArrayList<>();
-            try {
-                java.util.regex.Pattern p = java.util.regex.Pattern.compile("^\\[(\\d+)\\.(\\d+)\\] \\d+ bytes from");
-                for (String line : Files.readAllLines(out)) {
-                    java.util.regex.Matcher m = p.matcher(line);
-                    if (m.find()) {
-                        t.add(Long.parseLong(m.group(1)) * 1000 + Long.parseLong((m.group(2) + "000").substring(0, 3)));
-                    }
-                }
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            synchronized (replies) {
+                return new ArrayList<>(replies);
             }
-            return t;
         }
 
         /** The largest gap between consecutive replies after {@code sinceEpochMs} (-1 when fewer than two replies). */
