@@ -41,6 +41,13 @@ public final class ConfigLoader {
 
     static final Map<String, VigilKey> VIGIL_KEYS = new LinkedHashMap<>();
 
+    /**
+     * System properties that are not settings but set by deploy/bin/vigil (and the tests) for the process itself:
+     * where Vigil is installed, its resource.d and how to run it again. Rejecting them stopped every daemon.
+     */
+    static final java.util.Set<String> LAUNCHER_PROPERTIES = java.util.Set.of("vigil.home", "vigil.resource-dir",
+            "vigil.launcher", "vigil.app");
+
     private static void vigilKey(String key, Kind kind, String defaultValue) {
         VIGIL_KEYS.put(key, new VigilKey(key, kind, defaultValue));
     }
@@ -227,17 +234,14 @@ public final class ConfigLoader {
         });
     }
 
-    /** Set by the launcher (deploy/bin/vigil) and the test harnesses, not by users. */
-    private static final java.util.Set<String> INTERNAL_KEYS =
-            java.util.Set.of("vigil.home", "vigil.launcher", "vigil.resource-dir", "vigil.app");
-
     private static Optional<String> unknownKey(String key) {
         if (key.startsWith(Directive.KEY_PREFIX)) {
             String name = key.substring(Directive.KEY_PREFIX.length());
             return Directive.byName(name).isPresent() ? Optional.empty()
                     : Optional.of("Unknown ha.cf directive [" + name + "] in key " + key);
         }
-        if (key.startsWith("vigil.") && !VIGIL_KEYS.containsKey(key) && !key.equals(CONFIG_DIR_KEY) && !INTERNAL_KEYS.contains(key)) {
+        if (key.startsWith("vigil.") && !VIGIL_KEYS.containsKey(key) && !key.equals(CONFIG_DIR_KEY)
+                && !LAUNCHER_PROPERTIES.contains(key)) {
             return Optional.of("Unknown setting [" + key + "]");
         }
         return Optional.empty();

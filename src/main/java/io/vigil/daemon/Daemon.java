@@ -345,7 +345,7 @@ public final class Daemon {
     // ---------------------------------------------------------------- cores → actions
 
     private void handleMembership(long now, List<MembershipEvent> events) {
-        for (MembershipEvent e : events) {
+        for (MembershipEvent e : commUpLast(events)) {
             if (e instanceof MembershipEvent.Log l) {
                 log(l.level(), l.text());
             } else if (e instanceof MembershipEvent.Send s) {
@@ -375,6 +375,21 @@ public final class Daemon {
             }
             // LateHeartbeat: worded and logged by membership itself
         }
+    }
+
+    /**
+     * The packet that brings communication up also carries its sender's status; membership reports CommUp first.
+     * The engine must learn that the peer is alive before it decides what to acquire at comm-up, else it starts
+     * groups the peer is holding (auto_failback off broken, "Split brain" at every restart).
+     */
+    static List<MembershipEvent> commUpLast(List<MembershipEvent> events) {
+        if (events.stream().noneMatch(e -> e instanceof MembershipEvent.CommUp)) {
+            return events;
+        }
+        List<MembershipEvent> ordered = new ArrayList<>(events.size());
+        events.stream().filter(e -> !(e instanceof MembershipEvent.CommUp)).forEach(ordered::add);
+        events.stream().filter(e -> e instanceof MembershipEvent.CommUp).forEach(ordered::add);
+        return ordered;
     }
 
     private void updatePingReachability(long now) {

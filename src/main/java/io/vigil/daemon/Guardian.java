@@ -48,6 +48,13 @@ public final class Guardian {
         }
         String java = ProcessHandle.current().info().command().orElse("java");
         String jar = new File(System.getProperty("java.class.path").split(File.pathSeparator)[0]).getAbsolutePath();
-        return List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar);
+        List<String> argv = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        // cleanup must find the same resource scripts as the daemon, else it cannot stop them.
+        String resourceDir = System.getProperty("vigil.resource-dir");
+        if (resourceDir != null && !resourceDir.isBlank()) {
+            argv.add("-Dvigil.resource-dir=" + resourceDir);
+        }
+        argv.addAll(List.of("-jar", jar));
+        return List.copyOf(argv);
     }
 }

@@ -218,9 +218,12 @@ public final class IpAddrAgent implements ResourceAgent {
             try {
                 nic = Optional.of(placement(lines).nic());
             } catch (Failure f) {
-                // no connected route: IPaddr2's probe says "not running"
+                // No connected route, e.g. the link is down: the address may still be configured. Like Heartbeat's
+                // IPaddr, look for it on any interface; reporting it stopped would make the monitor "restart" it,
+                // fail (no route) and mark the group failed here while the address is in fact still up.
                 lines.add(f.getMessage());
-                return ResourceState.STOPPED;
+                Optional<Address> anywhere = findAddress(null, lines);
+                return anywhere.isPresent() ? ResourceState.RUNNING : ResourceState.STOPPED;
             }
         }
         Optional<Address> a = findAddress(nic.get(), lines);

@@ -59,6 +59,39 @@ public final class ClusterLab implements AutoCloseable {
             return home.resolve("vigil.out");
         }
 
+        /** This node's resource.d: a copy of the shipped scripts plus any test script written by {@link #script}. */
+        public Path resourceDir() {
+            return home.resolve("resource.d");
+        }
+
+        /** Flag files read by test scripts ({@link ClusterLab#FLAKY}): touch one to make an operation fail or hang. */
+        public Path flags() {
+            return home.resolve("flags");
+        }
+
+        public void flag(String name, boolean on) throws IOException {
+            Files.createDirectories(flags());
+            if (on) {
+                Files.writeString(flags().resolve(name), "");
+            } else {
+                Files.deleteIfExists(flags().resolve(name));
+            }
+        }
+
+        /** Writes an executable script into this node's resource.d. */
+        public Node script(String name, String body) throws IOException {
+            Files.createDirectories(resourceDir());
+            Path f = resourceDir().resolve(name);
+            Files.writeString(f, body);
+            Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-xr-x"));
+            return this;
+        }
+
+        /** The state file the shipped Dummy script keeps while started. */
+        public boolean dummyStarted(String name) {
+            return Files.exists(runDir().resolve("resource-agents").resolve("vigil-Dummy-" + name + ".state"));
+        }
+
         public String mac() {
             return String.format("02:00:00:00:00:%02x", Integer.parseInt(ip.substring(ip.lastIndexOf('.') + 1)));
         }
@@ -71,9 +104,19 @@ public final class ClusterLab implements AutoCloseable {
             Files.writeString(keys, authkeys);
             Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rw-------"));
             Files.writeString(configDir().resolve("haresources"), haresources);
+            Files.deleteIfExists(configDir().resolve("vigil.properties"));
             if (vigilProperties != null) {
                 Files.writeString(configDir().resolve("vigil.properties"), vigilProperties);
             }
+            Files.createDirectories(resourceDir());
+            try (var shipped = Files.list(Path.of("resource.d"))) {
+                for (Path f : shipped.toList()) {
+                    Files.copy(f, resourceDir().resolve(f.getFileName().toString()),
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+            script("Flaky", FLAKY);
+            Files.createDirectories(flags());
             return this;
         }
 
@@ -81,7 +124,7 @@ public final class ClusterLab implements AutoCloseable {
             Files.createDirectories(home);
             Files.writeString(log(), "---- start " + java.time.Instant.now() + "\n", StandardCharsets.UTF_8,
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-            List<String> argv = new ArrayList<>(javaCommand());
+            List<String> argv = new ArrayList<>(javaCommand(resourceDir()));
             argv.addAll(List.of("run", "--config-dir", configDir().toString(), "--node-name", name,
                     "--run-dir", runDir().toString(), "--state-dir", home.resolve("state").toString()));
             process = netns.start(ns, log(), argv.toArray(String[]::new));
@@ -94,13 +137,10 @@ public final class ClusterLab implements AutoCloseable {
 
         /** SIGTERM and wait for the exit code. */
         public int stop(Duration timeout) throws InterruptedException {
-            ProcessHandle daemon = daemonHandle();
-            daemon.destroy();
-            if (!daemon.onExit().toCompletableFuture().completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS).isDone()
-                    || daemon.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new AssertionError(name + " did not stop within " + timeout);
             }
-            process.waitFor(5, TimeUnit.SECONDS);
             return process.exitValue();
         }
 
@@ -125,6 +165,59 @@ public final class ClusterLab implements AutoCloseable {
             netns.must("ip", "-n", ns, "link", "set", "eth0", "up");
         }
 
+        public boolean alive() {
+            return process != null && process.isAlive();
+        }
+
+        /** Prometheus text of the daemon's metrics endpoint (loopback of the node's namespace). */
+        public String metrics() {
+            return Netns.exec(ns, "curl", "-s", "-m", "5", "http://127.0.0.1:9694/q/metrics").output();
+        }
+
+        /** Sum of the samples of one metric (all tags), or -1 when the endpoint does not answer. */
+        public double metric(String name) {
+            String text = metrics();
+            if (!text.contains("# TYPE")) {
+                return -1;
+            }
+            double sum = 0;
+            for (String line : text.split("\n")) {
+                if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+                    sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+            return sum;
+        }
+
+        /** Drops a share of the heartbeat packets (UDP 694) this node receives: netem when the kernel has it, else iptables. */
+        public String loss(int percent) {
+            Netns.Result tc = Netns.exec(ns, "tc", "qdisc", "add", "dev", "eth0", "root", "netem", "loss", percent + "%");
+            if (tc.exitCode() == 0) {
+                return "tc netem loss " + percent + "% on " + name + " eth0 egress";
+            }
+            netns.must("ip", "netns", "exec", ns, "iptables", "-I", "INPUT", "-p", "udp", "--dport", "694", "-m",
+                    "statistic", "--mode", "random", "--probability", Double.toString(percent / 100.0), "-j", "DROP");
+            return "iptables statistic drop " + percent + "% of UDP 694 received by " + name
+                    + " (tc netem unavailable: " + tc.output().trim() + ")";
+        }
+
+        public void clearLoss() {
+            Netns.exec(ns, "tc", "qdisc", "del", "dev", "eth0", "root");
+            Netns.exec(ns, "iptables", "-F", "INPUT");
+        }
+
+        /** Cuts this node off from the heartbeats (UDP 694 both ways) while the LAN and the ping node stay reachable. */
+        public void blockHeartbeats(boolean on) {
+            for (String chain : List.of("INPUT", "OUTPUT")) {
+                Netns.exec(ns, "iptables", on ? "-I" : "-D", chain, "-p", "udp", "--dport", "694", "-j", "DROP");
+            }
+        }
+
+        /** Makes the ping node unreachable from this node (ICMP echo replies dropped). */
+        public void blockPing(boolean on) {
+            Netns.exec(ns, "iptables", on ? "-I" : "-D", "INPUT", "-p", "icmp", "-s", ROUTER, "-j", "DROP");
+        }
+
         public boolean holds(String address) {
             return Netns.exec(ns, "ip", "-o", "addr", "show", "dev", "eth0").output().contains(" " + address + "/");
         }
@@ -135,7 +228,7 @@ public final class ClusterLab implements AutoCloseable {
 
         /** Runs a vigil CLI command against this node's daemon (a JVM boot: seconds). */
         public Netns.Result cli(String... args) {
-            List<String> argv = new ArrayList<>(javaCommand());
+            List<String> argv = new ArrayList<>(javaCommand(resourceDir()));
             argv.addAll(List.of(args));
             argv.addAll(List.of("--run-dir", runDir().toString()));
             return Netns.exec(ns, argv.toArray(String[]::new));
@@ -198,10 +291,128 @@ public final class ClusterLab implements AutoCloseable {
         return ProcessHandle.current().info().command().orElse("java");
     }
 
-    static List<String> javaCommand() {
+    public static List<String> javaCommand(Path resourceDir) {
         String app = System.getProperty("vigil.app", "target/quarkus-app/quarkus-run.jar");
         return List.of(javaCommand0(), "-XX:+UseSerialGC", "-Xmx64m", "-XX:TieredStopAtLevel=1",
-                "-Dvigil.resource-dir=" + Path.of("resource.d").toAbsolutePath(), "-jar", app);
+                "-Dvigil.resource-dir=" + resourceDir.toAbsolutePath(), "-jar", app);
+    }
+
+    /**
+     * A resource script whose operations fail or hang on demand: flag files {@code fail-start}, {@code fail-stop},
+     * {@code hang-start}, {@code hang-stop} in the node's {@code flags} directory (next to resource.d).
+     */
+    public static final String FLAKY = """
+            #!/bin/sh
+            # Flaky [<name>] start|stop|status - test resource; behaviour chosen by flag files.
+            case $# in 1) NAME=default; OP=$1 ;; *) NAME=$1; OP=$2 ;; esac
+            FLAGS=$(cd "$(dirname "$0")/../flags" && pwd)
+            STATE=${HA_RSCTMP:-/tmp}/vigil-Flaky-$NAME.state
+            case $OP in
+              start)
+                [ -e "$FLAGS/hang-start" ] && sleep 3600
+                [ -e "$FLAGS/fail-start" ] && { echo "Flaky: start fails on purpose" >&2; exit 1; }
+                mkdir -p "$(dirname "$STATE")" && touch "$STATE"; exit 0 ;;
+              stop)
+                [ -e "$FLAGS/hang-stop" ] && sleep 3600
+                [ -e "$FLAGS/fail-stop" ] && { echo "Flaky: stop fails on purpose" >&2; exit 1; }
+                rm -f "$STATE"; exit 0 ;;
+              status|monitor)
+                if [ -f "$STATE" ]; then echo running; exit 0; fi
+                echo stopped; exit 3 ;;
+              *) exit 2 ;;
+            esac
+            """;
+
+    /** Asserts a measured figure against its bound and prints the line the report collects. */
+    public static void bound(String row, long measuredMs, long limitMs) {
+        System.out.println("BOUND " + row + ": measured " + measuredMs + " ms (limit " + limitMs + " ms)");
+        if (measuredMs > limitMs) {
+            throw new AssertionError("BOUND " + row + " exceeded: " + measuredMs + " ms > " + limitMs + " ms");
+        }
+    }
+
+    /** Nodes holding the address right now. */
+    public List<String> holders(String address) {
+        List<String> h = new ArrayList<>();
+        for (Node n : nodes.values()) {
+            if (n.holds(address)) {
+                h.add(n.name);
+            }
+        }
+        return h;
+    }
+
+    /** Waits until exactly {@code node} holds the address (and nobody else); returns the elapsed ms. */
+    public long awaitSoleHolder(String address, String node, Duration timeout) throws InterruptedException {
+        return await(timeout, address + " held by " + node + " only\n" + logs(),
+                () -> holders(address).equals(List.of(node)));
+    }
+
+    /**
+     * Client-side outage probe: {@code ping -i 0.02} from the client to an address, each reply stamped when its line
+     * arrives (this host's ping is GNU inetutils, without iputils' {@code -D}); the largest gap between two replies is
+     * the outage the client saw.
+     */
+    public final class PingProbe implements AutoCloseable {
+        private final Process process;
+        private final List<Long> replies = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        PingProbe(String address) throws IOException {
+            process = new ProcessBuilder("ip", "netns", "exec", clientNs, "stdbuf", "-oL", "ping", "-n", "-i", "0.02", address)
+                    .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            Thread reader = new Thread(() -> {
+                try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = in.readLine()) != null) {
+                        if (line.contains(" bytes from ")) {
+                            replies.add(System.currentTimeMillis());
+                        }
+                    }
+                } catch (IOException e) {
+                    // probe ended
+                }
+            }, "ping-probe");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        /** Reply timestamps (epoch ms). */
+        public List<Long> replies() {
+            synchronized (replies) {
+                return new ArrayList<>(replies);
+            }
+        }
+
+        /** The largest gap between consecutive replies after {@code sinceEpochMs} (-1 when fewer than two replies). */
+        public long maxGapMs(long sinceEpochMs) {
+            List<Long> t = replies();
+            long max = -1;
+            Long prev = null;
+            for (long x : t) {
+                if (prev != null && x >= sinceEpochMs) {
+                    max = Math.max(max, x - prev);
+                }
+                prev = x;
+            }
+            return max;
+        }
+
+        @Override
+        public void close() {
+            process.destroy();
+        }
+    }
+
+    public PingProbe ping(String address) throws IOException {
+        return new PingProbe(address);
+    }
+
+    /** Runs {@link UdpTool} in the client namespace (it shares the bridge, so it sees and reaches every node). */
+    public Netns.Result udpTool(String... args) {
+        List<String> argv = new ArrayList<>(List.of(javaCommand0(), "-XX:+UseSerialGC", "-Xmx64m", "-cp",
+                System.getProperty("java.class.path"), UdpTool.class.getName()));
+        argv.addAll(List.of(args));
+        return Netns.exec(clientNs, argv.toArray(String[]::new));
     }
 
     /** Polls until the condition holds; returns the elapsed milliseconds, or fails with the message. */
@@ -220,7 +431,15 @@ public final class ClusterLab implements AutoCloseable {
     public String logs() {
         StringBuilder b = new StringBuilder();
         for (Node n : nodes.values()) {
-            b.append("==== ").append(n.name).append(" log\n").append(tail(n.logText(), 80)).append('\n');
+            b.append("==== ").append(n.name).append(" output\n").append(tail(n.logText(), 40)).append('\n');
+            try {
+                Path haLog = n.home.resolve("ha-log");
+                if (Files.exists(haLog)) {
+                    b.append("==== ").append(n.name).append(" ha-log\n").append(tail(Files.readString(haLog), 60)).append('\n');
+                }
+            } catch (IOException e) {
+                b.append(e).append('\n');
+            }
         }
         return b.toString();
     }
