@@ -273,6 +273,7 @@ public final class FailoverEngine {
                 nodeDied(p, true);
             }
         } else if (!wasAlive && to.alive() && !(p.known && p.starting)) {
+            forgiveFailures(node + " is back");
             // (Re)appearing: its holdings are unknown until it tells us; ask. (A restart already marked it fresh.)
             p.forget();
             p.shutdone = false;
@@ -283,12 +284,28 @@ public final class FailoverEngine {
         }
     }
 
+    /**
+     * The cluster changed: a start that failed here in the old situation (say, no route while our own link was down)
+     * deserves a new chance. Without this a node refused such a group for the rest of its life.
+     */
+    private void forgiveFailures(String why) {
+        for (Grp g : groups.values()) {
+            if (g.failedHere && !g.held() && !g.inFlight) {
+                g.failedHere = false;
+                g.restarts = 0;
+                g.state = GroupState.STOPPED;
+                info("Group " + g.spec.key() + " may start here again (" + why + ").");
+            }
+        }
+    }
+
     private void onPartitionHealed(String node) {
         Peer p = peers.get(node);
         if (p == null) {
             return;
         }
         error("Split brain: node " + node + " is back after a partition; resolving double ownership without restart");
+        forgiveFailures(node + " is back after a partition");
         p.forget();
         if (!p.alive()) {
             p.status = NodeStatus.ACTIVE;

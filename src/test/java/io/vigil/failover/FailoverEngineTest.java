@@ -234,6 +234,24 @@ class FailoverEngineTest {
     }
 
     @Test
+    void aFailureHereIsForgivenWhenTheClusterChanges() {
+        FailoverEngine bob = holdingAll("bob");
+        for (int i = 0; i < 2; i++) {
+            feed(bob, new FailoverEvent.MonitorFailed(VIP.key(), "exit 7"));
+            feed(bob, new FailoverEvent.GroupCompleted(VIP.key(), GroupOp.STOP, true, "ok"));
+            if (i == 0) {
+                feed(bob, new FailoverEvent.GroupCompleted(VIP.key(), GroupOp.START, true, "ok"));
+            }
+        }
+        assertEquals(GroupState.FAILED, bob.view().groups().get(VIP.key()));
+        feed(bob, new FailoverEvent.NodeStatusChanged("alice", NodeStatus.ACTIVE, NodeStatus.DEAD));
+        assertEquals(GroupState.FAILED, bob.view().groups().get(VIP.key()), "no retry while nothing changed for the better");
+        feed(bob, new FailoverEvent.NodeStatusChanged("alice", NodeStatus.DEAD, NodeStatus.ACTIVE));
+        assertTrue(logged("Group " + VIP.key() + " may start here again (alice is back)."));
+        assertTrue(bob.view().groups().get(VIP.key()) != GroupState.FAILED);
+    }
+
+    @Test
     void legacyWarnsAndRefusesStandby() {
         FailoverEngine alice = engine(AutoFailback.LEGACY, "alice");
         feed(alice, new FailoverEvent.NodeStatusChanged("bob", NodeStatus.INIT, NodeStatus.ACTIVE));
