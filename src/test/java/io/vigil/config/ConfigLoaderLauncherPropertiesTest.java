@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The launcher's -Dvigil.home/-Dvigil.resource-dir/-Dvigil.launcher are not typos of settings. */
@@ -40,9 +39,9 @@ class ConfigLoaderLauncherPropertiesTest {
     }
 
     @Test
-    void aMistypedSystemPropertyIsStillAnError(@TempDir Path dir) throws Exception {
-        ConfigException e = assertThrows(ConfigException.class, () -> loader(Map.of("vigil.resource-dri", "/x"))
-                .loadFrom(Optional.of(configDir(dir)), Optional.of("linux1")));
-        assertTrue(e.problems().stream().anyMatch(p -> p.format().contains("vigil.resource-dri")), e.getMessage());
+    void aMistypedSystemPropertyIsStillReported(@TempDir Path dir) throws Exception {
+        // A warning, not an error: system properties are shared with the rest of the JVM (docs/configuration.md).
+        ClusterConfig c = loader(Map.of("vigil.resource-dri", "/x")).loadFrom(Optional.of(configDir(dir)), Optional.of("linux1"));
+        assertTrue(c.warnings().stream().anyMatch(p -> p.format().contains("vigil.resource-dri")), c.warnings().toString());
     }
 }
