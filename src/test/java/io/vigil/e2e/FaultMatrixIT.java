@@ -174,9 +174,13 @@ class FaultMatrixIT {
             l1.linkUp();
         }
         awaitOneOwnerEach("link up again: one owner per address", 4 * DEADTIME + E2e.SLACK_MS);
-        String log = l1.logText();
-        assertFalse(log.substring(before).contains("failed to start here"),
-                "a down link is not a resource failure: linux1 must not mark its group failed\n" + lab.logs());
+        // Isolated, linux1 may try linux2's group and fail (no route on a down link); once linux2 is back that
+        // failure must be forgiven, or linux1 would refuse the group for the rest of its life.
+        String log = l1.logText().substring(before);
+        if (log.contains("failed to start here")) {
+            ClusterLab.await(Duration.ofSeconds(30), "linux1 forgives the failure once linux2 is back\n" + lab.logs(),
+                    () -> l1.logText().substring(before).contains("may start here again"));
+        }
     }
 
     @Test
@@ -357,6 +361,6 @@ class FaultMatrixIT {
         ClusterLab.bound("stop failure: longest time VIP2 held twice", longestDouble, DEADTIME);
         assertTrue(lab.holders(VIP2).size() <= 1, "VIP2 not held twice: " + lab.holders(VIP2) + "\n" + lab.logs());
         l2.flag("fail-stop", false);
-        l2.cli("takeover");
+        l2.cli("takeover", "local"); // linux2's own group back; `all` would also pull linux1's VIP over
     }
 }
