@@ -5,7 +5,7 @@ SHELL := /bin/bash
 MVNW  := ./mvnw -B
 JAR   := target/quarkus-app/quarkus-run.jar
 
-.PHONY: help build test run lab lab-down bench bench-quick deb deb-test clean
+.PHONY: help build aot test run lab lab-down bench bench-quick deb deb-test clean
 
 help: ## list the targets
 	@echo "Vigil make targets:"
@@ -16,6 +16,10 @@ help: ## list the targets
 
 build: ## compile and package Vigil (target/quarkus-app/quarkus-run.jar), tests skipped
 	$(MVNW) package -DskipTests
+	@$(MAKE) --no-print-directory aot
+
+aot: ## with Java >= 25: the ahead-of-time class cache the launcher uses (~0.3 s faster start-up)
+	@VIGIL_AOT_TRAIN=1 deploy/bin/vigil
 
 test: ## run the unit and integration tests (./mvnw verify)
 	$(MVNW) verify

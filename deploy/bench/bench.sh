@@ -13,11 +13,12 @@
 #   graceful  graceful stop of linux1 (heartbeat -k, SIGTERM) -> client outage until linux2 answers
 #   standby   operator switchover: standby on linux1, then takeover back (not available in keepalived)
 #   idle      RSS and CPU of each node's daemon over IDLE_SECONDS with a stable pair
+#   query     `cl_status nodestatus linux2` run QUERY_CALLS times on linux1: wall time of each call (not keepalived)
 #   stress    fast profile, all implementations at once under `stress-ng --cpu 2` for STRESS_MINUTES:
 #             false failovers (VIP moves) and the longest client gap
 #
-# Knobs: RUNS=5 PROFILES=tutorial,fast IMPLS=vigil,heartbeat,keepalived SCENARIOS=cold,crash,graceful,standby,idle,stress
-#        STRESS_MINUTES=10 IDLE_SECONDS=60 BENCH_QUICK=1 (1 run, tutorial profile only, 1 minute of stress, 20 s idle)
+# Knobs: RUNS=5 PROFILES=tutorial,fast IMPLS=vigil,heartbeat,keepalived SCENARIOS=cold,crash,graceful,standby,idle,query,stress
+#        STRESS_MINUTES=10 IDLE_SECONDS=60 QUERY_CALLS=20 BENCH_QUICK=1 (1 run, tutorial profile only, 1 minute of stress, 20 s idle)
 #        BENCH_RENDER_ONLY=1 (re-render docs from target/bench/results.jsonl)  VIGIL_CMD (see lab.sh)
 #        BENCH_OUT=target/bench BENCH_DOCS=docs (where raw results and the rendered page go)
 set -uo pipefail
@@ -34,7 +35,8 @@ fi
 RUNS=${RUNS:-5}
 PROFILES=${PROFILES:-tutorial,fast}
 IMPLS=${IMPLS:-vigil,heartbeat,keepalived}
-SCENARIOS=${SCENARIOS:-cold,crash,graceful,standby,idle,stress}
+SCENARIOS=${SCENARIOS:-cold,crash,graceful,standby,idle,query,stress}
+QUERY_CALLS=${QUERY_CALLS:-20}
 STRESS_MINUTES=${STRESS_MINUTES:-10}
 IDLE_SECONDS=${IDLE_SECONDS:-60}
 OUT=${BENCH_OUT:-$REPO_ROOT/target/bench}
@@ -189,6 +191,23 @@ sc_idle() {
   done
 }
 
+# A script's `cl_status nodestatus linux2` on linux1 (monitoring scripts call it often): wall time of each call,
+# taken inside the node with bash's EPOCHREALTIME. Vigil's is deploy/bin/cl_status, Heartbeat's its own binary;
+# keepalived has no such query.
+sc_query() {
+  [[ $LAB_IMPL == keepalived ]] && return 0
+  stable_pair || { record query 1 error=unstable; return; }
+  local cmd=cl_status sock="" i=0 ms
+  [[ $LAB_IMPL == vigil ]] && { cmd=$REPO_ROOT/deploy/bin/cl_status; sock=$(ndir linux1)/run/vigil/vigil.sock; }
+  while read -r ms; do
+    i=$((i + 1)); record query "$i" value_ms="$ms"
+  done < <(node_exec linux1 env VIGIL_SOCKET="$sock" bash -c '
+      for i in $(seq "$1"); do
+        a=$EPOCHREALTIME
+        if [[ $("$0" nodestatus linux2 2>/dev/null) == active ]]; then b=$EPOCHREALTIME; echo "$a $b"; else echo fail; fi
+      done' "$cmd" "$QUERY_CALLS" | awk '$1 == "fail" { print "null"; next } { printf "%.1f\n", ($2 - $1) * 1000 }')
+}
+
 # ------------------------------------------------------------------------------------------------ stress (all at once)
 stress_lab() {   # runs in a subshell: its own lab, waits for the go/end files, reports its counts
   local impl=$1 idx=$2 sync=$3
@@ -253,6 +272,7 @@ bench_impl() {   # bench_impl IMPL PROFILE
   has graceful "$SCENARIOS" && sc_failover graceful
   has standby "$SCENARIOS" && sc_standby
   has idle "$SCENARIOS" && sc_idle
+  has query "$SCENARIOS" && sc_query
   stop_both
   probe_stop
   ( lab_down ) >/dev/null 2>&1
@@ -264,6 +284,7 @@ vigil_usable() {
   if [[ ! -s $VIGIL_JAR && $VIGIL_CMD == "$VIGIL_CMD_DEFAULT" ]]; then
     say "building Vigil"; (cd "$REPO_ROOT" && ./mvnw -B -q package -DskipTests) || return 1
   fi
+  [[ $VIGIL_CMD == "$VIGIL_CMD_DEFAULT" ]] && { VIGIL_AOT_TRAIN=1 "$REPO_ROOT/deploy/bin/vigil" >&2 || say "no ahead-of-time class cache"; }
   $VIGIL_CMD run --help >/dev/null 2>&1
 }
 

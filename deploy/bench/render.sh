@@ -62,7 +62,8 @@ EOF
   echo
   echo "Crash, graceful stop, standby, takeover, failback: the client outage, i.e. the longest gap between two replies"
   echo "of the VIP seen by the client (a probe every 20 ms, so about 0.02 s means no outage). Cold start: the time from"
-  echo "starting both daemons to the first reply of the VIP from linux1."
+  echo "starting both daemons to the first reply of the VIP from linux1. \`cl_status\`: the wall time of one call made"
+  echo "on linux1, as a monitoring script makes it."
   echo
   awk -F'\t' -v impls="$IMPLS" '
     BEGIN {
@@ -70,7 +71,8 @@ EOF
       label["cold"] = "cold start of both nodes"; label["crash"] = "host crash of linux1"
       label["graceful"] = "graceful stop of linux1"; label["standby"] = "operator standby (switchover)"
       label["takeover"] = "operator takeover (back)"; label["failback"] = "failback (linux1 returns)"
-      ns = split("cold crash graceful standby takeover failback", S, " ")
+      label["query"] = "`cl_status nodestatus` call (one sample per call)"
+      ns = split("cold crash graceful standby takeover failback query", S, " ")
       np = split("tutorial fast", P, " ")
     }
     { k = $1 SUBSEP $2 SUBSEP $3; n[k] = $4; mn[k] = $5; md[k] = $6; mx[k] = $7; ms[k] = $8; have[$1 SUBSEP $2] = 1 }
@@ -84,7 +86,8 @@ EOF
         line = "| " label[S[s]] " | " P[p] " |"
         for (i = 1; i <= ni; i++) {
           k = S[s] SUBSEP P[p] SUBSEP I[i]
-          if ((k in n) && n[k] > 0) line = line sprintf(" %.2f / **%.2f** / %.2f (%d)%s |", mn[k], md[k], mx[k], n[k], ms[k] > 0 ? ", " ms[k] " failed" : "")
+          fmt = S[s] == "query" ? " %.3f / **%.3f** / %.3f (%d)%s |" : " %.2f / **%.2f** / %.2f (%d)%s |"
+          if ((k in n) && n[k] > 0) line = line sprintf(fmt, mn[k], md[k], mx[k], n[k], ms[k] > 0 ? ", " ms[k] " failed" : "")
           else if (k in n) line = line " failed (" ms[k] ") |"
           else line = line " — |"
         }
@@ -140,7 +143,7 @@ EOF
 - Between runs the harness waits until the VIP is on linux1 only, the client is answered by linux1, and no helper
   process (resource script, send_arp) runs on either node, then 2 s more.
 - **Idle**: RSS (VmRSS summed over the daemon's processes) and CPU (utime+stime from `/proc/PID/stat`) over
-  the idle window. The JVM figure of Vigil includes its heap (`-Xmx48m`, SerialGC).
+  the idle window. The JVM figure of Vigil includes its heap (launcher flags: `-Xmx32m`, SerialGC, C1 only).
 - **Stress**: with the fast profile, one lab per implementation (all at the same time, separate namespaces),
   then `stress-ng --cpu 2` on the host for the stated minutes. A false failover is the VIP being added on linux2
   while nothing failed; "longest client gap" is over the whole stress window.

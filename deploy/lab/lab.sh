@@ -614,6 +614,12 @@ demo_cleanup() {
   exit $rc
 }
 
+# With Java >= 25 the launcher starts ~0.3 s faster from an ahead-of-time class cache; build it if it is missing.
+lab_aot() {
+  [[ $(impl_of linux1) == vigil || $(impl_of linux2) == vigil ]] && [[ $VIGIL_CMD == "$VIGIL_CMD_DEFAULT" ]] || return 0
+  VIGIL_AOT_TRAIN=1 "$REPO_ROOT/deploy/bin/vigil" >/dev/null || lab_say "no ahead-of-time class cache: start-up is only slower"
+}
+
 lab_demo() {
   need_root
   local n1 n2; n1=$(impl_of linux1); n2=$(impl_of linux2)
@@ -621,6 +627,7 @@ lab_demo() {
     lab_say "building Vigil (./mvnw -B -q package -DskipTests)"
     (cd "$REPO_ROOT" && ./mvnw -B -q package -DskipTests) || lab_die "the build failed"
   fi
+  lab_aot
   if ns_exists "$NS_SW" || ns_exists "$(ns_of linux1)"; then
     lab_say "a previous lab is still up: removing it first"
     lab_down
