@@ -3,8 +3,12 @@ package io.vigil;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import io.vigil.control.MetricsEndpointPreflight;
 import jakarta.inject.Inject;
 import picocli.CommandLine;
+
+import java.util.Arrays;
+import java.util.Optional;
 
 /** Entry point: Quarkus boots, then picocli dispatches to one sub-command. */
 @QuarkusMain
@@ -19,7 +23,13 @@ public class Main implements QuarkusApplication {
     }
 
     public static void main(String... args) {
-        if (!opensHttp(args)) {
+        if (opensHttp(args) && !Arrays.asList(args).contains("--help") && !Arrays.asList(args).contains("-h")) {
+            Optional<String> problem = MetricsEndpointPreflight.prepareRun(Arrays.copyOfRange(args, 1, args.length));
+            if (problem.isPresent()) {
+                System.err.println("vigil: " + problem.get());
+                System.exit(1);
+            }
+        } else if (!opensHttp(args)) {
             // Quarkus starts its HTTP server (metrics, health) for every command; only the daemon may open a port,
             // else `vigil status` would fail with "port in use" while the daemon runs (reference stack.md).
             System.setProperty("quarkus.http.host-enabled", "false");

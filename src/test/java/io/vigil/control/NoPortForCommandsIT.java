@@ -55,4 +55,30 @@ class NoPortForCommandsIT {
             assertEquals("vigil is not running (no control socket at " + runDir.resolve("vigil.sock") + ")\n", status.out());
         }
     }
+
+    /** `run` itself: one clear line (address, where the port was set, what to change) instead of Quarkus' trace. */
+    @Test
+    void runSaysWhichPortIsTakenAndWhereItWasSet(@TempDir Path dir) throws Exception {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            int port = taken.getLocalPort();
+
+            Run byProperty = vigil(port, "run", "--config-dir", dir.toString(), "--run-dir", dir.resolve("run").toString());
+            assertEquals(1, byProperty.rc(), byProperty.out());
+            assertTrue(byProperty.out().startsWith("vigil: cannot serve metrics and health on 127.0.0.1:" + port
+                    + " (-Dvigil.metrics.port): address already in use"), byProperty.out());
+            assertFalse(byProperty.out().contains("Failed to start"), byProperty.out());
+
+            // The same port written in <config-dir>/vigil.properties is honoured by the HTTP server, hence refused too.
+            Path file = Files.writeString(dir.resolve("vigil.properties"), "vigil.metrics.port=" + port + "\n");
+            List<String> argv = List.of("java", "-jar", System.getProperty("vigil.app", "target/quarkus-app/quarkus-run.jar"),
+                    "run", "--config-dir", dir.toString(), "--run-dir", dir.resolve("run").toString());
+            Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+            assertEquals(1, p.exitValue(), out);
+            assertTrue(out.startsWith("vigil: cannot serve metrics and health on 127.0.0.1:" + port
+                    + " (vigil.metrics.port in " + file + "): address already in use"), out);
+        }
+    }
 }
