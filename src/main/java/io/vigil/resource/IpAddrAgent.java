@@ -176,24 +176,32 @@ public final class IpAddrAgent implements ResourceAgent {
         return new OperationResult(name(), op, rc, took, lines, false);
     }
 
+    @Override
+    public boolean startChecksRunning() {
+        return true;
+    }
+
+    // Every `ip` run costs a process start (tens of ms on a busy or sandboxed host) and the client waits for the
+    // address during a switchover: start asks for the interface's addresses once and brings the link up only if
+    // it is down.
     private void doStart(List<String> lines) throws Failure {
         Placement where = placement(lines);
-        Optional<Address> present = findAddress(where.nic(), lines);
-        if (present.isPresent()) {
+        List<Address> onNic = addresses(where.nic(), lines);
+        if (onNic.stream().anyMatch(a -> a.address().equals(arg.address()))) {
             lines.add(arg.ip() + " is already on " + where.nic());
             return;
         }
         if (arg.ipv6()) {
             ip(lines, true, "-f", "inet6", "addr", "add", arg.ip() + "/" + where.prefix(), "dev", where.nic());
-            ip(lines, true, "link", "set", where.nic(), "up");
+            linkUp(where.nic(), lines);
             waitForDad(where, lines);
         } else {
-            String label = label(where.nic(), lines);
+            String label = label(where.nic(), onNic);
             String brd = arg.broadcast().map(InetAddress::getHostAddress)
                     .orElse(IpAddrArgument.defaultBroadcast(arg.address(), where.prefix()));
             ip(lines, true, "-f", "inet", "addr", "add", arg.ip() + "/" + where.prefix(), "brd", brd, "dev", where.nic(),
                     "label", label);
-            ip(lines, true, "link", "set", where.nic(), "up");
+            linkUp(where.nic(), lines);
             lines.add("added " + arg.ip() + "/" + where.prefix() + " brd " + brd + " on " + label);
         }
         lines.add(announcer.announce(nsPrefix(), where.nic(), arg.ip(), where.prefix(), arg.ipv6(), settings.arpCount(),
@@ -287,8 +295,23 @@ public final class IpAddrAgent implements ResourceAgent {
         return new Placement(bestNic, prefix);
     }
 
-    /** The first free {@code <nic>:<n>} alias label, or the given one. */
-    private String label(String nic, List<String> lines) throws Failure {
+    /** As Heartbeat's IPaddr, the interface is brought up; asked of the kernel first when we are in its namespace. */
+    private void linkUp(String nic, List<String> lines) throws Failure {
+        if (settings.networkNamespace().isEmpty()) {
+            try {
+                java.net.NetworkInterface ni = java.net.NetworkInterface.getByName(nic);
+                if (ni != null && ni.isUp()) {
+                    return;
+                }
+            } catch (java.net.SocketException e) {
+                // unknown: set it up below, as before
+            }
+        }
+        ip(lines, true, "link", "set", nic, "up");
+    }
+
+    /** The first free {@code <nic>:<n>} alias label, or the given one; {@code onNic} are the interface's addresses. */
+    private String label(String nic, List<Address> onNic) throws Failure {
         if (arg.label().isPresent()) {
             String l = nic + ":" + arg.label().get();
             if (l.length() > IpAddrArgument.MAX_NAME) {
@@ -297,7 +320,7 @@ public final class IpAddrAgent implements ResourceAgent {
             return l;
         }
         Set<String> used = new HashSet<>();
-        for (Address a : addresses(nic, lines)) {
+        for (Address a : onNic) {
             used.add(a.label());
         }
         for (int n = 0; n < MAX_ALIASES; n++) {

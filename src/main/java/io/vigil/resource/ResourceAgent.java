@@ -23,6 +23,14 @@ public sealed interface ResourceAgent permits LsbAgent, OcfAgent, IpAddrAgent, M
     /** Problems that make the resource unusable (not found, bad argument, unknown OCF parameter); empty when fine. */
     List<String> validate();
 
+    /**
+     * True when {@link #start()} itself finds the resource already running and then does nothing (the built-in
+     * IPaddr): the manager then skips its status probe before starting, which would ask the same question again.
+     */
+    default boolean startChecksRunning() {
+        return false;
+    }
+
     /** Re-sends gratuitous ARP / unsolicited NA where that means something (IP addresses); in the background. */
     default void announce() {
     }

@@ -72,11 +72,13 @@ public final class ResourceManager {
             List<ResourceAgent> touched = new ArrayList<>();
             for (ResourceSpec spec : g.resources()) {
                 ResourceAgent agent = agentFor(spec);
-                ResourceAgent.Status st = agent.status();
-                ops.add(st.probe());
-                if (st.state() == ResourceState.RUNNING) {
-                    LOG.debugf("%s is already running: not started again", agent.name());
-                    continue;
+                if (!agent.startChecksRunning()) {
+                    ResourceAgent.Status st = agent.status();
+                    ops.add(st.probe());
+                    if (st.state() == ResourceState.RUNNING) {
+                        LOG.debugf("%s is already running: not started again", agent.name());
+                        continue;
+                    }
                 }
                 OperationResult r = agent.start();
                 ops.add(r);
