@@ -132,22 +132,20 @@ public class ResourceCommand {
         }
     }
 
-    @Command(name = "start", mixinStandardHelpOptions = true,
-            description = "Start the resource (nothing is done when its status says running). Exit 0 ok, 1 failure.")
-    static class Start extends Base {
+    /** Start and stop: refused while the daemon manages the resource unless forced; the outcome printed. */
+    abstract static class Change extends Base {
         @Option(names = "--force", description = "Act even though the running daemon manages this resource.")
         boolean force;
+
+        abstract GroupResult change(io.vigil.resource.ResourceManager manager, ResourceSettings settings);
 
         @Override
         Integer run(ResourceSettings settings) {
             if (!mayTouch(force)) {
                 return 1;
             }
-            io.vigil.resource.ResourceManager manager = new io.vigil.resource.ResourceManager(settings);
-            GroupResult r = manager.start(single());
+            GroupResult r = change(new io.vigil.resource.ResourceManager(settings), settings);
             System.out.println(r.summary());
-            // the gratuitous ARPs run in the background: let them leave before this process exits
-            manager.awaitAnnouncements(settings.arpInterval().multipliedBy(settings.arpCount()).plusSeconds(5));
             if (!r.success()) {
                 printFailure(r);
             }
@@ -155,23 +153,24 @@ public class ResourceCommand {
         }
     }
 
+    @Command(name = "start", mixinStandardHelpOptions = true,
+            description = "Start the resource (nothing is done when its status says running). Exit 0 ok, 1 failure.")
+    static class Start extends Change {
+        @Override
+        GroupResult change(io.vigil.resource.ResourceManager manager, ResourceSettings settings) {
+            GroupResult r = manager.start(single());
+            // the gratuitous ARPs run in the background: let them leave before this process exits
+            manager.awaitAnnouncements(settings.arpInterval().multipliedBy(settings.arpCount()).plusSeconds(5));
+            return r;
+        }
+    }
+
     @Command(name = "stop", mixinStandardHelpOptions = true,
             description = "Stop the resource (retried like Heartbeat when it fails). Exit 0 ok, 1 failure.")
-    static class Stop extends Base {
-        @Option(names = "--force", description = "Act even though the running daemon manages this resource.")
-        boolean force;
-
+    static class Stop extends Change {
         @Override
-        Integer run(ResourceSettings settings) {
-            if (!mayTouch(force)) {
-                return 1;
-            }
-            GroupResult r = new io.vigil.resource.ResourceManager(settings).stop(single());
-            System.out.println(r.summary());
-            if (!r.success()) {
-                printFailure(r);
-            }
-            return r.success() ? 0 : 1;
+        GroupResult change(io.vigil.resource.ResourceManager manager, ResourceSettings settings) {
+            return manager.stop(single());
         }
     }
 

@@ -9,19 +9,18 @@ import java.util.List;
 import java.util.Optional;
 
 /** A Heartbeat resource script or LSB init script: {@code <script> [args…] start|stop|status}. */
-public final class LsbAgent implements ResourceAgent {
+public final class LsbAgent extends ScriptAgent {
 
     private static final Logger LOG = Logger.getLogger("io.vigil.resource");
 
     private final ResourceSpec spec;
     private final Path script;
-    private final ResourceSettings settings;
     private final ProcessRunner runner;
 
     LsbAgent(ResourceSpec spec, Path script, ResourceSettings settings, ProcessRunner runner) {
+        super(settings);
         this.spec = spec;
         this.script = script;
-        this.settings = settings;
         this.runner = runner;
     }
 
@@ -54,16 +53,6 @@ public final class LsbAgent implements ResourceAgent {
     }
 
     @Override
-    public OperationResult start() {
-        return OperationResult.of(name(), "start", call("start", settings.startTimeout(), false));
-    }
-
-    @Override
-    public OperationResult stop() {
-        return OperationResult.of(name(), "stop", call("stop", settings.stopTimeout(), false));
-    }
-
-    @Override
     public Status status() {
         ProcessRunner.Outcome o = call("status", settings.statusTimeout(), true);
         StatusRule.Verdict v = StatusRule.judge(name(), o.exitCode(), o.stdoutText(), o.timedOut());
@@ -76,7 +65,8 @@ public final class LsbAgent implements ResourceAgent {
         return List.of();
     }
 
-    private ProcessRunner.Outcome call(String action, java.time.Duration timeout, boolean quiet) {
+    @Override
+    ProcessRunner.Outcome call(String action, java.time.Duration timeout, boolean quiet) {
         ResourceManager.ensureDir(settings.tmpDir());
         return ScriptCall.run(runner, name(), script, spec.args(), action, settings.scriptEnvironment(), timeout, quiet);
     }

@@ -24,7 +24,7 @@ import java.util.TreeSet;
  * {@code $OCF_ROOT/resource.d/<provider>/<type> start|stop|monitor} with {@code OCF_RESKEY_<name>=<value>}.
  * {@code status} is OCF {@code monitor}: 0 running, 7 not running, anything else failed (UNKNOWN).
  */
-public final class OcfAgent implements ResourceAgent {
+public final class OcfAgent extends ScriptAgent {
 
     public static final int OCF_NOT_RUNNING = 7;
 
@@ -32,10 +32,10 @@ public final class OcfAgent implements ResourceAgent {
     private final String provider;
     private final String type;
     private final Map<String, String> params;
-    private final ResourceSettings settings;
     private final ProcessRunner runner;
 
     OcfAgent(ResourceSpec spec, ResourceSettings settings, ProcessRunner runner) {
+        super(settings);
         this.spec = spec;
         String[] p = spec.agent().split(":", -1);
         if (p.length != 3) {
@@ -51,7 +51,6 @@ public final class OcfAgent implements ResourceAgent {
             }
             params.put(a.substring(0, eq), a.substring(eq + 1));
         }
-        this.settings = settings;
         this.runner = runner;
     }
 
@@ -94,19 +93,10 @@ public final class OcfAgent implements ResourceAgent {
         return safe.length() <= 64 ? safe : safe.substring(0, 55) + "_" + Integer.toHexString(raw.hashCode());
     }
 
-    private ProcessRunner.Outcome call(String action, Duration timeout, boolean quiet) {
+    @Override
+    ProcessRunner.Outcome call(String action, Duration timeout, boolean quiet) {
         ResourceManager.ensureDir(settings.tmpDir());
         return ScriptCall.run(runner, name(), path(), List.of(), action, environment(), timeout, quiet);
-    }
-
-    @Override
-    public OperationResult start() {
-        return OperationResult.of(name(), "start", call("start", settings.startTimeout(), false));
-    }
-
-    @Override
-    public OperationResult stop() {
-        return OperationResult.of(name(), "stop", call("stop", settings.stopTimeout(), false));
     }
 
     @Override

@@ -6,7 +6,7 @@ import java.util.List;
  * One resource of a group, bound to the agent that manages it: an LSB/Heartbeat script, an OCF agent or the built-in
  * IPaddr. Every method blocks (it runs processes) and must not be called on a Vert.x event loop.
  */
-public sealed interface ResourceAgent permits LsbAgent, OcfAgent, IpAddrAgent, MissingAgent {
+public sealed interface ResourceAgent permits ScriptAgent, IpAddrAgent, MissingAgent {
 
     /** The resource's canonical name, as Heartbeat logs it ({@code agent::arg1::arg2}). */
     String name();
