@@ -140,6 +140,9 @@ EOF
   keepalived. **Standby/takeover** = `hb_standby`/`hb_takeover` for Heartbeat, `vigil standby`/`vigil takeover`.
   **Failback** = linux1 returns (link up, daemon started) after a crash or a graceful stop, `auto_failback yes`
   (keepalived: preempt).
+- A host crash is made only once linux1's daemon is past its start-up window, in which it advertises a longer
+  deadtime to its peer (Heartbeat: 32 s during its first 30 s; Vigil: deadtime + 2 s during its first 5 s), so the
+  crash rows are the steady state.
 - Between runs the harness waits until the VIP is on linux1 only, the client is answered by linux1, and no helper
   process (resource script, send_arp) runs on either node, then 2 s more.
 - **Idle**: RSS (VmRSS summed over the daemon's processes) and CPU (utime+stime from `/proc/PID/stat`) over
