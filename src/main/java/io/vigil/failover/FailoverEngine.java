@@ -156,9 +156,15 @@ public final class FailoverEngine {
     private final Map<String, String> ipRequestReplies = new LinkedHashMap<>(); // legacy: key -> requester to answer after stop
     private final Map<String, String> legacyGiven = new LinkedHashMap<>();      // legacy: key -> node we gave it to
     private Integer myPing;
+    /**
+     * The ping counts (ours and the live peers') when an operator put groups here although a peer reaches more ping
+     * nodes; the connectivity rule leaves them here until a count changes (ipfail acts on ping-node events only).
+     */
+    private String connectivityOverruledAt;
     private boolean shutdownRequested;
     private boolean shutdownDelayLogged;
     private boolean giveUpLogged;
+    /** Holdings last announced with isstable=1; null after an isstable=0 (announce again once stable). */
     private String lastAnnounced = "";
     private String pendingInfo;
     private boolean localAcquisitionPending;
@@ -267,6 +273,7 @@ public final class FailoverEngine {
             return;
         }
         boolean wasAlive = p.alive();
+        NodeStatus was = p.status;
         p.status = to;
         if (wasAlive && to == NodeStatus.DEAD) {
             if (phase != Phase.INIT) {
@@ -274,6 +281,12 @@ public final class FailoverEngine {
             }
         } else if (!wasAlive && to.alive() && !(p.known && p.starting)) {
             forgiveFailures(node + " is back");
+            if (was == NodeStatus.INIT && p.known) {
+                // Its first status, but we already heard its `resource` (comm-up and cluster messages may come before
+                // its first status): that knowledge is of this very incarnation (a restart is reported separately).
+                // Forgetting it refused its standby requests ("Other side is in flux") and lost its ping count.
+                return;
+            }
             // (Re)appearing: its holdings are unknown until it tells us; ask. (A restart already marked it fresh.)
             p.forget();
             p.shutdone = false;
@@ -986,6 +999,15 @@ public final class FailoverEngine {
             }
             info(mirror(x.set).wire() + " HA resource acquisition completed (standby).");
             info("Standby resource acquisition done [" + x.set.wire() + "].");
+            Peer from = peers.get(x.peer);
+            if (s.pingNodeCount() > 0 && from != null && pingOf(from) > effectiveMyPing()) {
+                // Neither the connectivity rule nor a failback gives groups to a less connected node: an operator
+                // did (standby there, takeover here). Giving them straight back would undo it and move them twice.
+                connectivityOverruledAt = pingCounts();
+                info("Connectivity: " + from.name + " reaches " + pingOf(from) + " of " + s.pingNodeCount()
+                        + " ping nodes, we reach " + effectiveMyPing() + ": keeping the resources it gave us until a"
+                        + " count changes.");
+            }
             send(ask(x.set, "done", x));
             exchange = null;
             logInitial("auto_failback");
@@ -1072,6 +1094,12 @@ public final class FailoverEngine {
         if (s.pingNodeCount() == 0 || phase != Phase.STABLE || exchange != null || !locallyStable() || myPing == null) {
             return;
         }
+        if (connectivityOverruledAt != null) {
+            if (connectivityOverruledAt.equals(pingCounts())) {
+                return;
+            }
+            connectivityOverruledAt = null;
+        }
         List<String> held = heldIn(groups.keySet());
         Peer best = null;
         for (String n : s.nodes()) {
@@ -1092,6 +1120,17 @@ public final class FailoverEngine {
         warn("Connectivity: we reach " + myPing + " of " + s.pingNodeCount() + " ping nodes, " + best.name + " reaches "
                 + best.ping + ": giving our resources to " + best.name + ".");
         requestStandby(ResourceSet.ALL, held, Why.CONNECTIVITY, best.name);
+    }
+
+    /** Our reachable ping nodes and every live peer's, as we know them. */
+    private String pingCounts() {
+        StringBuilder b = new StringBuilder().append(me).append('=').append(myPing);
+        for (Peer p : peers.values()) {
+            if (p.alive() && !p.shutdone) {
+                b.append(' ').append(p.name).append('=').append(p.ping);
+            }
+        }
+        return b.toString();
     }
 
     private void sendPingCounts() {
@@ -1471,9 +1510,10 @@ public final class FailoverEngine {
         if (!failed.isEmpty()) {
             m.add(F_FAILED, String.join(" ", failed));
         }
-        if (stable) {
-            lastAnnounced = held + "|" + failed;
-        }
+        // After an `isstable=0` the peers take us for in flux (no failback, no standby, no orphan adoption towards
+        // us) until we say otherwise: announce again once stable even if our holdings end up unchanged, as
+        // Heartbeat's final `resource … isstable=1` of every standby exchange does.
+        lastAnnounced = stable ? held + "|" + failed : null;
         send(m);
     }
 
