@@ -403,7 +403,7 @@ public final class FailoverEngine {
                     onResource(p, m);
                 }
             }
-            case "ask_resources" -> onAskResources(p, m);
+            case "ask_resources" -> onAskResources(p, m, hg == p.hg ? seq : -1);
             case "hb_takeover" -> onHbTakeover(p, m);
             case "shutdone" -> onShutdone(p);
             case "ip-request" -> onIpRequest(p, m);
@@ -585,6 +585,17 @@ public final class FailoverEngine {
             info("Node " + node + " fenced (" + detail + "); taking over its resources.");
             fenceBlocked.remove(node);
             send(Message.of("stonith").add("node", node).add("result", "OK"));
+            Peer p = peers.get(node);
+            if (p != null && p.alive()) {
+                // It spoke again between its death and the fence (its status packets were only lost): it is off
+                // now and holds nothing, though membership notices only a deadtime later. Waiting for that left
+                // its groups down for a deadtime and fenced it a second time.
+                cancelExchangeWith(node);
+                freed.addAll(p.holds);
+                p.forget();
+                p.status = NodeStatus.DEAD;
+                p.known = true;
+            }
         } else {
             error("Fencing node " + node + " failed (" + detail + "); its resources stay down, retrying in "
                     + s.deadtimeMs() + " ms.");
@@ -746,7 +757,8 @@ public final class FailoverEngine {
         return best;
     }
 
-    private void onAskResources(Peer p, Message m) {
+    /** {@code seq}: the message's sequence number in the sender's current generation, -1 if unknown. */
+    private void onAskResources(Peer p, Message m, long seq) {
         if (legacy) {
             error("Standby mode only implemented when nice_failback on");
             return;
@@ -816,7 +828,11 @@ public final class FailoverEngine {
                     }
                 } else if (exchange.requester && exchange.state.equals("DONE")) {
                     info("Other node completed standby takeover of " + exchange.set.wire() + " resources.");
-                    p.holds.addAll(exchange.groups); // its own `resource` may arrive later
+                    // Its `resource` follows its `done` but may overtake it: a newer snapshot (which also says which
+                    // of the groups failed to start there) is not overwritten. Otherwise assume what it acquired.
+                    if (seq < 0 || seq > p.maxResourceSeq) {
+                        p.holds.addAll(exchange.groups);
+                    }
                     exchange = null;
                     pendingInfo = null;
                 }
