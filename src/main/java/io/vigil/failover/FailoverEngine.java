@@ -396,6 +396,11 @@ public final class FailoverEngine {
             case "starting" -> {
                 if (!stale) {
                     onStarting(p);
+                } else if (!legacy && phase != Phase.SHUTDOWN) {
+                    // Overtaken by its own later `resource` (say, its answer to a query): says nothing new about it,
+                    // but it still waits for every live node's answer. Unanswered, it settled after RQSTDELAY
+                    // without knowing what we hold and started groups we run.
+                    sendResource(locallyStable(), null);
                 }
             }
             case "resource" -> {
