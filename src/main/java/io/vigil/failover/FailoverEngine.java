@@ -78,6 +78,9 @@ public final class FailoverEngine {
         boolean stable;
         boolean shutdone;
         boolean starting;           // sent `starting`, no `resource` since
+        boolean heardSinceDown;     // its current incarnation sent us `starting` or `resource`
+        boolean restartSeenInMessages; // a message of a new generation came before membership's NodeRestarted
+        boolean restartAwaitsMessage;  // membership's NodeRestarted came before a message of the new generation
         boolean answered;           // sent a `resource` since our comm-up
         long hg = -1;
         long maxSeq = -1;           // last `resource` or `ask_resources`
@@ -97,6 +100,7 @@ public final class FailoverEngine {
 
         void forget() {
             known = false;
+            heardSinceDown = false;
             answered = false;
             holds.clear();
             failed.clear();
@@ -273,7 +277,6 @@ public final class FailoverEngine {
             return;
         }
         boolean wasAlive = p.alive();
-        NodeStatus was = p.status;
         p.status = to;
         if (wasAlive && to == NodeStatus.DEAD) {
             if (phase != Phase.INIT) {
@@ -281,10 +284,11 @@ public final class FailoverEngine {
             }
         } else if (!wasAlive && to.alive() && !(p.known && p.starting)) {
             forgiveFailures(node + " is back");
-            if (was == NodeStatus.INIT && p.known) {
-                // Its first status, but we already heard its `resource` (comm-up and cluster messages may come before
-                // its first status): that knowledge is of this very incarnation (a restart is reported separately).
-                // Forgetting it refused its standby requests ("Other side is in flux") and lost its ping count.
+            if (p.known && p.heardSinceDown) {
+                // Its first status (or its first after a restart), but we already heard its `starting`/`resource`:
+                // membership notices a node from its status packets only, and cluster messages may come first. That
+                // knowledge is of this very incarnation. Forgetting it refused its standby requests ("Other side is
+                // in flux"), lost its ping count, and left a restarted node "starting" for ever for us.
                 return;
             }
             // (Re)appearing: its holdings are unknown until it tells us; ask. (A restart already marked it fresh.)
@@ -338,7 +342,12 @@ public final class FailoverEngine {
         if (p == null) {
             return;
         }
+        if (p.restartSeenInMessages) {
+            p.restartSeenInMessages = false; // already taken from its messages
+            return;
+        }
         newIncarnation(p);
+        p.restartAwaitsMessage = p.hg >= 0;
     }
 
     /** A peer started afresh: whatever it held is gone; take over what it held, cancel what we did with it. */
@@ -374,9 +383,20 @@ public final class FailoverEngine {
         boolean stale = false;
         if (hg >= 0 && seq >= 0) {
             if (hg > p.hg) {
+                boolean restarted = p.hg >= 0;
                 p.hg = hg;
                 p.maxSeq = -1;
                 p.maxResourceSeq = -1;
+                if (restarted && !legacy) {
+                    if (p.restartAwaitsMessage) {
+                        p.restartAwaitsMessage = false; // membership told us first: already fresh
+                    } else {
+                        // Membership notices a restart from a status packet; its `starting` may come first.
+                        // Take the new incarnation now, or its later NodeRestarted would wipe what it tells us.
+                        newIncarnation(p);
+                        p.restartSeenInMessages = true;
+                    }
+                }
             }
             if (hg < p.hg) {
                 return;
@@ -434,6 +454,7 @@ public final class FailoverEngine {
             newIncarnation(p);
         }
         p.known = true;
+        p.heardSinceDown = true;
         p.starting = true;
         p.stable = false;
         if (phase == Phase.STARTING) {
@@ -461,6 +482,7 @@ public final class FailoverEngine {
         p.holds = holds;
         p.failed = m.get(F_FAILED).map(FailoverEngine::keys).orElseGet(LinkedHashSet::new);
         p.known = true;
+        p.heardSinceDown = true;
         p.starting = false;
         p.answered = true;
         boolean stable = "1".equals(m.get("isstable").orElse("0"));
