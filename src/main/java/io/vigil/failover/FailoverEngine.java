@@ -849,7 +849,9 @@ public final class FailoverEngine {
                         if (heldByOtherThan(k, p.name)) {
                             continue; // a third node runs it: not ours to start
                         }
-                        g.needsFailback = connectivity && g.spec.preferredNode().equals(p.name);
+                        // handed on for connectivity: it still belongs elsewhere (the requester or, with more
+                        // nodes, a preferred node that was down when the requester took it)
+                        g.needsFailback = connectivity && !g.spec.preferredNode().equals(me);
                         g.restarts = 0;
                         requestStart(g);
                     }
