@@ -98,6 +98,10 @@ public final class FailoverEngine {
             return status.alive();
         }
 
+        /**
+         * Forgets its resource state. Its ping count stays: it is cleared when it dies or restarts, so one it has
+         * told us since is current (it may come before membership reports the node back).
+         */
         void forget() {
             known = false;
             heardSinceDown = false;
@@ -106,9 +110,14 @@ public final class FailoverEngine {
             failed.clear();
             stable = false;
             starting = false;
-            ping = null;
             pingSent = null;
             conflictsSeen.clear();
+        }
+
+        /** Forgets everything: the node died or restarted. */
+        void forgetAll() {
+            forget();
+            ping = null;
         }
     }
 
@@ -323,9 +332,16 @@ public final class FailoverEngine {
         }
         error("Split brain: node " + node + " is back after a partition; resolving double ownership without restart");
         forgiveFailures(node + " is back after a partition");
-        p.forget();
+        p.conflictsSeen.clear(); // judged while it was dead for us
+        if (!p.heardSinceDown) {
+            p.forget();
+        }
         if (!p.alive()) {
             p.status = NodeStatus.ACTIVE;
+        }
+        if (!legacy && p.known && p.heardSinceDown && phase == Phase.STABLE) {
+            // its `resource` came before membership noticed the heal: that state is current, act on it now
+            resolveConflicts(p);
         }
         p.nextQueryMs = now;
         if (!legacy && phase == Phase.STABLE) {
@@ -355,7 +371,7 @@ public final class FailoverEngine {
         Set<String> had = p.known ? new LinkedHashSet<>(p.holds) : Set.of();
         freed.addAll(had);
         cancelExchangeWith(p.name);
-        p.forget();
+        p.forgetAll();
         p.shutdone = false;
         p.known = true;          // a fresh incarnation holds nothing
         p.starting = true;
@@ -565,7 +581,7 @@ public final class FailoverEngine {
         Set<String> had = p.known ? new LinkedHashSet<>(p.holds) : null;
         freed.addAll(had == null ? groups.keySet() : had);
         boolean gaveUp = p.shutdone;
-        p.forget();
+        p.forgetAll();
         p.status = NodeStatus.DEAD;
         fenceBlocked.remove(p.name);
         legacyGiven.values().removeIf(p.name::equals);
@@ -619,7 +635,7 @@ public final class FailoverEngine {
                 // its groups down for a deadtime and fenced it a second time.
                 cancelExchangeWith(node);
                 freed.addAll(p.holds);
-                p.forget();
+                p.forgetAll();
                 p.status = NodeStatus.DEAD;
                 p.known = true;
             }
