@@ -291,21 +291,25 @@ public final class FailoverEngine {
             if (phase != Phase.INIT) {
                 nodeDied(p, true);
             }
-        } else if (!wasAlive && to.alive() && !(p.known && p.starting)) {
-            forgiveFailures(node + " is back");
-            if (p.known && p.heardSinceDown) {
-                // Its first status (or its first after a restart), but we already heard its `starting`/`resource`:
-                // membership notices a node from its status packets only, and cluster messages may come first. That
-                // knowledge is of this very incarnation. Forgetting it refused its standby requests ("Other side is
-                // in flux"), lost its ping count, and left a restarted node "starting" for ever for us.
-                return;
+        } else if (!wasAlive && to.alive()) {
+            boolean restarted = p.known && p.starting; // a restart already marked it fresh
+            if (!restarted) {
+                forgiveFailures(node + " is back");
             }
-            // (Re)appearing: its holdings are unknown until it tells us; ask. (A restart already marked it fresh.)
-            p.forget();
-            p.shutdone = false;
-            p.nextQueryMs = now;
+            // Its first status (or its first after a restart) may come after its `starting`/`resource`: membership
+            // notices a node from its status packets only. That knowledge is of this very incarnation. Forgetting it
+            // refused its standby requests ("Other side is in flux"), lost its ping count, and left a restarted node
+            // "starting" for ever for us.
+            if (!restarted && !(p.known && p.heardSinceDown)) {
+                // (Re)appearing: its holdings are unknown until it tells us; ask.
+                p.forget();
+                p.shutdone = false;
+                p.nextQueryMs = now;
+            }
             if (legacy && phase == Phase.STABLE) {
-                legacyRequestLocal(true); // it may hold our groups (it started alone, or a partition): ask for them
+                // It may hold our groups (it started alone, maybe during a partition, or a partition healed): ask
+                // for them. A restarted node counts too: one that booted alone behind a partition took everything.
+                legacyRequestLocal(true);
             }
         }
     }
