@@ -78,6 +78,9 @@ public final class FailoverEngine {
         boolean stable;
         boolean shutdone;
         boolean starting;           // sent `starting`, no `resource` since
+        boolean heardSinceDown;     // its current incarnation sent us `starting` or `resource`
+        boolean restartSeenInMessages; // a message of a new generation came before membership's NodeRestarted
+        boolean restartAwaitsMessage;  // membership's NodeRestarted came before a message of the new generation
         boolean answered;           // sent a `resource` since our comm-up
         long hg = -1;
         long maxSeq = -1;           // last `resource` or `ask_resources`
@@ -95,16 +98,26 @@ public final class FailoverEngine {
             return status.alive();
         }
 
+        /**
+         * Forgets its resource state. Its ping count stays: it is cleared when it dies or restarts, so one it has
+         * told us since is current (it may come before membership reports the node back).
+         */
         void forget() {
             known = false;
+            heardSinceDown = false;
             answered = false;
             holds.clear();
             failed.clear();
             stable = false;
             starting = false;
-            ping = null;
             pingSent = null;
             conflictsSeen.clear();
+        }
+
+        /** Forgets everything: the node died or restarted. */
+        void forgetAll() {
+            forget();
+            ping = null;
         }
     }
 
@@ -156,9 +169,15 @@ public final class FailoverEngine {
     private final Map<String, String> ipRequestReplies = new LinkedHashMap<>(); // legacy: key -> requester to answer after stop
     private final Map<String, String> legacyGiven = new LinkedHashMap<>();      // legacy: key -> node we gave it to
     private Integer myPing;
+    /**
+     * The ping counts (ours and the live peers') when an operator put groups here although a peer reaches more ping
+     * nodes; the connectivity rule leaves them here until a count changes (ipfail acts on ping-node events only).
+     */
+    private String connectivityOverruledAt;
     private boolean shutdownRequested;
     private boolean shutdownDelayLogged;
     private boolean giveUpLogged;
+    /** Holdings last announced with isstable=1; null after an isstable=0 (announce again once stable). */
     private String lastAnnounced = "";
     private String pendingInfo;
     private boolean localAcquisitionPending;
@@ -272,14 +291,25 @@ public final class FailoverEngine {
             if (phase != Phase.INIT) {
                 nodeDied(p, true);
             }
-        } else if (!wasAlive && to.alive() && !(p.known && p.starting)) {
-            forgiveFailures(node + " is back");
-            // (Re)appearing: its holdings are unknown until it tells us; ask. (A restart already marked it fresh.)
-            p.forget();
-            p.shutdone = false;
-            p.nextQueryMs = now;
+        } else if (!wasAlive && to.alive()) {
+            boolean restarted = p.known && p.starting; // a restart already marked it fresh
+            if (!restarted) {
+                forgiveFailures(node + " is back");
+            }
+            // Its first status (or its first after a restart) may come after its `starting`/`resource`: membership
+            // notices a node from its status packets only. That knowledge is of this very incarnation. Forgetting it
+            // refused its standby requests ("Other side is in flux"), lost its ping count, and left a restarted node
+            // "starting" for ever for us.
+            if (!restarted && !(p.known && p.heardSinceDown)) {
+                // (Re)appearing: its holdings are unknown until it tells us; ask.
+                p.forget();
+                p.shutdone = false;
+                p.nextQueryMs = now;
+            }
             if (legacy && phase == Phase.STABLE) {
-                legacyRequestLocal(true); // it may hold our groups (it started alone, or a partition): ask for them
+                // It may hold our groups (it started alone, maybe during a partition, or a partition healed): ask
+                // for them. A restarted node counts too: one that booted alone behind a partition took everything.
+                legacyRequestLocal(true);
             }
         }
     }
@@ -306,9 +336,16 @@ public final class FailoverEngine {
         }
         error("Split brain: node " + node + " is back after a partition; resolving double ownership without restart");
         forgiveFailures(node + " is back after a partition");
-        p.forget();
+        p.conflictsSeen.clear(); // judged while it was dead for us
+        if (!p.heardSinceDown) {
+            p.forget();
+        }
         if (!p.alive()) {
             p.status = NodeStatus.ACTIVE;
+        }
+        if (!legacy && p.known && p.heardSinceDown && phase == Phase.STABLE) {
+            // its `resource` came before membership noticed the heal: that state is current, act on it now
+            resolveConflicts(p);
         }
         p.nextQueryMs = now;
         if (!legacy && phase == Phase.STABLE) {
@@ -325,7 +362,12 @@ public final class FailoverEngine {
         if (p == null) {
             return;
         }
+        if (p.restartSeenInMessages) {
+            p.restartSeenInMessages = false; // already taken from its messages
+            return;
+        }
         newIncarnation(p);
+        p.restartAwaitsMessage = p.hg >= 0;
     }
 
     /** A peer started afresh: whatever it held is gone; take over what it held, cancel what we did with it. */
@@ -333,7 +375,7 @@ public final class FailoverEngine {
         Set<String> had = p.known ? new LinkedHashSet<>(p.holds) : Set.of();
         freed.addAll(had);
         cancelExchangeWith(p.name);
-        p.forget();
+        p.forgetAll();
         p.shutdone = false;
         p.known = true;          // a fresh incarnation holds nothing
         p.starting = true;
@@ -361,9 +403,20 @@ public final class FailoverEngine {
         boolean stale = false;
         if (hg >= 0 && seq >= 0) {
             if (hg > p.hg) {
+                boolean restarted = p.hg >= 0;
                 p.hg = hg;
                 p.maxSeq = -1;
                 p.maxResourceSeq = -1;
+                if (restarted && !legacy) {
+                    if (p.restartAwaitsMessage) {
+                        p.restartAwaitsMessage = false; // membership told us first: already fresh
+                    } else {
+                        // Membership notices a restart from a status packet; its `starting` may come first.
+                        // Take the new incarnation now, or its later NodeRestarted would wipe what it tells us.
+                        newIncarnation(p);
+                        p.restartSeenInMessages = true;
+                    }
+                }
             }
             if (hg < p.hg) {
                 return;
@@ -383,6 +436,11 @@ public final class FailoverEngine {
             case "starting" -> {
                 if (!stale) {
                     onStarting(p);
+                } else if (!legacy && phase != Phase.SHUTDOWN) {
+                    // Overtaken by its own later `resource` (say, its answer to a query): says nothing new about it,
+                    // but it still waits for every live node's answer. Unanswered, it settled after RQSTDELAY
+                    // without knowing what we hold and started groups we run.
+                    sendResource(locallyStable(), null);
                 }
             }
             case "resource" -> {
@@ -390,7 +448,7 @@ public final class FailoverEngine {
                     onResource(p, m);
                 }
             }
-            case "ask_resources" -> onAskResources(p, m);
+            case "ask_resources" -> onAskResources(p, m, hg == p.hg ? seq : -1);
             case "hb_takeover" -> onHbTakeover(p, m);
             case "shutdone" -> onShutdone(p);
             case "ip-request" -> onIpRequest(p, m);
@@ -416,6 +474,7 @@ public final class FailoverEngine {
             newIncarnation(p);
         }
         p.known = true;
+        p.heardSinceDown = true;
         p.starting = true;
         p.stable = false;
         if (phase == Phase.STARTING) {
@@ -443,6 +502,7 @@ public final class FailoverEngine {
         p.holds = holds;
         p.failed = m.get(F_FAILED).map(FailoverEngine::keys).orElseGet(LinkedHashSet::new);
         p.known = true;
+        p.heardSinceDown = true;
         p.starting = false;
         p.answered = true;
         boolean stable = "1".equals(m.get("isstable").orElse("0"));
@@ -525,7 +585,7 @@ public final class FailoverEngine {
         Set<String> had = p.known ? new LinkedHashSet<>(p.holds) : null;
         freed.addAll(had == null ? groups.keySet() : had);
         boolean gaveUp = p.shutdone;
-        p.forget();
+        p.forgetAll();
         p.status = NodeStatus.DEAD;
         fenceBlocked.remove(p.name);
         legacyGiven.values().removeIf(p.name::equals);
@@ -572,6 +632,17 @@ public final class FailoverEngine {
             info("Node " + node + " fenced (" + detail + "); taking over its resources.");
             fenceBlocked.remove(node);
             send(Message.of("stonith").add("node", node).add("result", "OK"));
+            Peer p = peers.get(node);
+            if (p != null && p.alive()) {
+                // It spoke again between its death and the fence (its status packets were only lost): it is off
+                // now and holds nothing, though membership notices only a deadtime later. Waiting for that left
+                // its groups down for a deadtime and fenced it a second time.
+                cancelExchangeWith(node);
+                freed.addAll(p.holds);
+                p.forgetAll();
+                p.status = NodeStatus.DEAD;
+                p.known = true;
+            }
         } else {
             error("Fencing node " + node + " failed (" + detail + "); its resources stay down, retrying in "
                     + s.deadtimeMs() + " ms.");
@@ -733,7 +804,8 @@ public final class FailoverEngine {
         return best;
     }
 
-    private void onAskResources(Peer p, Message m) {
+    /** {@code seq}: the message's sequence number in the sender's current generation, -1 if unknown. */
+    private void onAskResources(Peer p, Message m, long seq) {
         if (legacy) {
             error("Standby mode only implemented when nice_failback on");
             return;
@@ -797,13 +869,19 @@ public final class FailoverEngine {
                         if (heldByOtherThan(k, p.name)) {
                             continue; // a third node runs it: not ours to start
                         }
-                        g.needsFailback = connectivity && g.spec.preferredNode().equals(p.name);
+                        // handed on for connectivity: it still belongs elsewhere (the requester or, with more
+                        // nodes, a preferred node that was down when the requester took it)
+                        g.needsFailback = connectivity && !g.spec.preferredNode().equals(me);
                         g.restarts = 0;
                         requestStart(g);
                     }
                 } else if (exchange.requester && exchange.state.equals("DONE")) {
                     info("Other node completed standby takeover of " + exchange.set.wire() + " resources.");
-                    p.holds.addAll(exchange.groups); // its own `resource` may arrive later
+                    // Its `resource` follows its `done` but may overtake it: a newer snapshot (which also says which
+                    // of the groups failed to start there) is not overwritten. Otherwise assume what it acquired.
+                    if (seq < 0 || seq > p.maxResourceSeq) {
+                        p.holds.addAll(exchange.groups);
+                    }
                     exchange = null;
                     pendingInfo = null;
                 }
@@ -986,6 +1064,15 @@ public final class FailoverEngine {
             }
             info(mirror(x.set).wire() + " HA resource acquisition completed (standby).");
             info("Standby resource acquisition done [" + x.set.wire() + "].");
+            Peer from = peers.get(x.peer);
+            if (s.pingNodeCount() > 0 && from != null && pingOf(from) > effectiveMyPing()) {
+                // Neither the connectivity rule nor a failback gives groups to a less connected node: an operator
+                // did (standby there, takeover here). Giving them straight back would undo it and move them twice.
+                connectivityOverruledAt = pingCounts();
+                info("Connectivity: " + from.name + " reaches " + pingOf(from) + " of " + s.pingNodeCount()
+                        + " ping nodes, we reach " + effectiveMyPing() + ": keeping the resources it gave us until a"
+                        + " count changes.");
+            }
             send(ask(x.set, "done", x));
             exchange = null;
             logInitial("auto_failback");
@@ -1072,6 +1159,12 @@ public final class FailoverEngine {
         if (s.pingNodeCount() == 0 || phase != Phase.STABLE || exchange != null || !locallyStable() || myPing == null) {
             return;
         }
+        if (connectivityOverruledAt != null) {
+            if (connectivityOverruledAt.equals(pingCounts())) {
+                return;
+            }
+            connectivityOverruledAt = null;
+        }
         List<String> held = heldIn(groups.keySet());
         Peer best = null;
         for (String n : s.nodes()) {
@@ -1092,6 +1185,17 @@ public final class FailoverEngine {
         warn("Connectivity: we reach " + myPing + " of " + s.pingNodeCount() + " ping nodes, " + best.name + " reaches "
                 + best.ping + ": giving our resources to " + best.name + ".");
         requestStandby(ResourceSet.ALL, held, Why.CONNECTIVITY, best.name);
+    }
+
+    /** Our reachable ping nodes and every live peer's, as we know them. */
+    private String pingCounts() {
+        StringBuilder b = new StringBuilder().append(me).append('=').append(myPing);
+        for (Peer p : peers.values()) {
+            if (p.alive() && !p.shutdone) {
+                b.append(' ').append(p.name).append('=').append(p.ping);
+            }
+        }
+        return b.toString();
     }
 
     private void sendPingCounts() {
@@ -1471,9 +1575,10 @@ public final class FailoverEngine {
         if (!failed.isEmpty()) {
             m.add(F_FAILED, String.join(" ", failed));
         }
-        if (stable) {
-            lastAnnounced = held + "|" + failed;
-        }
+        // After an `isstable=0` the peers take us for in flux (no failback, no standby, no orphan adoption towards
+        // us) until we say otherwise: announce again once stable even if our holdings end up unchanged, as
+        // Heartbeat's final `resource … isstable=1` of every standby exchange does.
+        lastAnnounced = stable ? held + "|" + failed : null;
         send(m);
     }
 

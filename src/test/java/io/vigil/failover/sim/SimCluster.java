@@ -10,6 +10,7 @@ import io.vigil.failover.GroupState;
 import io.vigil.membership.Membership;
 import io.vigil.membership.MembershipEvent;
 import io.vigil.membership.MembershipSettings;
+import io.vigil.membership.NodeStatus;
 import io.vigil.wire.Message;
 
 import java.util.ArrayDeque;
@@ -55,6 +56,10 @@ final class SimCluster {
     /** Partition: component id per node; messages flow only within a component. */
     final Map<String, Integer> component = new LinkedHashMap<>();
     final Deque<String> trace = new ArrayDeque<>();
+    /** Nodes declared dead by a peer while up and reachable (status packets lost in a row), and the last time. */
+    int falseDeaths;
+    long lastFalseDeathAt = -1;
+    final List<Long> falseDeathTimes = new ArrayList<>();
     final boolean verbose;
     final Observer observer;
 
@@ -138,7 +143,7 @@ final class SimCluster {
         }
         String line = String.format("%8d %-6s %s", now, node, text);
         trace.addLast(line);
-        if (trace.size() > 300) {
+        if (trace.size() > Integer.getInteger("vigil.sim.traceLines", 300)) {
             trace.removeFirst();
         }
     }
@@ -284,6 +289,15 @@ final class SimCluster {
             }
             if (e instanceof MembershipEvent.NodeStatusChanged c) {
                 log(n.name, "membership: " + c.node() + " " + c.from().wire() + " -> " + c.to().wire());
+                Node x = byName.get(c.node());
+                if (c.to() == NodeStatus.DEAD && x != null && x.up && now - x.bootedAt > base.deadtimeMs()
+                        && component.get(x.name).equals(component.get(n.name))) {
+                    // the loss model dropped enough status packets in a row: a fault the scenario did not choose
+                    falseDeaths++;
+                    lastFalseDeathAt = now;
+                    falseDeathTimes.add(now);
+                    log("net", "== false death: " + n.name + " lost the status packets of " + x.name);
+                }
                 feed(n, new FailoverEvent.NodeStatusChanged(c.node(), c.from(), c.to()));
             } else if (e instanceof MembershipEvent.CommUp) {
                 log(n.name, "membership: comm up");

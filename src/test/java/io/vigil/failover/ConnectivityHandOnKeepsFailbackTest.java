@@ -1,0 +1,81 @@
+package io.vigil.failover;
+
+import io.vigil.config.AutoFailback;
+import io.vigil.failover.FailoverAction.Send;
+import io.vigil.failover.FailoverAction.StartGroup;
+import io.vigil.failover.FailoverEvent.GroupOp;
+import io.vigil.membership.NodeStatus;
+import io.vigil.wire.Message;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * With more than two nodes, a group adopted from its dead preferred node may be handed on to a third node for
+ * connectivity; it still has to go back to its preferred node when that one returns. Found by the simulation, seed
+ * 1797: the acceptor marked needs-failback only groups preferred by the node that handed them over.
+ */
+class ConnectivityHandOnKeepsFailbackTest {
+
+    private static final String G = "192.0.2.11";
+    private long now = 1000;
+    private int seq = 1;
+
+    private List<FailoverAction> feed(FailoverEngine e, FailoverEvent ev) {
+        now += 10;
+        return e.handle(now, ev);
+    }
+
+    private List<FailoverAction> receive(FailoverEngine e, String src, Message m) {
+        return feed(e, new FailoverEvent.MessageReceived(m.add("src", src).add("seq", Integer.toHexString(seq++))
+                .add("hg", "1")));
+    }
+
+    private static List<String> sent(List<FailoverAction> actions) {
+        List<String> r = new ArrayList<>();
+        for (FailoverAction a : actions) {
+            if (a instanceof Send s) {
+                r.add(s.message().toString());
+            }
+        }
+        return r;
+    }
+
+    @Test
+    void aGroupHandedOnForConnectivityStillFailsBackToItsPreferredNode() {
+        FailoverEngine node2 = new FailoverEngine(new FailoverSettings("node2", List.of("node1", "node2", "node3"),
+                List.of(new GroupSpec(G, "node3")), AutoFailback.ON, 1000, 5000, 10_000, false, 1, 1));
+        feed(node2, new FailoverEvent.PingReachability(1));
+        feed(node2, new FailoverEvent.NodeStatusChanged("node1", NodeStatus.INIT, NodeStatus.ACTIVE));
+        feed(node2, new FailoverEvent.NodeStatusChanged("node3", NodeStatus.INIT, NodeStatus.DEAD));
+        feed(node2, new FailoverEvent.CommUp());
+        // node3 is down; node1 runs its group and has just lost its ping node
+        receive(node2, "node1", Message.of("resource").add("rsc_hold", "foreign").add("rtype", "full")
+                .add("isstable", "1").add("groups", G));
+        receive(node2, "node1", Message.of("num_ping_nodes").add("num_ping", "0").add("dest", "node2"));
+        assertTrue(node2.view().phase().equals("STABLE"));
+
+        receive(node2, "node1", Message.of("ask_resources").add("rsc_hold", "all").add("info", "me")
+                .add("groups", G).add("dest", "node2"));
+        List<FailoverAction> a = receive(node2, "node1", Message.of("ask_resources").add("rsc_hold", "all")
+                .add("info", "done").add("groups", G).add("dest", "node2"));
+        assertTrue(a.contains(new StartGroup(G)));
+        feed(node2, new FailoverEvent.GroupCompleted(G, GroupOp.START, true, "ok"));
+        receive(node2, "node1", Message.of("resource").add("rsc_hold", "none").add("rtype", "full")
+                .add("isstable", "1").add("groups", ""));
+
+        // node3 returns, stable, reaching the ping node: its group goes back to it
+        feed(node2, new FailoverEvent.NodeStatusChanged("node3", NodeStatus.DEAD, NodeStatus.ACTIVE));
+        receive(node2, "node3", Message.of("num_ping_nodes").add("num_ping", "1").add("dest", "node2"));
+        a = receive(node2, "node3", Message.of("resource").add("rsc_hold", "none").add("rtype", "full")
+                .add("isstable", "1").add("groups", ""));
+        for (int i = 0; i < 4; i++) {
+            a.addAll(feed(node2, new FailoverEvent.Tick()));
+        }
+        assertTrue(sent(a).contains("[t=ask_resources, rsc_hold=foreign, info=me, groups=" + G + ", dest=node3]"),
+                sent(a).toString());
+    }
+}
