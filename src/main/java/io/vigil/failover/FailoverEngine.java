@@ -305,6 +305,11 @@ public final class FailoverEngine {
                 p.forget();
                 p.shutdone = false;
                 p.nextQueryMs = now;
+            } else if (!legacy && p.known && p.heardSinceDown && phase == Phase.STABLE) {
+                p.conflictsSeen.clear();
+                if (resolveConflicts(p)) {
+                    sendResource(locallyStable(), null);
+                }
             }
             if (legacy && phase == Phase.STABLE) {
                 // It may hold our groups (it started alone, maybe during a partition, or a partition healed): ask
@@ -528,6 +533,11 @@ public final class FailoverEngine {
 
     /** Double ownership seen in a peer's announcement: exactly one keeps each group. */
     private boolean resolveConflicts(Peer p) {
+        if (p.status == NodeStatus.DEAD) {
+            // Its messages overtook the status packet that makes membership report it back: judged once it is
+            // alive for us (heal, restart or status), not now with it left out of the holders.
+            return false;
+        }
         boolean any = false;
         for (Grp g : groups.values()) {
             String k = g.spec.key();
