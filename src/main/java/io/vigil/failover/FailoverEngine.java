@@ -545,7 +545,7 @@ public final class FailoverEngine {
         boolean any = false;
         for (Grp g : groups.values()) {
             String k = g.spec.key();
-            if (!g.held() || !p.holds.contains(k) || inExchange(k, p.name)) {
+            if (!g.held() || !p.holds.contains(k) || movingNow(k, p.name)) {
                 p.conflictsSeen.remove(k);
                 continue;
             }
@@ -1446,6 +1446,15 @@ public final class FailoverEngine {
 
     private boolean inExchange(String key, String peer) {
         return exchange != null && exchange.groups.contains(key) && (peer == null || exchange.peer.equals(peer));
+    }
+
+    /**
+     * The group is being handed over between us and {@code peer} right now: the acceptor starts it while the
+     * requester's last `resource` still names it. Before that (request sent, not answered) both holding it is a real
+     * double ownership: waiting for the exchange kept it up to the 10 s reply timeout when the request was refused.
+     */
+    private boolean movingNow(String key, String peer) {
+        return inExchange(key, peer) && !exchange.state.equals("ME") && !exchange.state.equals("OTHER");
     }
 
     private void cancelExchangeWith(String node) {
