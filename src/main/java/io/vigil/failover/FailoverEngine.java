@@ -41,6 +41,8 @@ public final class FailoverEngine {
     /** Vigil extension fields (ignored by Heartbeat): exact group keys when rsc_hold cannot say it. */
     static final String F_GROUPS = "groups";
     static final String F_FAILED = "failed";
+    /** On {@code ask_resources info=me} with more than two nodes: the moving groups that still need failback. */
+    static final String F_FAILBACK = "failback";
     static final String INFO_QUERY = "query";
 
     enum Phase { INIT, STARTING, STABLE, SHUTDOWN, STOPPED }
@@ -128,6 +130,8 @@ public final class FailoverEngine {
         final ResourceSet set;          // relative to the requester
         final List<String> groups;      // the groups that move
         final Why why;
+        /** Acceptor: the groups the requester marked needs-failback (Vigil extension, more than two nodes). */
+        Set<String> failback = Set.of();
         String state;                   // requester: ME, STOPPING, DONE; acceptor: OTHER, ACQUIRING
         long deadline;
         final long started;
@@ -305,6 +309,11 @@ public final class FailoverEngine {
                 p.forget();
                 p.shutdone = false;
                 p.nextQueryMs = now;
+            } else if (!legacy && p.known && p.heardSinceDown && phase == Phase.STABLE) {
+                p.conflictsSeen.clear();
+                if (resolveConflicts(p)) {
+                    sendResource(locallyStable(), null);
+                }
             }
             if (legacy && phase == Phase.STABLE) {
                 // It may hold our groups (it started alone, maybe during a partition, or a partition healed): ask
@@ -528,10 +537,15 @@ public final class FailoverEngine {
 
     /** Double ownership seen in a peer's announcement: exactly one keeps each group. */
     private boolean resolveConflicts(Peer p) {
+        if (p.status == NodeStatus.DEAD) {
+            // Its messages overtook the status packet that makes membership report it back: judged once it is
+            // alive for us (heal, restart or status), not now with it left out of the holders.
+            return false;
+        }
         boolean any = false;
         for (Grp g : groups.values()) {
             String k = g.spec.key();
-            if (!g.held() || !p.holds.contains(k) || inExchange(k, p.name)) {
+            if (!g.held() || !p.holds.contains(k) || movingNow(k, p.name)) {
                 p.conflictsSeen.remove(k);
                 continue;
             }
@@ -772,7 +786,16 @@ public final class FailoverEngine {
         exchange = new Exchange(true, peer, set, moving.isEmpty() ? derive(set, me).stream().toList() : moving, why,
                 "ME", now, now + STANDBY_REPLY_MS);
         info(me + " wants to go standby [" + set.wire() + "]");
-        send(ask(set, "me", exchange));
+        Message m = ask(set, "me", exchange);
+        if (multi && why == Why.CONNECTIVITY) {
+            // A group adopted from a dead preferred node and now handed on must still return there; with two nodes
+            // the acceptor can tell by itself (the only other node is the requester).
+            List<String> failback = exchange.groups.stream().filter(k -> groups.get(k).needsFailback).toList();
+            if (!failback.isEmpty()) {
+                m.add(F_FAILBACK, String.join(" ", failback));
+            }
+        }
+        send(m);
     }
 
     private String chooseAcceptor(List<String> moving) {
@@ -833,6 +856,7 @@ public final class FailoverEngine {
                     return;
                 }
                 exchange = new Exchange(false, p.name, set, moving, Why.OPERATOR, "OTHER", now, now + STANDBY_LIMIT_MS);
+                exchange.failback = m.get(F_FAILBACK).map(FailoverEngine::keys).orElseGet(Set::of);
                 info(p.name + " wants to go standby [" + set.wire() + "]");
                 send(ask(set, "other", exchange));
             }
@@ -869,9 +893,10 @@ public final class FailoverEngine {
                         if (heldByOtherThan(k, p.name)) {
                             continue; // a third node runs it: not ours to start
                         }
-                        // handed on for connectivity: it still belongs elsewhere (the requester or, with more
-                        // nodes, a preferred node that was down when the requester took it)
-                        g.needsFailback = connectivity && !g.spec.preferredNode().equals(me);
+                        // handed over for connectivity: it belongs to the requester, or (more nodes) the requester
+                        // had it from a preferred node that was down and it must still return there
+                        g.needsFailback = connectivity && (g.spec.preferredNode().equals(p.name)
+                                || exchange.failback.contains(k));
                         g.restarts = 0;
                         requestStart(g);
                     }
@@ -1421,6 +1446,15 @@ public final class FailoverEngine {
 
     private boolean inExchange(String key, String peer) {
         return exchange != null && exchange.groups.contains(key) && (peer == null || exchange.peer.equals(peer));
+    }
+
+    /**
+     * The group is being handed over between us and {@code peer} right now: the acceptor starts it while the
+     * requester's last `resource` still names it. Before that (request sent, not answered) both holding it is a real
+     * double ownership: waiting for the exchange kept it up to the 10 s reply timeout when the request was refused.
+     */
+    private boolean movingNow(String key, String peer) {
+        return inExchange(key, peer) && !exchange.state.equals("ME") && !exchange.state.equals("OTHER");
     }
 
     private void cancelExchangeWith(String node) {
