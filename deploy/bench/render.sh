@@ -107,6 +107,40 @@ EOF
   awk -F'\t' '$3 == "standby" && $12 != "" { print "- " $1 ": " $12 "." } $3 == "unavailable" { print "- " $1 ": not measured (" $12 ")." }' "$OUT/flat.tsv" | sort -u
   awk -F'\t' '$16 != "" { c[$1 " " $2 " " $3 ": " $16]++ } END { for (k in c) print "- " k " (" c[k] " run(s), not counted)." }' "$OUT/flat.tsv" | sort
   echo
+  echo "## Vigil against its targets (issue 7), in this run"
+  echo
+  echo "| target | Vigil, this run | met |"
+  echo "|---|---|---|"
+  awk -F'\t' '
+    FNR == NR { if ($3 == "vigil") { md[$1 SUBSEP $2] = $6; mx[$1 SUBSEP $2] = $7 } next }
+    $1 == "vigil" && $3 == "idle" && $5 != "" { if ($7 / 1024 > rss) rss = $7 / 1024; idle = 1 }
+    $1 == "vigil" && $3 == "idle" && $5 != "" && $2 == "tutorial" { if ($8 + 0 > cpu) cpu = $8 + 0 }
+    $1 == "vigil" && $3 == "stress" { ff = $9; lost = $17; stress = 1 }
+    $1 == "vigil" && $2 == "tutorial" && $15 != "" { dt = $15 + 0 }
+    function row(what, scen, prof, limit,   k) {
+      k = scen SUBSEP prof
+      if (!(k in md)) { printf "| %s | not measured | — |\n", what; return }
+      printf "| %s | median %.2f s, max %.2f s | %s |\n", what, md[k], mx[k], md[k] <= limit ? (mx[k] <= limit ? "yes" : "median yes, max no") : "no"
+    }
+    END {
+      row("tutorial timings: crash outage ≤ deadtime + 0.2 s (" dt + 0.2 " s)", "crash", "tutorial", dt + 0.2)
+      row("fast timings: crash outage ≤ 0.35 s median", "crash", "fast", 0.35)
+      for (p = 1; p <= 2; p++) {
+        prof = p == 1 ? "tutorial" : "fast"
+        row("graceful stop outage ≤ 0.1 s (" prof ")", "graceful", prof, 0.1)
+        row("standby switchover outage ≤ 0.1 s (" prof ")", "standby", prof, 0.1)
+        row("failback outage ≤ 0.1 s (" prof ")", "failback", prof, 0.1)
+      }
+      row("cold start of both nodes to the VIP answering ≤ 3 s (tutorial)", "cold", "tutorial", 3)
+      row("cold start of both nodes to the VIP answering ≤ 3 s (fast)", "cold", "fast", 3)
+      if ((("query" SUBSEP "tutorial") in md)) row("`cl_status` call ≤ 0.05 s (tutorial)", "query", "tutorial", 0.05)
+      if (stress) printf "| 0 false failovers in 10 min of `stress-ng --cpu 2` (fast) | %s false failovers, VIP lost %s times | %s |\n", ff, lost, (ff == 0 && lost == 0) ? "yes" : "no"
+      if (idle) {
+        printf "| idle daemon RSS ≤ 64 MB | up to %.1f MB (all of its processes) | %s |\n", rss, rss <= 64 ? "yes" : "no"
+        printf "| idle CPU ≤ 0.1 %% of a core (tutorial: 1 s keepalive) | up to %.3f %% | %s |\n", cpu, cpu <= 0.1 ? "yes" : "no"
+      }
+    }' "$OUT/summary.tsv" "$OUT/flat.tsv"
+  echo
   echo "## Idle cost per node (stable pair, VIP on linux1)"
   echo
   echo "| implementation | profile | node | processes | RSS (MB, sum) | CPU (% of one core) | over (s) |"
