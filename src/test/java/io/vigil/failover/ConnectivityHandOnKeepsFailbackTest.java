@@ -1,14 +1,12 @@
 package io.vigil.failover;
 
 import io.vigil.config.AutoFailback;
-import io.vigil.failover.FailoverAction.Send;
 import io.vigil.failover.FailoverAction.StartGroup;
 import io.vigil.failover.FailoverEvent.GroupOp;
 import io.vigil.membership.NodeStatus;
 import io.vigil.wire.Message;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,30 +18,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * names such groups ({@code failback=} on {@code ask_resources info=me}); a group an operator moved away from its live
  * preferred node is not named and stays (seed 8261, where marking every foreign group moved it twice).
  */
-class ConnectivityHandOnKeepsFailbackTest {
+class ConnectivityHandOnKeepsFailbackTest extends EngineDriver {
 
     private static final String G = "192.0.2.11";
-    private long now = 1000;
-    private int seq = 1;
-
-    private List<FailoverAction> feed(FailoverEngine e, FailoverEvent ev) {
-        now += 10;
-        return e.handle(now, ev);
-    }
 
     private List<FailoverAction> receive(FailoverEngine e, String src, Message m) {
         return feed(e, new FailoverEvent.MessageReceived(m.add("src", src).add("seq", Integer.toHexString(seq++))
                 .add("hg", "1")));
-    }
-
-    private static List<String> sent(List<FailoverAction> actions) {
-        List<String> r = new ArrayList<>();
-        for (FailoverAction a : actions) {
-            if (a instanceof Send s) {
-                r.add(s.message().toString());
-            }
-        }
-        return r;
     }
 
     @Test

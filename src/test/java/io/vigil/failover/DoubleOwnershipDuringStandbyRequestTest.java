@@ -1,7 +1,6 @@
 package io.vigil.failover;
 
 import io.vigil.config.AutoFailback;
-import io.vigil.failover.FailoverAction.Send;
 import io.vigil.failover.FailoverAction.StartGroup;
 import io.vigil.failover.FailoverAction.StopGroup;
 import io.vigil.failover.FailoverEvent.GroupOp;
@@ -9,7 +8,6 @@ import io.vigil.membership.NodeStatus;
 import io.vigil.wire.Message;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,16 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * back; it accepted one and refused the other, and the refused one kept the group next to it until its request timed
  * out 10 s later, because conflicts with the peer of a pending exchange were not judged.
  */
-class DoubleOwnershipDuringStandbyRequestTest {
+class DoubleOwnershipDuringStandbyRequestTest extends EngineDriver {
 
     private static final String G = "192.0.2.10";
-    private long now = 1000;
-    private int seq = 1;
-
-    private List<FailoverAction> feed(FailoverEngine e, FailoverEvent ev) {
-        now += 10;
-        return e.handle(now, ev);
-    }
 
     private List<FailoverAction> receive(FailoverEngine e, String src, Message m) {
         return feed(e, new FailoverEvent.MessageReceived(m.add("src", src).add("seq", Integer.toHexString(seq++))
@@ -39,16 +30,6 @@ class DoubleOwnershipDuringStandbyRequestTest {
     private static Message resource(String rscHold, String groups) {
         return Message.of("resource").add("rsc_hold", rscHold).add("rtype", "full").add("isstable", "1")
                 .add("groups", groups);
-    }
-
-    private static List<String> sent(List<FailoverAction> actions) {
-        List<String> r = new ArrayList<>();
-        for (FailoverAction a : actions) {
-            if (a instanceof Send s) {
-                r.add(s.message().toString());
-            }
-        }
-        return r;
     }
 
     @Test

@@ -18,16 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * succeeded it is off: its groups are taken over at once. Found by the simulation, seed 1042: the engine still took it
  * for alive and holding its group until membership declared it dead a deadtime later, then fenced it a second time.
  */
-class FencedAfterReturnTest {
+class FencedAfterReturnTest extends EngineDriver {
 
     private static final String G = "192.0.2.12";
-    private long now = 1000;
-    private int seq = 1;
-
-    private List<FailoverAction> feed(FailoverEngine e, FailoverEvent ev) {
-        now += 10;
-        return e.handle(now, ev);
-    }
 
     private List<FailoverAction> resourceFromNode1(FailoverEngine e) {
         return feed(e, new FailoverEvent.MessageReceived(Message.of("resource").add("rsc_hold", "local")

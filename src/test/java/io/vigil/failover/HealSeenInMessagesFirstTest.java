@@ -1,7 +1,6 @@
 package io.vigil.failover;
 
 import io.vigil.config.AutoFailback;
-import io.vigil.failover.FailoverAction.Send;
 import io.vigil.failover.FailoverAction.StartGroup;
 import io.vigil.failover.FailoverAction.StopGroup;
 import io.vigil.failover.FailoverEvent.GroupOp;
@@ -9,7 +8,6 @@ import io.vigil.membership.NodeStatus;
 import io.vigil.wire.Message;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,30 +19,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * seeds 1402 and 1011: the heal wiped them, the peer's connectivity hand-off was refused ("Other side is in flux", 10 s
  * lost), and its forgotten ping count left the groups it handed over without needs-failback, so they never returned.
  */
-class HealSeenInMessagesFirstTest {
+class HealSeenInMessagesFirstTest extends EngineDriver {
 
     private static final String G = "192.0.2.10";
-    private long now = 1000;
-    private int seq = 1;
-
-    private List<FailoverAction> feed(FailoverEngine e, FailoverEvent ev) {
-        now += 10;
-        return e.handle(now, ev);
-    }
 
     private List<FailoverAction> receive(FailoverEngine e, Message m) {
         return feed(e, new FailoverEvent.MessageReceived(m.add("src", "node1").add("seq", Integer.toHexString(seq++))
                 .add("hg", "1")));
-    }
-
-    private static List<String> sent(List<FailoverAction> actions) {
-        List<String> r = new ArrayList<>();
-        for (FailoverAction a : actions) {
-            if (a instanceof Send s) {
-                r.add(s.message().toString());
-            }
-        }
-        return r;
     }
 
     private static Message resource(String rscHold) {

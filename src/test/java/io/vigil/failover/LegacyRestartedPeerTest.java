@@ -1,14 +1,12 @@
 package io.vigil.failover;
 
 import io.vigil.config.AutoFailback;
-import io.vigil.failover.FailoverAction.Send;
 import io.vigil.failover.FailoverAction.StartGroup;
 import io.vigil.failover.FailoverEvent.GroupOp;
 import io.vigil.membership.NodeStatus;
 import io.vigil.wire.Message;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,30 +16,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * initdead. When it shows up we ask for our groups with {@code ip-request}, as for any reappearing peer. Found by the
  * simulation, seed 1625: a restarted peer was skipped, so both nodes kept the group after the heal.
  */
-class LegacyRestartedPeerTest {
+class LegacyRestartedPeerTest extends EngineDriver {
 
     private static final String G = "192.0.2.10";
-    private long now = 1000;
-    private int seq = 1;
-
-    private List<FailoverAction> feed(FailoverEngine e, FailoverEvent ev) {
-        now += 10;
-        return e.handle(now, ev);
-    }
 
     private List<FailoverAction> receive(FailoverEngine e, String hg, Message m) {
         return feed(e, new FailoverEvent.MessageReceived(m.add("src", "node2").add("seq", Integer.toHexString(seq++))
                 .add("hg", hg)));
-    }
-
-    private static List<String> sent(List<FailoverAction> actions) {
-        List<String> r = new ArrayList<>();
-        for (FailoverAction a : actions) {
-            if (a instanceof Send s) {
-                r.add(s.message().toString());
-            }
-        }
-        return r;
     }
 
     @Test

@@ -1,7 +1,6 @@
 package io.vigil.failover;
 
 import io.vigil.config.AutoFailback;
-import io.vigil.failover.FailoverAction.Send;
 import io.vigil.failover.FailoverAction.StartGroup;
 import io.vigil.failover.FailoverEvent.GroupOp;
 import io.vigil.failover.FailoverEvent.OperatorKind;
@@ -9,7 +8,6 @@ import io.vigil.membership.NodeStatus;
 import io.vigil.wire.Message;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,30 +18,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * with Heartbeat's ipfail (which acts on ping-node events only). Found by the simulation, seed 888: the connectivity
  * rule gave the groups straight back, so one takeover moved every group twice.
  */
-class OperatorOverConnectivityTest {
+class OperatorOverConnectivityTest extends EngineDriver {
 
     private static final String G = "192.0.2.10";
-    private long now = 1000;
-    private int seq = 1;
-
-    private List<FailoverAction> feed(FailoverEngine e, FailoverEvent ev) {
-        now += 10;
-        return e.handle(now, ev);
-    }
 
     private List<FailoverAction> receive(FailoverEngine e, String src, Message m) {
         return feed(e, new FailoverEvent.MessageReceived(m.add("src", src).add("seq", Integer.toHexString(seq++))
                 .add("hg", "4")));
-    }
-
-    private static List<String> sent(List<FailoverAction> actions) {
-        List<String> r = new ArrayList<>();
-        for (FailoverAction a : actions) {
-            if (a instanceof Send s) {
-                r.add(s.message().toString());
-            }
-        }
-        return r;
     }
 
     private static Message resource(String rscHold) {

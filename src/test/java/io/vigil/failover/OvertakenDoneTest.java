@@ -1,7 +1,6 @@
 package io.vigil.failover;
 
 import io.vigil.config.AutoFailback;
-import io.vigil.failover.FailoverAction.Send;
 import io.vigil.failover.FailoverAction.StartGroup;
 import io.vigil.failover.FailoverAction.StopGroup;
 import io.vigil.failover.FailoverEvent.GroupOp;
@@ -9,7 +8,6 @@ import io.vigil.membership.NodeStatus;
 import io.vigil.wire.Message;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,29 +19,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ({@code failed=K} in its resource), but the requester, on the late {@code done}, recorded the acceptor as holding it
  * anyway, so nobody ever adopted the group.
  */
-class OvertakenDoneTest {
+class OvertakenDoneTest extends EngineDriver {
 
     private static final String G = "192.0.2.10";
-    private long now = 1000;
-
-    private List<FailoverAction> feed(FailoverEngine e, FailoverEvent ev) {
-        now += 10;
-        return e.handle(now, ev);
-    }
 
     private List<FailoverAction> receive(FailoverEngine e, long seq, Message m) {
         return feed(e, new FailoverEvent.MessageReceived(m.add("src", "node1").add("seq", Long.toHexString(seq))
                 .add("hg", "2")));
-    }
-
-    private static List<String> sent(List<FailoverAction> actions) {
-        List<String> r = new ArrayList<>();
-        for (FailoverAction a : actions) {
-            if (a instanceof Send s) {
-                r.add(s.message().toString());
-            }
-        }
-        return r;
     }
 
     @Test

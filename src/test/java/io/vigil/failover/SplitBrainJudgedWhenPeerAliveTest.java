@@ -20,16 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * packet that makes membership report it back. node2 judged the conflict with node1 still dead (so it alone "kept" the
  * group) and never judged it again: both ran the group.
  */
-class SplitBrainJudgedWhenPeerAliveTest {
+class SplitBrainJudgedWhenPeerAliveTest extends EngineDriver {
 
     private static final String G = "192.0.2.11";
-    private long now = 1000;
-    private int seq = 1;
-
-    private List<FailoverAction> feed(FailoverEngine e, FailoverEvent ev) {
-        now += 10;
-        return e.handle(now, ev);
-    }
 
     private List<FailoverAction> receive(FailoverEngine e, String hg, Message m) {
         return feed(e, new FailoverEvent.MessageReceived(m.add("src", "node1").add("seq", Integer.toHexString(seq++))

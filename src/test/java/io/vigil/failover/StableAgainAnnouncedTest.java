@@ -1,13 +1,11 @@
 package io.vigil.failover;
 
 import io.vigil.config.AutoFailback;
-import io.vigil.failover.FailoverAction.Send;
 import io.vigil.failover.FailoverAction.StartGroup;
 import io.vigil.membership.NodeStatus;
 import io.vigil.wire.Message;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,30 +18,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * node2 (the other side of the split) still ran, so it started nothing; it had answered a query with
  * {@code isstable=0} meanwhile and never announced itself stable again, so node2 never failed the group back to it.
  */
-class StableAgainAnnouncedTest {
+class StableAgainAnnouncedTest extends EngineDriver {
 
     private static final String G = "192.0.2.10";
-    private long now = 1000;
-    private int seq = 1;
-
-    private List<FailoverAction> feed(FailoverEngine e, FailoverEvent ev) {
-        now += 10;
-        return e.handle(now, ev);
-    }
 
     private List<FailoverAction> receive(FailoverEngine e, String src, Message m) {
         return feed(e, new FailoverEvent.MessageReceived(m.add("src", src).add("seq", Integer.toHexString(seq++))
                 .add("hg", "3")));
-    }
-
-    private static List<String> sent(List<FailoverAction> actions) {
-        List<String> r = new ArrayList<>();
-        for (FailoverAction a : actions) {
-            if (a instanceof Send s) {
-                r.add(s.message().toString());
-            }
-        }
-        return r;
     }
 
     private static Message resource(String rscHold, String stable, String groups) {
