@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 import picocli.CommandLine;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /** Entry point: Quarkus boots, then picocli dispatches to one sub-command. */
@@ -23,16 +24,16 @@ public class Main implements QuarkusApplication {
     }
 
     public static void main(String... args) {
-        if (opensHttp(args) && !Arrays.asList(args).contains("--help") && !Arrays.asList(args).contains("-h")) {
+        if (!opensHttp(args)) {
+            // Quarkus starts its HTTP server (metrics, health) for every command; only the daemon may open a port,
+            // else `vigil status` would fail with "port in use" while the daemon runs (reference stack.md).
+            System.setProperty("quarkus.http.host-enabled", "false");
+        } else if (!List.of(args).contains("--help") && !List.of(args).contains("-h")) {
             Optional<String> problem = MetricsEndpointPreflight.prepareRun(Arrays.copyOfRange(args, 1, args.length));
             if (problem.isPresent()) {
                 System.err.println("vigil: " + problem.get());
                 System.exit(1);
             }
-        } else if (!opensHttp(args)) {
-            // Quarkus starts its HTTP server (metrics, health) for every command; only the daemon may open a port,
-            // else `vigil status` would fail with "port in use" while the daemon runs (reference stack.md).
-            System.setProperty("quarkus.http.host-enabled", "false");
         }
         Quarkus.run(Main.class, args);
     }

@@ -1,10 +1,15 @@
 package io.vigil.control;
 
+import io.smallrye.config.ConfigValue;
+import io.smallrye.config.EnvConfigSource;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
 import io.vigil.config.ConfigEnvironment;
 import io.vigil.config.ConfigLoader;
 
+
 import java.io.IOException;
-import java.io.Reader;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -15,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.TreeMap;
 
 /**
@@ -83,21 +87,45 @@ public final class MetricsEndpointPreflight {
 
     /** Highest first: system property, environment, {@code vigil.properties}, default (as ConfigLoader ranks them). */
     static Endpoint resolve(Map<String, String> env, Map<String, String> sysprops, Path propertiesFile) {
-        Properties file = new Properties();
+        // The same sources and ordinals as ConfigLoader, so both read these keys alike.
+        EnvConfigSource envSource = new EnvConfigSource(env, EnvConfigSource.ORDINAL);
+        PropertiesConfigSource syspropsSource = new PropertiesConfigSource(sysprops, "SysPropConfigSource", 400);
+        SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder().withSources(envSource, syspropsSource);
         if (Files.isRegularFile(propertiesFile)) {
-            try (Reader in = Files.newBufferedReader(propertiesFile)) {
-                file.load(in);
+            try {
+                builder.withSources(new PropertiesConfigSource(propertiesFile.toUri().toURL(), 250));
             } catch (IOException | IllegalArgumentException e) {
                 // unreadable: the configuration check reports it with the file name
             }
         }
+        SmallRyeConfig config = builder.build();
         Map<String, String> fromFile = new TreeMap<>();
         List<String> origins = new ArrayList<>();
-        String port = pick(PORT_KEY, PORT_ENV, sysprops, env, file, propertiesFile, fromFile, origins);
-        String hostName = pick(HOST_KEY, HOST_ENV, sysprops, env, file, propertiesFile, fromFile, origins);
+        Map<String, String> labels = Map.of(envSource.getName(), "env", syspropsSource.getName(), "-D");
+        String port = value(config, labels, PORT_KEY, PORT_ENV, propertiesFile, fromFile, origins);
+        String hostName = value(config, labels, HOST_KEY, HOST_ENV, propertiesFile, fromFile, origins);
         int portNumber = port == null ? DEFAULT_PORT : Integer.parseInt(port.strip());
         return new Endpoint(hostName == null ? DEFAULT_HOST : hostName.strip(), portNumber,
                 origins.isEmpty() ? "default" : String.join(", ", origins), fromFile);
+    }
+
+    /** One key's value and, for the message, where it came from; a value the file gave is recorded. */
+    private static String value(SmallRyeConfig config, Map<String, String> labels, String key, String envName,
+                                Path propertiesFile, Map<String, String> fromFile, List<String> origins) {
+        ConfigValue v = config.getConfigValue(key);
+        if (v.getValue() == null) {
+            return null;
+        }
+        String label = labels.getOrDefault(v.getSourceName(), "file");
+        if (label.equals("-D")) {
+            origins.add("-D" + key);
+        } else if (label.equals("env")) {
+            origins.add(envName);
+        } else {
+            origins.add(key + " in " + propertiesFile);
+            fromFile.put(key, v.getValue().strip());
+        }
+        return v.getValue();
     }
 
     /** Binds the address for a moment, as the HTTP server will. */
@@ -118,27 +146,5 @@ public final class MetricsEndpointPreflight {
         } catch (IOException | IllegalArgumentException | SecurityException e) {
             return Optional.empty();   // e.g. a host name that does not resolve: Quarkus reports it as it is
         }
-    }
-
-    /** One key: its value and where it came from, highest source first; a value taken from the file is recorded. */
-    private static String pick(String key, String envName, Map<String, String> sysprops, Map<String, String> env,
-                               Properties file, Path propertiesFile, Map<String, String> fromFile, List<String> origins) {
-        String value = sysprops.get(key);
-        if (value != null && !value.isBlank()) {
-            origins.add("-D" + key);
-            return value;
-        }
-        value = env.get(envName);
-        if (value != null && !value.isBlank()) {
-            origins.add(envName);
-            return value;
-        }
-        value = file.getProperty(key);
-        if (value != null && !value.isBlank()) {
-            origins.add(key + " in " + propertiesFile);
-            fromFile.put(key, value.strip());
-            return value;
-        }
-        return null;
     }
 }
