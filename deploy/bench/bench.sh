@@ -297,7 +297,7 @@ vigil_usable() {
   if [[ ! -s $VIGIL_JAR && $VIGIL_CMD == "$VIGIL_CMD_DEFAULT" ]]; then
     say "building Vigil"; (cd "$REPO_ROOT" && ./mvnw -B -q package -DskipTests) || return 1
   fi
-  [[ $VIGIL_CMD == "$VIGIL_CMD_DEFAULT" ]] && { VIGIL_AOT_TRAIN=1 "$REPO_ROOT/deploy/bin/vigil" >&2 || say "no ahead-of-time class cache"; }
+  LAB_IMPL=vigil lab_aot
   $VIGIL_CMD run --help >/dev/null 2>&1
 }
 
