@@ -8,7 +8,8 @@
 #
 # The tree is entered with chroot inside a private mount namespace (unshare -m), with /proc, /sys, /dev and a
 # fresh /run and /tmp, so the lab's namespaces and bind mounts stay inside and vanish with it; it shares the host's
-# network (apt and Maven Central are reached as on a fresh machine). Namespaced tests and labs need the machine-wide
+# network (apt and Maven Central are reached as on a fresh machine). With --root, a tree and its clone (same HEAD)
+# are reused, so the commands can be run in several steps (e.g. the namespaced ones later, under the lock). Namespaced tests and labs need the machine-wide
 # lock on a shared machine: run this script under `flock /tmp/vigil-ns.lock`.
 # --root DIR  where the tree goes (default: a new directory under /var/tmp; an existing tree is reused as it is)
 # --keep      leave the tree in place afterwards (it is deleted otherwise)
@@ -38,9 +39,13 @@ fi
 cleanup() { [[ $keep == 1 ]] && echo "bare-check: tree kept in $root" || rm -rf "$root" "$root.debootstrap.log"; }
 trap cleanup EXIT
 cp /etc/resolv.conf "$root/etc/resolv.conf"
-rm -rf "$root/root/vigil"
-git clone -q "$here" "$root/root/vigil"
-echo "bare-check: /root/vigil is a clone of $(git -C "$here" rev-parse --short HEAD) ($(git -C "$here" log -1 --format=%s | cut -c1-70))"
+if [[ $(git -C "$root/root/vigil" rev-parse HEAD 2>/dev/null) != "$(git -C "$here" rev-parse HEAD)" ]]; then
+    rm -rf "$root/root/vigil"
+    git clone -q "$here" "$root/root/vigil"
+    echo "bare-check: /root/vigil is a clone of $(git -C "$here" rev-parse --short HEAD) ($(git -C "$here" log -1 --format=%s | cut -c1-70))"
+else
+    echo "bare-check: /root/vigil (clone of $(git -C "$here" rev-parse --short HEAD)) kept from the previous run on this tree"
+fi
 echo "bare-check: in the tree: JDKs [$(ls "$root/usr/lib/jvm" 2>/dev/null | tr "\n" " ")], make $(chroot "$root" sh -c 'command -v make || echo absent')"
 
 rc=0

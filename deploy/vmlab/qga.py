@@ -127,7 +127,8 @@ def cmd_wait(path, seconds):
 
 def cmd_exec(path, timeout, command):
     try:
-        with agent(path, 30.0) as ch:
+        # a busy agent (another client, a guest slowed down by emulation) may take long to accept us
+        with agent(path, 120.0) as ch:
             status, out, err = run(ch, command, float(timeout))
     except TimeoutError as e:
         print(f"qga.py: {e}", file=sys.stderr)

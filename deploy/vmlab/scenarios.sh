@@ -27,7 +27,8 @@ steady() {
   done
   probe_running || probe_start
   t0=$(now)
-  wait_reply "$t0" "$(mac_of linux1)" 240 "$(probe_mark)" >/dev/null || { fail_dump "no steady state: the VIP does not answer from linux1"; return 1; }
+  wait_reply "$t0" "$(mac_of linux1)" "$VMLAB_WAIT" "$(probe_mark)" >/dev/null || { fail_dump "no steady state: the VIP does not answer from linux1"; return 1; }
+  wait_peers "$VMLAB_WAIT" || { fail_dump "no steady state: the daemons do not see each other as active"; return 1; }
   # settled: the VIP on linux1 only
   local i; for i in $(seq 60); do vip_here linux2 || return 0; sleep 1; done
   fail_dump "no steady state: the VIP stays on linux2"; return 1
@@ -93,7 +94,7 @@ sc_upgrade() {
   ev "upgrade: dpkg -i on linux1 done"
   echo "  dpkg -i took $(secs "$t0" "$(now)") s; vigil on linux1: $(gx linux1 'systemctl is-active vigil'), version $(gx linux1 "dpkg-query -W -f='\${Version}' vigil")"
   # let a failover and failback (if any) finish: the VIP back on linux1 and stable for 15 s
-  r=$(wait_reply "$t0" "$(mac_of linux1)" 240 "$off") || { fail_dump "after the upgrade"; result upgrade FAIL "the VIP does not answer from linux1 after the upgrade"; return; }
+  r=$(wait_reply "$t0" "$(mac_of linux1)" "$VMLAB_WAIT" "$off") || { fail_dump "after the upgrade"; result upgrade FAIL "the VIP does not answer from linux1 after the upgrade"; return; }
   local last_l2 stable_from
   for _ in $(seq 120); do
     sleep 2
@@ -193,7 +194,7 @@ sc_fence() {
   [[ -n $t_gone ]] || { fail_dump "linux1 was not fenced"; result fence FAIL "linux1's VM still runs 180 s after it was cut off"; fence_restore; return; }
   ev "fence: linux1's QEMU has exited (powered off by the plugin)" "$t_gone"
   echo "  linux1's VM is off $(secs "$t_cut" "$t_gone") s after the cut"
-  t_r=$(wait_reply "$t_cut" "$(mac_of linux2)" 120 "$off") || { fail_dump "no takeover after fencing"; result fence FAIL "no reply from linux2 after linux1 was fenced"; fence_restore; return; }
+  t_r=$(wait_reply "$t_cut" "$(mac_of linux2)" "$VMLAB_WAIT" "$off") || { fail_dump "no takeover after fencing"; result fence FAIL "no reply from linux2 after linux1 was fenced"; fence_restore; return; }
   local t_arp; t_arp=$(announces "$off" | first_after "$t_cut" "$(mac_of linux2)")
   echo "  linux2's first gratuitous ARP for the VIP $(secs "$t_cut" "${t_arp:-$t_r}") s after the cut; first reply $(secs "$t_cut" "$t_r") s"
   gx linux2 'grep -i -E "fenc|stonith" /var/log/ha-log | tail -n 4' | sed 's/^/    linux2 ha-log | /'

@@ -25,7 +25,7 @@
 #   down                    stop everything the lab started, delete its namespaces (safe at any time)
 #
 # Knobs: VMLAB_DIR (/var/tmp/vigil-vmlab: disks, sockets, logs), VMLAB_CACHE (/var/cache/vigil-vmlab: image),
-# VMLAB_NS_PREFIX (vm-), VMLAB_MEM (768 MiB), VMLAB_ACCEL (auto|kvm|tcg), VMLAB_BOOT_TIMEOUT (600 s),
+# VMLAB_NS_PREFIX (vm-), VMLAB_MEM (768 MiB), VMLAB_ACCEL (auto|kvm|tcg), VMLAB_BOOT_TIMEOUT (600 s), VMLAB_WAIT (900 s: longest wait for one step),
 # VMLAB_PROBE_INTERVAL (0.05 s), VMLAB_DEB (the package to install), VMLAB_EXTRA_PKGS (more guest packages),
 # VMLAB_MIRROR (Debian mirror for the image; default: the host's apt sources), VMLAB_NO_INSTALL=1 (no apt-get
 # on the host).
@@ -43,6 +43,7 @@ NS_CLIENT=${NSP}client
 VMLAB_MEM=${VMLAB_MEM:-768}
 VMLAB_ACCEL=${VMLAB_ACCEL:-auto}
 VMLAB_BOOT_TIMEOUT=${VMLAB_BOOT_TIMEOUT:-600}
+VMLAB_WAIT=${VMLAB_WAIT:-900}   # longest wait for a step of the story or a scenario (VIP up, failover, failback)
 PROBE_INTERVAL=${VMLAB_PROBE_INTERVAL:-0.05}
 SUITE=bookworm
 NODES=(linux1 linux2)
@@ -440,13 +441,23 @@ vigil_start() {   # vigil_start NODE...: systemctl start, in parallel
   for n in "$@"; do gx "$n" 'systemctl start vigil' & pids+=($!); done
   wait "${pids[@]}"
 }
+# Both daemons up and each seeing the other as active (Heartbeat's cl_status, answered by Vigil's control socket).
+peers_active() {
+  [[ $(gx linux1 'cl_status nodestatus linux2' 2>/dev/null) == active && $(gx linux2 'cl_status nodestatus linux1' 2>/dev/null) == active ]]
+}
+wait_peers() {   # wait_peers TIMEOUT: until peers_active; 1 on timeout
+  local end=$(( SECONDS + $1 ))
+  until peers_active; do (( SECONDS > end )) && return 1; sleep 2; done
+}
+ha_log() { gx "$1" "grep -v -E '^[[:space:]]+at |VertxException' /var/log/ha-log | tail -n ${2:-8}" | sed "s/^/      $1 ha-log | /"; }
 vip_here() { gx "$1" "ip -4 -o addr show dev eth0 | grep -q ' $VIP/'"; }
 show_addr() { gx "$1" 'ip -4 addr show dev eth0' | sed "s/^/      $1 | /"; }
 wait_booted() { gx "$1" 'systemctl is-system-running --wait >/dev/null; systemctl is-active vigil >/dev/null || true' >/dev/null; }
 
 # ------------------------------------------------------------------------------------------------ demo
 # The tutorial's story on two real machines. Timings under full emulation (TCG) are slow; they are printed,
-# never asserted. Returns non-zero if a step of the story does not happen.
+# never asserted. Returns non-zero if a step of the story does not happen within VMLAB_WAIT seconds (a JVM
+# starting in an emulated guest on a busy 2-core host has been seen to take 5 minutes).
 demo_story() {
   local n
   tl "tutorial files on linux1 (installed from the package's examples, unchanged):"
@@ -456,23 +467,26 @@ demo_story() {
   local t_start; t_start=$(now); ev "systemctl start vigil on linux1 and linux2" "$t_start"
   vigil_start linux1 linux2
   tl "vigil started by systemd on both: $(gx linux1 'systemctl is-active vigil') / $(gx linux2 'systemctl is-active vigil')"
-  local r1; r1=$(wait_reply "$t_start" "$(mac_of linux1)" 240) || { fail_dump "the VIP never answered from linux1"; return 1; }
+  local r1; r1=$(wait_reply "$t_start" "$(mac_of linux1)" "$VMLAB_WAIT") || { fail_dump "the VIP never answered from linux1"; return 1; }
   tl "the VIP answers from linux1, $(secs "$t_start" "$r1") s after the start:"
   show_addr linux1
   gx linux1 "ip -4 -o addr show dev eth0 | grep -q ' $VIP/24 .* eth0:0'" && tl "  ... as eth0:0, like Heartbeat" ||
     { fail_dump "the VIP on linux1 is not labelled eth0:0"; return 1; }
   DEMO_START=$(secs "$t_start" "$r1")
+  wait_peers "$VMLAB_WAIT" || { fail_dump "linux1 and linux2 do not see each other as active"; return 1; }
+  ev "both daemons see each other as active (cl_status nodestatus)"
+  tl "both daemons run and see each other: cl_status nodestatus on linux2 says linux1 is $(gx linux2 'cl_status nodestatus linux1')"
   sleep 5
 
   local off t_off r2; off=$(probe_mark); t_off=$(now); ev "POWER-OFF of linux1 (QEMU quits: the plug is pulled)" "$t_off"
   vm_poweroff linux1
   tl "linux1 powered off (its QEMU process is gone)"
-  r2=$(wait_reply "$t_off" "$(mac_of linux2)" 180 "$off") || { fail_dump "no reply from linux2 within 180 s of the power-off"; return 1; }
+  r2=$(wait_reply "$t_off" "$(mac_of linux2)" "$VMLAB_WAIT" "$off") || { fail_dump "no reply from linux2 within $VMLAB_WAIT s of the power-off"; return 1; }
   DEMO_FAILOVER=$(outage "$t_off" "$r2" "$off")
   tl "the VIP answers from linux2: client outage $DEMO_FAILOVER s"
   show_addr linux2
   echo "      client neighbour entry: $(ip -n "$NS_CLIENT" neigh show "$VIP")"
-  gx linux2 'tail -n 8 /var/log/ha-log' | sed 's/^/      linux2 ha-log | /'
+  ha_log linux2 8
   sleep 3
 
   local t_on r3; off=$(probe_mark); t_on=$(now); ev "POWER-ON of linux1 (boot on the same disk)" "$t_on"
@@ -480,7 +494,7 @@ demo_story() {
   local w; w=$(vm_wait linux1) || return 1
   tl "linux1 boots: its guest agent answers $w s after power-on; systemd starts vigil (enabled)"
   ev "linux1's guest agent answers" "$(now)"
-  r3=$(wait_reply "$t_on" "$(mac_of linux1)" 300 "$off") || { fail_dump "no failback to linux1 within 300 s of the power-on"; return 1; }
+  r3=$(wait_reply "$t_on" "$(mac_of linux1)" "$VMLAB_WAIT" "$off") || { fail_dump "no failback to linux1 within $VMLAB_WAIT s of the power-on"; return 1; }
   DEMO_FAILBACK=$(gap_before "$r3" "$off")
   tl "failback: the VIP answers from linux1 again, client outage $DEMO_FAILBACK s"
   show_addr linux1
