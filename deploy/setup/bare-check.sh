@@ -39,6 +39,13 @@ fi
 cleanup() { [[ $keep == 1 ]] && echo "bare-check: tree kept in $root" || rm -rf "$root" "$root.debootstrap.log"; }
 trap cleanup EXIT
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+# The host's local CA certificates (where TLS leaves through an intercepting proxy, its CA is one of them) are part
+# of the machine, not of the project: the tree gets them too, and Debian's ca-certificates adds them once installed.
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+    mkdir -p "$root/usr/local/share/ca-certificates"
+    cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+    [[ -x $root/usr/sbin/update-ca-certificates ]] && chroot "$root" update-ca-certificates >/dev/null 2>&1
+fi
 if [[ $(git -C "$root/root/vigil" rev-parse HEAD 2>/dev/null) != "$(git -C "$here" rev-parse HEAD)" ]]; then
     rm -rf "$root/root/vigil"
     git clone -q "$here" "$root/root/vigil"

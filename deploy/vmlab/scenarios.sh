@@ -7,7 +7,11 @@
 # (fails only with VMLAB_STRICT=1); SKIP = the feature it exercises does not exist yet (the issue is named).
 # Every scenario puts the lab back into the steady state, also after a failure, so the next one can run.
 
-SCENARIOS=(upgrade remove-purge fence reboot watchdog-kernel watchdog-systemd)
+# In this order each starts from the state the previous one left, with as few daemon restarts as possible (a JVM
+# starting in an emulated guest takes minutes): the ones that need issue 13 first (skipped quickly until it lands),
+# fencing last (its clean-up is skipped when it ends `make test-vm`).
+SCENARIOS=(reboot watchdog-kernel watchdog-systemd remove-purge upgrade fence)
+RESTORE=1   # 0: the scenario may leave its configuration behind (the lab is taken down next)
 RESULTS=$VMLAB_DIR/results.txt
 
 result() {   # result NAME STATUS MESSAGE
@@ -23,7 +27,8 @@ steady() {
   for n in "${NODES[@]}"; do
     if ! qemu_pid "$n" >/dev/null; then vm_start "$n"; vm_wait "$n" >/dev/null; fi
     wait_booted "$n"
-    gx "$n" 'systemctl is-active --quiet vigil || systemctl start vigil'
+    # --no-block: a unit still running its stop-post clean-up would hold a blocking start for minutes
+    gx "$n" 'systemctl is-active --quiet vigil || systemctl start --no-block vigil'
   done
   probe_running || probe_start
   t0=$(now)
@@ -114,8 +119,7 @@ sc_upgrade() {
   else
     result upgrade GAP "the upgrade moved the VIP (answered from: $seen), $lost probes lost, longest outage $out s; needs issue 15 (restart/upgrade adoption)"
   fi
-  # back to the tree's version, so later scenarios run what was built
-  gx linux1 'dpkg -i /root/vigil.deb >/dev/null 2>&1' || true
+  # the newer package has the tree's content: later scenarios keep it (a downgrade would restart the daemon again)
   steady >/dev/null || true
 }
 
@@ -207,6 +211,7 @@ sc_fence() {
 }
 fence_restore() {
   local n
+  [[ $RESTORE == 1 ]] || return 0
   qemu_pid linux1 >/dev/null || { vm_start linux1; vm_wait linux1 >/dev/null; wait_booted linux1; }
   gx linux1 'ip link set eth0 up' 2>/dev/null
   for n in "${NODES[@]}"; do restore_config "$n"; done
@@ -265,6 +270,7 @@ echo vigil.on-stop-failure=reboot > /etc/ha.d/vigil.properties"
 }
 reboot_restore() {
   local n
+  [[ $RESTORE == 1 ]] || return 0
   qemu_pid linux1 >/dev/null || { vm_start linux1; vm_wait linux1 >/dev/null; }
   wait_booted linux1
   for n in "${NODES[@]}"; do restore_config "$n"; done
@@ -337,6 +343,7 @@ sc_watchdog_systemd() {
 
 watchdog_restore() {
   local n
+  [[ $RESTORE == 1 ]] || return 0
   for n in "${NODES[@]}"; do
     qemu_pid "$n" >/dev/null || { vm_start "$n"; vm_wait "$n" >/dev/null; }
     wait_booted "$n"
@@ -392,7 +399,10 @@ cmd_test() {
     result vm-lab FAIL "the tutorial's story did not complete (see above)"
   fi
   local list=("$@"); ((${#list[@]})) || list=("${SCENARIOS[@]}")
-  for s in "${list[@]}"; do steady >/dev/null 2>&1 || true; run_scenario "$s"; done
+  for s in "${list[@]}"; do
+    [[ $s == "${list[-1]}" ]] && RESTORE=0
+    run_scenario "$s"
+  done
   probe_stop
   echo
   echo "Timeline (t=0 at the start of 'make test-vm'):"
@@ -402,6 +412,7 @@ cmd_test() {
   sed 's/^RESULT /  /' "$RESULTS"
   local fails; fails=$(grep -c -E ': FAIL ' "$RESULTS")
   [[ ${VMLAB_STRICT:-0} == 1 ]] && fails=$((fails + $(grep -c -E ': GAP ' "$RESULTS")))
-  echo "$(grep -c -E ': PASS ' "$RESULTS") passed, $fails failed, $(grep -c -E ': SKIP ' "$RESULTS") skipped, $(grep -c -E ': GAP ' "$RESULTS") known gaps"
+  echo "known gaps (GAP, counted as passed unless VMLAB_STRICT=1): $(grep -c -E ': GAP ' "$RESULTS")"
+  echo "$(( $(grep -c -E ': (PASS|GAP) ' "$RESULTS") - (fails - $(grep -c -E ': FAIL ' "$RESULTS")) )) passed, $fails failed, $(grep -c -E ': SKIP ' "$RESULTS") skipped"
   ((fails == 0))
 }
