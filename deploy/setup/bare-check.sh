@@ -40,11 +40,19 @@ cleanup() { [[ $keep == 1 ]] && echo "bare-check: tree kept in $root" || rm -rf 
 trap cleanup EXIT
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 # The host's local CA certificates (where TLS leaves through an intercepting proxy, its CA is one of them) are part
-# of the machine, not of the project: the tree gets them too, and Debian's ca-certificates adds them once installed.
+# of the machine, not of the project: the tree gets them before anything is installed, so Debian's ca-certificates
+# and the JDK's trust store include them as they do on every machine of such a place.
 if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
     mkdir -p "$root/usr/local/share/ca-certificates"
     cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
-    [[ -x $root/usr/sbin/update-ca-certificates ]] && chroot "$root" update-ca-certificates >/dev/null 2>&1
+fi
+# Java does not read that directory: such a machine's JDK trust store gets the proxy's CA from the machine's own
+# set-up. The tree's Maven is pointed at a copy of the host's trust store instead (MAVEN_OPTS), Maven only.
+maven_opts=""
+if [[ -s /etc/ssl/certs/java/cacerts ]]; then
+    mkdir -p "$root/usr/local/share/bare-check"
+    cp /etc/ssl/certs/java/cacerts "$root/usr/local/share/bare-check/cacerts"
+    maven_opts="-Djavax.net.ssl.trustStore=/usr/local/share/bare-check/cacerts -Djavax.net.ssl.trustStorePassword=changeit"
 fi
 if [[ $(git -C "$root/root/vigil" rev-parse HEAD 2>/dev/null) != "$(git -C "$here" rev-parse HEAD)" ]]; then
     rm -rf "$root/root/vigil"
@@ -64,7 +72,7 @@ for cmd in "$@"; do
             mount -t proc proc "$r/proc" && mount -t sysfs sysfs "$r/sys" && mount --rbind /dev "$r/dev" &&
             mount -t tmpfs tmpfs "$r/run" && mount -t tmpfs tmpfs "$r/tmp" || exit 1
             exec chroot "$r" /usr/bin/env -i HOME=/root TERM=dumb PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-                 LANG=C.UTF-8 /bin/bash -c "cd /root/vigil && $1"' _ "$root" "$cmd"; then
+                 LANG=C.UTF-8 MAVEN_OPTS="$2" /bin/bash -c "cd /root/vigil && $1"' _ "$root" "$cmd" "$maven_opts"; then
         echo "bare-check: ---- ok in $((SECONDS - t)) s: $cmd"
     else
         rc=$?
