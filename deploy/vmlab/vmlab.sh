@@ -291,7 +291,7 @@ cmd_up() {
   need_root; need_host_tools
   [[ -n $(qemu_pid linux1) || -n $(qemu_pid linux2) ]] 2>/dev/null && die "the lab is already up (vmlab.sh down first)"
   cmd_image
-  mkdir -p "$RUN" "$SHARE"; : > "$PIDS"; rm -f "$RUN"/*/disk.qcow2
+  mkdir -p "$RUN" "$SHARE"; : > "$PIDS"; rm -f "$RUN"/*/disk.qcow2 "$VMLAB_DIR/features.txt"
   net_up
   local n t0; t0=$(now)
   for n in "${NODES[@]}"; do vm_start "$n" fresh; done
@@ -379,9 +379,9 @@ cmd_install() {
 # ------------------------------------------------------------------------------------------------ client probe
 # The client pings the VIP every PROBE_INTERVAL; tcpdump on its eth0 logs each echo reply and each ARP frame with
 # the kernel's receive time and the sender's MAC, which says which VM answered or announced the address.
-probe_start() {
-  : > "$PROBE"
-  ip netns exec "$NS_CLIENT" tcpdump -i eth0 -n -e -tt -l -U "(icmp and host $VIP) or arp" >"$PROBE" 2>"$VMLAB_DIR/tcpdump.err" &
+probe_start() {   # appends to $PROBE (offsets taken earlier stay valid); the demo and the test empty it first
+  : > "$VMLAB_DIR/tcpdump.err"
+  ip netns exec "$NS_CLIENT" tcpdump -i eth0 -n -e -tt -l -U "(icmp and host $VIP) or arp" >>"$PROBE" 2>"$VMLAB_DIR/tcpdump.err" &
   own $! tcpdump probe
   local i; for i in $(seq 100); do grep -q listening "$VMLAB_DIR/tcpdump.err" 2>/dev/null && break; sleep 0.05; done
   ip netns exec "$NS_CLIENT" ping -n -q -i "$PROBE_INTERVAL" "$VIP" >/dev/null 2>&1 &
@@ -500,7 +500,6 @@ demo_story() {
   show_addr linux1
   sleep 2
   vip_here linux2 && { fail_dump "the VIP is still on linux2 after the failback"; return 1; }
-  probe_stop
   return 0
 }
 
@@ -516,7 +515,7 @@ fail_dump() {
 
 cmd_demo() {
   need_root
-  mkdir -p "$VMLAB_DIR"; : > "$EVENTS"
+  mkdir -p "$VMLAB_DIR"; : > "$EVENTS"; : > "$PROBE"
   T0=$(now)
   trap 'rc=$?; trap - EXIT INT TERM; cmd_down; exit $rc' EXIT
   trap 'exit 130' INT TERM
@@ -530,6 +529,7 @@ cmd_demo() {
   ev "package installed on both"
   tl "vigil package installed on both VMs with dpkg -i; /etc/ha.d written"
   demo_story || exit 1
+  probe_stop
   echo
   echo "Timeline (t=0 at the start of 'make vm-lab'; $(accel) emulation; keepalive/deadtime from the tutorial's ha.cf):"
   timeline
