@@ -135,25 +135,23 @@ sc_upgrade() {
 # ------------------------------------------------------------------------------------------------ remove / purge
 # apt-get remove and purge on linux2 (the standby): the user's /etc/ha.d stays as it was (Debian policy: a package
 # never removes what the administrator wrote), the package's own state goes with purge, linux1 keeps serving.
+etc_ha_d() { gx linux2 'cd /etc/ha.d && sha256sum ha.cf authkeys haresources && stat -c "%n %a" authkeys'; }
+apt_step() {   # apt_step remove|purge: on linux2, then compare /etc/ha.d with $before (sets ok/why of the caller)
+  echo "  linux2: apt-get $1 vigil"
+  gx linux2 "apt-get $1 -y -q vigil 2>&1 | grep -E '^(Removing|Purging|The following)'; dpkg-query -W -f='dpkg state: \${db:Status-Abbrev}\n' vigil 2>&1 | head -1" |
+    sed 's/^/    linux2 | /'
+  [[ $before == "$(etc_ha_d)" ]] && echo "  /etc/ha.d after $1: unchanged (ha.cf, authkeys mode 600, haresources)" ||
+    { ok=0; why+="$1 changed /etc/ha.d; "; echo "  /etc/ha.d after $1: CHANGED"; }
+}
 sc_remove_purge() {
-  local before after off t0 ok=1 why=""
-  off=$(probe_mark); t0=$(now)
-  before=$(gx linux2 'cd /etc/ha.d && sha256sum ha.cf authkeys haresources && stat -c "%n %a" authkeys')
-  echo "  linux2: apt-get remove vigil"
-  gx linux2 'apt-get remove -y -q vigil 2>&1 | grep -E "^(Removing|The following)" ; dpkg-query -W -f="    dpkg state: \${db:Status-Abbrev}\n" vigil' |
-    sed 's/^/    linux2 | /'
-  after=$(gx linux2 'cd /etc/ha.d && sha256sum ha.cf authkeys haresources && stat -c "%n %a" authkeys')
-  [[ $before == "$after" ]] || { ok=0; why+="remove changed /etc/ha.d; "; }
-  gx linux2 '! pgrep -f quarkus-run.jar >/dev/null' || { ok=0; why+="a vigil JVM still runs after remove; "; }
+  local before off t0 ok=1 why=""
+  off=$(probe_mark); t0=$(now); before=$(etc_ha_d)
+  apt_step remove
+  gx linux2 '! pgrep -f "quarkus-run[.]jar" >/dev/null' || { ok=0; why+="a vigil JVM still runs after remove; "; }
   gx linux2 '[ ! -e /usr/bin/vigil ] && [ ! -e /lib/systemd/system/vigil.service ]' || { ok=0; why+="files left after remove; "; }
-  echo "  /etc/ha.d after remove: $( [[ $before == "$after" ]] && echo unchanged || echo CHANGED)"
-  echo "  linux2: apt-get purge vigil"
-  gx linux2 'apt-get purge -y -q vigil 2>&1 | grep -E "^(Purging|Removing)"; dpkg-query -W -f="    dpkg state: \${db:Status-Abbrev}\n" vigil 2>&1 | head -1' |
-    sed 's/^/    linux2 | /'
-  after=$(gx linux2 'cd /etc/ha.d && sha256sum ha.cf authkeys haresources && stat -c "%n %a" authkeys')
-  [[ $before == "$after" ]] || { ok=0; why+="purge changed /etc/ha.d; "; }
+  apt_step purge
   gx linux2 '[ ! -e /var/lib/vigil ]' || { ok=0; why+="/var/lib/vigil left after purge; "; }
-  echo "  /etc/ha.d after purge: $( [[ $before == "$after" ]] && echo "unchanged (ha.cf, authkeys mode 600, haresources)" || echo CHANGED); /var/lib/vigil: $(gx linux2 '[ -e /var/lib/vigil ] && echo present || echo gone')"
+  echo "  /var/lib/vigil after purge: $(gx linux2 '[ -e /var/lib/vigil ] && echo present || echo gone')"
   echo "  linux2: reinstall with the same provisioning (existing files kept)"
   gx linux2 'sh /root/provision.sh /root/vigil.deb' | sed 's/^/    linux2 | /'
   steady >/dev/null || { ok=0; why+="no steady state after the reinstall; "; }   # linux2 rejoined; the VIP must not have moved
@@ -401,6 +399,9 @@ cmd_test() {
   local t_img; t_img=$(now)
   cmd_up
   cmd_install
+  # before any daemon runs: a second JVM in an emulated guest would starve the daemon into a false failover
+  say "which features this build has: vigil check-config on linux1 (one JVM start)"
+  features | grep -E '^(watchdog|stonith_host) |on-stop-failure' | sed 's/^/    /'
   echo "=== the tutorial's story (make vm-lab)"
   if demo_story; then
     result vm-lab PASS "VIP on linux1 as eth0:0 ${DEMO_START} s after start; power-off of linux1 -> linux2 ${DEMO_FAILOVER} s; failback ${DEMO_FAILBACK} s"
