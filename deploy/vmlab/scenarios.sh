@@ -26,7 +26,9 @@ lab_is_up() { qemu_pid linux1 >/dev/null && qemu_pid linux2 >/dev/null && ns_exi
 # is restarted once, said on the console, so the next scenario starts clean.
 steady() {
   steady_once && return 0
-  say "no steady state: restarting vigil on both nodes once"
+  say "no steady state: restarting vigil on both nodes once (a VM that was fenced meanwhile is powered on first)"
+  local n
+  for n in "${NODES[@]}"; do qemu_pid "$n" >/dev/null || { vm_start "$n"; vm_wait "$n" >/dev/null; wait_booted "$n"; }; done
   restart_both
   steady_once
 }
