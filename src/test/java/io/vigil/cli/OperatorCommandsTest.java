@@ -21,7 +21,10 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** vigil status / standby / takeover / reload, driven through picocli against a control server with a fake daemon. */
+/**
+ * vigil status / standby / takeover / reload through the entry point the launcher gives them ({@link ClientMain}: plain
+ * picocli, no Quarkus), against a control server with a fake daemon.
+ */
 class OperatorCommandsTest {
 
     static Vertx vertx;
@@ -49,7 +52,7 @@ class OperatorCommandsTest {
     static Run vigil(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new VigilCommand());
+        CommandLine cl = ClientMain.commandLine();
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
         int rc = cl.execute(args);
