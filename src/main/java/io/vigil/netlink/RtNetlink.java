@@ -306,7 +306,8 @@ public final class RtNetlink implements AutoCloseable {
                 throw e.getErrorCode() == Libc.EAGAIN ? new IOException("no answer from the kernel over netlink within 5 s")
                         : Libc.failure("netlink receive", e);
             }
-            for (NetlinkMessage.Received m : NetlinkMessage.parse(rx, n)) {
+            // a copy: the messages kept from this datagram must survive the next receive into rx
+            for (NetlinkMessage.Received m : NetlinkMessage.parse(java.util.Arrays.copyOf(rx, n), n)) {
                 if (m.seq() != mySeq) {
                     continue;
                 }
