@@ -1,9 +1,6 @@
 package io.vigil.cli;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vigil.control.ControlServer;
-import io.vigil.control.FakeControlHandler;
+import io.vigil.control.FakeDaemon;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,26 +27,21 @@ class ClientLauncherIT {
 
     static final Path LAUNCHER = Path.of("deploy/bin/vigil").toAbsolutePath();
 
-    static Vertx vertx;
+    static FakeDaemon daemon;
     static Path runDir;
-    static FakeControlHandler handler = new FakeControlHandler();
-    static ControlServer server;
 
     record Run(int rc, String out, String err) {
     }
 
     @BeforeAll
     static void start(@TempDir Path tmp) throws Exception {
-        vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
         runDir = tmp;
-        server = new ControlServer(vertx, tmp.resolve("vigil.sock"), handler);
-        server.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        daemon = new FakeDaemon(tmp);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        server.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        daemon.close();
     }
 
     /** The launcher, with the class-load log of the JVM it starts in {@code classLog}; no class cache. */
@@ -105,6 +97,6 @@ class ClientLauncherIT {
             assertFalse(loaded.contains("io.quarkus."), "no Quarkus class loaded by " + command);
         }
         // each request twice: through the launcher, then in process
-        assertEquals(List.of("standby foreign", "standby foreign", "reload", "reload"), handler.requests);
+        assertEquals(List.of("standby foreign", "standby foreign", "reload", "reload"), daemon.handler.requests);
     }
 }

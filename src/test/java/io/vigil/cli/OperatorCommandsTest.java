@@ -1,10 +1,8 @@
 package io.vigil.cli;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
-import io.vigil.control.ControlServer;
 import io.vigil.control.FakeControlHandler;
+import io.vigil.control.FakeDaemon;
 import io.vigil.control.StatusReport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,7 +14,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,26 +24,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class OperatorCommandsTest {
 
-    static Vertx vertx;
+    static FakeDaemon daemon;
+    static FakeControlHandler handler;
     static Path runDir;
-    static FakeControlHandler handler = new FakeControlHandler();
-    static ControlServer server;
 
     record Run(int rc, String out, String err) {
     }
 
     @BeforeAll
     static void start(@TempDir Path tmp) throws Exception {
-        vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
         runDir = tmp;
-        server = new ControlServer(vertx, tmp.resolve("vigil.sock"), handler);
-        server.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        daemon = new FakeDaemon(tmp);
+        handler = daemon.handler;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        server.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        daemon.close();
     }
 
     static Run vigil(String... args) {
