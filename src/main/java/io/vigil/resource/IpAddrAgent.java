@@ -317,7 +317,8 @@ public final class IpAddrAgent implements ResourceAgent {
                 return;
             }
             try {
-                Thread.sleep(100);
+                // a netlink read costs tens of microseconds: look often, the address is usable the moment DAD ends
+                Thread.sleep(addresses instanceof NetlinkAddresses ? 10 : 100);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new Failure(1, "interrupted while waiting for DAD");
