@@ -173,18 +173,20 @@ sc_standby() {
   done
 }
 
-# utime+stime (clock ticks) and RSS (kB) summed over the node's daemon processes
+# utime+stime (clock ticks), RSS and PSS (kB) summed over the node's daemon processes. PSS (smaps_rollup) shares
+# each page among the processes that map it, so libraries mapped by both lab nodes count half on each.
 proc_snapshot() {
-  local p cpu=0 rss=0 n=0 f
+  local p cpu=0 rss=0 pss=0 n=0 f
   for p in $(node_pids "$1"); do
     f=$(cat "/proc/$p/stat" 2>/dev/null) || continue
     f=${f##*) }
     local a=($f)
     cpu=$((cpu + a[11] + a[12]))
     rss=$((rss + $(awk '/^VmRSS:/ { print $2 }' "/proc/$p/status" 2>/dev/null || echo 0)))
+    pss=$((pss + $(awk '/^Pss:/ { print $2 }' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0)))
     n=$((n + 1))
   done
-  echo "$cpu $rss $n"
+  echo "$cpu $rss $n $pss"
 }
 
 sc_idle() {
@@ -198,7 +200,7 @@ sc_idle() {
   for node in linux1 linux2; do
     if [[ $node == linux1 ]]; then a=($a1) b=($b1); else a=($a2) b=($b2); fi
     local cpu_ms; cpu_ms=$(( (b[0] - a[0]) * 1000 / hz ))
-    record idle 1 node="$node" role="$([[ $node == linux1 ]] && echo active || echo standby)" processes="${b[2]}" rss_kb="${b[1]}" \
+    record idle 1 node="$node" role="$([[ $node == linux1 ]] && echo active || echo standby)" processes="${b[2]}" rss_kb="${b[1]}" pss_kb="${b[3]}" \
       cpu_ms="$cpu_ms" seconds="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')" \
       cpu_pct="$(awk -v c="$cpu_ms" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", c / ((b - a) * 10) }')"
   done

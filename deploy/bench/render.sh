@@ -20,7 +20,7 @@ flat() {
     { print get("impl") "\t" get("profile") "\t" get("scenario") "\t" get("value_ms") "\t" get("node") "\t" \
             get("processes") "\t" get("rss_kb") "\t" get("cpu_pct") "\t" get("false_failovers") "\t" \
             get("max_gap_ms") "\t" get("minutes") "\t" get("note") "\t" get("after") "\t" get("keepalive") "\t" \
-            get("deadtime") "\t" get("error") "\t" get("vip_lost_linux1") "\t" get("seconds") }' "$RAW"
+            get("deadtime") "\t" get("error") "\t" get("vip_lost_linux1") "\t" get("seconds") "\t" get("pss_kb") }' "$RAW"
 }
 flat > "$OUT/flat.tsv"
 
@@ -143,9 +143,10 @@ EOF
   echo
   echo "## Idle cost per node (stable pair, VIP on linux1)"
   echo
-  echo "| implementation | profile | node | processes | RSS (MB, sum) | CPU (% of one core) | over (s) |"
-  echo "|---|---|---|---:|---:|---:|---:|"
-  awk -F'\t' '$3 == "idle" && $5 != "" { printf "| %s | %s | %s | %s | %.1f | %.3f | %s |\n", $1, $2, $5, $6, $7 / 1024, $8, $18 }' "$OUT/flat.tsv"
+  echo "| implementation | profile | node | processes | RSS (MB, sum) | PSS (MB, sum) | CPU (% of one core) | over (s) |"
+  echo "|---|---|---|---:|---:|---:|---:|---:|"
+  awk -F'\t' '$3 == "idle" && $5 != "" { printf "| %s | %s | %s | %s | %.1f | %s | %.3f | %s |\n", $1, $2, $5, $6, $7 / 1024,
+    $19 == "" ? "—" : sprintf("%.1f", $19 / 1024), $8, $18 }' "$OUT/flat.tsv"
   echo
   echo "## False failovers under CPU stress (fast profile)"
   echo
@@ -179,8 +180,9 @@ EOF
   crash rows are the steady state.
 - Between runs the harness waits until the VIP is on linux1 only, the client is answered by linux1, and no helper
   process (resource script, send_arp) runs on either node, then 2 s more.
-- **Idle**: RSS (VmRSS summed over the daemon's processes) and CPU (utime+stime from `/proc/PID/stat`) over
-  the idle window. The JVM figure of Vigil includes its heap (launcher flags: `-Xmx32m`, SerialGC, C1 only).
+- **Idle**: RSS (VmRSS summed over the daemon's processes), PSS (from `/proc/PID/smaps_rollup`: a page shared by
+  several processes counts shared, e.g. libjvm and the JDK's class archive mapped by both lab nodes) and CPU
+  (utime+stime from `/proc/PID/stat`) over the idle window. The JVM figure of Vigil includes its heap (launcher flags: `-Xmx32m`, SerialGC, C1 only).
 - **Stress**: with the fast profile, one lab per implementation (all at the same time, separate namespaces),
   then `stress-ng --cpu 2` on the host for the stated minutes. A false failover is the VIP being added on linux2
   while nothing failed; "longest client gap" is over the whole stress window.
@@ -198,6 +200,8 @@ EOF
   echo '```'
   echo
   echo "![Medians per scenario](performance.png)"
+  # Figures measured apart from this run (address operations, operator commands, memory trims): kept as written.
+  if [[ -f $(dirname "$0")/components.md ]]; then echo; cat "$(dirname "$0")/components.md"; fi
 } > "$DOCS/performance.md"
 
 # ---------------------------------------------------------------------------------------------- chart

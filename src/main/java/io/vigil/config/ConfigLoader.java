@@ -43,10 +43,11 @@ public final class ConfigLoader {
 
     /**
      * System properties that are not settings but set by deploy/bin/vigil (and the tests) for the process itself:
-     * where Vigil is installed, its resource.d and how to run it again. Rejecting them stopped every daemon.
+     * where Vigil is installed, its resource.d and how to run it again, and whether the built-in IPaddr may use
+     * netlink (io.vigil.resource.AddressBackend). Rejecting them stopped every daemon.
      */
     static final java.util.Set<String> LAUNCHER_PROPERTIES = java.util.Set.of("vigil.home", "vigil.resource-dir",
-            "vigil.launcher", "vigil.app");
+            "vigil.launcher", "vigil.app", "vigil.ipaddr.netlink");
 
     private static void vigilKey(String key, Kind kind, String defaultValue) {
         VIGIL_KEYS.put(key, new VigilKey(key, kind, defaultValue));

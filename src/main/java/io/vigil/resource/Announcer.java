@@ -2,6 +2,9 @@ package io.vigil.resource;
 
 import org.jboss.logging.Logger;
 
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,11 +17,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Tells the neighbours that an address moved here, in the background so a takeover is not delayed by it:
- * IPv4 gratuitous ARPs with iputils {@code arping -U} (one process per packet, started {@code interval} apart, because
- * iputils' own {@code -i} takes whole seconds only), IPv6 unsolicited neighbour advertisements with resource-agents'
- * {@code send_ua} (what IPaddr2 uses), else {@code ndsend}. A new announcement of the same address, or its stop,
- * cancels a running one.
+ * Tells the neighbours that an address moved here: IPv4 gratuitous ARPs, IPv6 unsolicited neighbour advertisements,
+ * {@code count} of them {@code interval} apart. Sent from the JVM on a packet socket when the backend has one (the
+ * first frame at once, on the caller's thread, so the address is announced the moment it is up), else with iputils
+ * {@code arping -U} (one process per packet, started {@code interval} apart, because iputils' own {@code -i} takes
+ * whole seconds only) and resource-agents' {@code send_ua} (what IPaddr2 uses), else {@code ndsend}. What follows the
+ * first runs in the background so a takeover is not delayed by it; a new announcement of the same address, or its
+ * stop, cancels a running one.
  */
 final class Announcer {
 
@@ -33,6 +38,11 @@ final class Announcer {
     });
     private final Map<String, Announcement> running = new ConcurrentHashMap<>();
     private final ProcessRunner runner = new ProcessRunner(5);
+    private final AddressBackend addresses;
+
+    Announcer(AddressBackend addresses) {
+        this.addresses = addresses;
+    }
 
     /** One announcement; cancel() kills what it started. */
     private static final class Announcement {
@@ -52,8 +62,22 @@ final class Announcer {
             return List.copyOf(processes);
         }
 
+        /** Sends one frame unless cancelled; under the lock that cancel() takes, so none leaves after a stop. */
+        synchronized void send(AddressBackend.Announcement frame, String ip) {
+            if (cancelled) {
+                return;
+            }
+            try {
+                frame.send();
+            } catch (IOException e) {
+                LOG.warnf("announcing %s: %s", ip, e.getMessage());
+            }
+        }
+
         void cancel() {
-            cancelled = true;
+            synchronized (this) {
+                cancelled = true;
+            }
             all().stream().filter(ProcessRunner.Running::isAlive).forEach(ProcessRunner.Running::kill);
         }
     }
@@ -62,10 +86,22 @@ final class Announcer {
      * Starts announcing {@code ip} on {@code nic}; returns a description of the command for the operation's output,
      * or an explanation when no tool is installed.
      */
-    String announce(List<String> nsPrefix, String nic, String ip, int prefix, boolean ipv6, int count, Duration interval) {
-        cancel(ip);
+    String announce(List<String> nsPrefix, String nic, InetAddress address, int prefix, int count, Duration interval) {
+        cancel(address);
         if (count <= 0) {
             return "announcements disabled (arp count 0)";
+        }
+        String ip = address.getHostAddress();
+        boolean ipv6 = address instanceof Inet6Address;
+        Optional<AddressBackend.Announcement> frame;
+        try {
+            frame = addresses.frames(nic, address);
+        } catch (IOException e) {
+            LOG.warnf("cannot announce %s: %s", ip, e.getMessage());
+            return "no announcement: " + e.getMessage();
+        }
+        if (frame.isPresent()) {
+            return announceFrames(frame.get(), nic, ip, ipv6, count, interval);
         }
         List<List<String>> commands = new ArrayList<>();
         String what;
@@ -126,16 +162,37 @@ final class Announcer {
         return what;
     }
 
-    /** Stops a running announcement of {@code ip}, if any (IPaddr2 kills its send_arp on stop). */
-    void cancel(String ip) {
-        Announcement old = running.remove(ip);
+    private String announceFrames(AddressBackend.Announcement frame, String nic, String ip, boolean ipv6, int count,
+                                  Duration interval) {
+        String what = count + (ipv6 ? " unsolicited neighbour advertisements" : " gratuitous ARPs") + " for " + ip + " on "
+                + nic + " every " + interval.toMillis() + " ms (packet socket)";
+        LOG.infof("Sending %s", what);
+        Announcement a = new Announcement();
+        a.send(frame, ip);
+        if (count > 1) {
+            running.put(ip, a);
+            pool.execute(() -> {
+                try {
+                    for (int i = 1; i < count && !a.cancelled; i++) {
+                        Thread.sleep(interval.toMillis());
+                        a.send(frame, ip);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    running.remove(ip, a);
+                }
+            });
+        }
+        return what;
+    }
+
+    /** Stops a running announcement of {@code address}, if any (IPaddr2 kills its send_arp on stop). */
+    void cancel(InetAddress address) {
+        Announcement old = running.remove(address.getHostAddress());
         if (old != null) {
             old.cancel();
         }
-    }
-
-    boolean busy(String ip) {
-        return running.containsKey(ip);
     }
 
     /** Waits until no announcement runs (at most {@code timeout}); true when all are done. */

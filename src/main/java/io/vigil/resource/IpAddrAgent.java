@@ -1,10 +1,11 @@
 package io.vigil.resource;
 
 import io.vigil.config.ResourceSpec;
+import io.vigil.netlink.RtNetlink;
 import org.jboss.logging.Logger;
 
+import java.io.IOException;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -13,13 +14,14 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The built-in {@code IPaddr} (also answering to {@code IPaddr2}): a virtual IP managed with iproute2.
+ * The built-in {@code IPaddr} (also answering to {@code IPaddr2}): a virtual IP managed like iproute2 does, over
+ * netlink from the JVM (or the {@code ip} command where netlink is unavailable, see {@link AddressBackend}).
  * <ul>
  *   <li>start: interface and prefix from the argument, else from the connected route with the longest prefix
  *       (IPaddr2's {@code findif}); already present → success; IPv4 added with {@code brd} and the first free
  *       {@code <nic>:<n>} label (so {@code ip addr} and {@code ifconfig} show the {@code eth0:0} alias), then gratuitous
- *       ARPs in the background; IPv6 added, then waited out of {@code tentative} (failing on {@code dadfailed}), then
- *       announced with unsolicited neighbour advertisements.</li>
+ *       ARPs (the first at once, the rest in the background); IPv6 added, then waited out of {@code tentative}
+ *       (failing on {@code dadfailed}), then announced with unsolicited neighbour advertisements.</li>
  *   <li>stop: the address removed; success when it is already gone.</li>
  *   <li>status: RUNNING when the address is on the expected interface (prints {@code running}, exits 0), else
  *       STOPPED ({@code stopped}, 3), as an LSB script would.</li>
@@ -37,10 +39,10 @@ public final class IpAddrAgent implements ResourceAgent {
     private final IpAddrArgument arg;
     private final String argError;
     private final ResourceSettings settings;
-    private final ProcessRunner runner;
+    private final AddressBackend addresses;
     private final Announcer announcer;
 
-    IpAddrAgent(ResourceSpec spec, ResourceSettings settings, ProcessRunner runner, Announcer announcer) {
+    IpAddrAgent(ResourceSpec spec, ResourceSettings settings, AddressBackend addresses, Announcer announcer) {
         this.spec = spec;
         IpAddrArgument a = null;
         String err = null;
@@ -57,8 +59,7 @@ public final class IpAddrAgent implements ResourceAgent {
         this.arg = a;
         this.argError = err;
         this.settings = settings;
-        // `ip -o addr show` lists every address of the host: keep all of its lines, not a tail
-        this.runner = new ProcessRunner(10_000);
+        this.addresses = addresses;
         this.announcer = announcer;
     }
 
@@ -85,7 +86,7 @@ public final class IpAddrAgent implements ResourceAgent {
         if (argError != null) {
             return List.of(argError);
         }
-        if (Announcer.findExecutable("ip").isEmpty()) {
+        if (addresses instanceof IpCommandAddresses && Announcer.findExecutable("ip").isEmpty()) {
             return List.of(name() + ": the ip command (iproute2) is not installed");
         }
         return List.of();
@@ -99,10 +100,6 @@ public final class IpAddrAgent implements ResourceAgent {
             super(message, null, false, false);
             this.rc = rc;
         }
-    }
-
-    /** One address as {@code ip -o addr show} lists it. */
-    record Address(String nic, InetAddress address, int prefix, String label, String flags) {
     }
 
     record Placement(String nic, int prefix) {
@@ -145,9 +142,11 @@ public final class IpAddrAgent implements ResourceAgent {
             return;
         }
         try {
-            Optional<Address> a = findAddress(null, new ArrayList<>());
-            a.ifPresent(x -> announcer.announce(nsPrefix(), x.nic(), arg.ip(), x.prefix(), arg.ipv6(), settings.arpCount(),
-                    settings.arpInterval()));
+            Optional<RtNetlink.Address> a = findAddress(null);
+            if (a.isPresent()) {
+                announcer.announce(nsPrefix(), a.get().nic(), arg.address(), a.get().prefix(), settings.arpCount(),
+                        settings.arpInterval());
+            }
         } catch (Failure f) {
             LOG.warnf("cannot re-announce %s: %s", name(), f.getMessage());
         }
@@ -181,42 +180,40 @@ public final class IpAddrAgent implements ResourceAgent {
         return true;
     }
 
-    // Every `ip` run costs a process start (tens of ms on a busy or sandboxed host) and the client waits for the
-    // address during a switchover: start asks for the interface's addresses once and brings the link up only if
-    // it is down.
+    // The client waits for the address during a switchover: start reads the interface's addresses once and brings
+    // the link up only if it is down.
     private void doStart(List<String> lines) throws Failure {
         Placement where = placement(lines);
-        List<Address> onNic = addresses(where.nic(), lines);
+        List<RtNetlink.Address> onNic = addresses(where.nic());
         if (onNic.stream().anyMatch(a -> a.address().equals(arg.address()))) {
             lines.add(arg.ip() + " is already on " + where.nic());
             return;
         }
         if (arg.ipv6()) {
-            ip(lines, true, "-f", "inet6", "addr", "add", arg.ip() + "/" + where.prefix(), "dev", where.nic());
-            linkUp(where.nic(), lines);
+            change(() -> addresses.add(where.nic(), arg.address(), where.prefix(), null, null));
+            change(() -> addresses.linkUp(where.nic()));
             waitForDad(where, lines);
         } else {
             String label = label(where.nic(), onNic);
-            String brd = arg.broadcast().map(InetAddress::getHostAddress)
-                    .orElse(IpAddrArgument.defaultBroadcast(arg.address(), where.prefix()));
-            ip(lines, true, "-f", "inet", "addr", "add", arg.ip() + "/" + where.prefix(), "brd", brd, "dev", where.nic(),
-                    "label", label);
-            linkUp(where.nic(), lines);
-            lines.add("added " + arg.ip() + "/" + where.prefix() + " brd " + brd + " on " + label);
+            InetAddress brd = arg.broadcast().isPresent() ? arg.broadcast().get()
+                    : read(() -> InetAddress.getByName(IpAddrArgument.defaultBroadcast(arg.address(), where.prefix())));
+            change(() -> addresses.add(where.nic(), arg.address(), where.prefix(), brd, label));
+            change(() -> addresses.linkUp(where.nic()));
+            lines.add("added " + arg.ip() + "/" + where.prefix() + " brd " + brd.getHostAddress() + " on " + label);
         }
-        lines.add(announcer.announce(nsPrefix(), where.nic(), arg.ip(), where.prefix(), arg.ipv6(), settings.arpCount(),
+        lines.add(announcer.announce(nsPrefix(), where.nic(), arg.address(), where.prefix(), settings.arpCount(),
                 settings.arpInterval()));
     }
 
     private void doStop(List<String> lines) throws Failure {
-        announcer.cancel(arg.ip());
-        Optional<Address> present = findAddress(arg.nic().orElse(null), lines);
+        announcer.cancel(arg.address());
+        Optional<RtNetlink.Address> present = findAddress(arg.nic().orElse(null));
         if (present.isEmpty()) {
             lines.add(arg.ip() + " is not configured: nothing to stop");
             return;
         }
-        Address a = present.get();
-        ip(lines, true, "-f", arg.ipv6() ? "inet6" : "inet", "addr", "del", arg.ip() + "/" + a.prefix(), "dev", a.nic());
+        RtNetlink.Address a = present.get();
+        change(() -> addresses.delete(a.nic(), arg.address(), a.prefix()));
         lines.add("removed " + arg.ip() + "/" + a.prefix() + " from " + a.nic());
     }
 
@@ -230,12 +227,12 @@ public final class IpAddrAgent implements ResourceAgent {
                 // IPaddr, look for it on any interface; reporting it stopped would make the monitor "restart" it,
                 // fail (no route) and mark the group failed here while the address is in fact still up.
                 lines.add(f.getMessage());
-                Optional<Address> anywhere = findAddress(null, lines);
+                Optional<RtNetlink.Address> anywhere = findAddress(null);
                 return anywhere.isPresent() ? ResourceState.RUNNING : ResourceState.STOPPED;
             }
         }
-        Optional<Address> a = findAddress(nic.get(), lines);
-        if (a.isPresent() && a.get().flags().contains("dadfailed")) {
+        Optional<RtNetlink.Address> a = findAddress(nic.get());
+        if (a.isPresent() && a.get().dadFailed()) {
             lines.add(arg.ip() + " is on " + nic.get() + " but failed duplicate address detection");
             return ResourceState.STOPPED;
         }
@@ -249,69 +246,27 @@ public final class IpAddrAgent implements ResourceAgent {
         if (arg.nic().isPresent() && arg.prefix().isPresent()) {
             return new Placement(arg.nic().get(), arg.prefix().getAsInt());
         }
-        String family = arg.ipv6() ? "inet6" : "inet";
-        List<String> cmd = new ArrayList<>(List.of("-o", "-f", family, "route", "list", "match",
-                arg.ip() + (arg.prefix().isPresent() ? "/" + arg.prefix().getAsInt() : "")));
-        if (!arg.ipv6()) {
-            cmd.addAll(List.of("scope", "link"));
-        }
-        if (arg.nic().isPresent()) {
-            cmd.addAll(List.of("dev", arg.nic().get()));
-        }
-        ProcessRunner.Outcome o = ip(lines, true, cmd.toArray(String[]::new));
-        String bestNic = null;
-        int best = -1;
-        for (String line : o.stdout()) {
-            String[] w = line.trim().split("\\s+");
-            if (w.length < 3 || !w[0].contains("/") || line.contains(" via ") || w[0].equals("default")
-                    || w[0].equals("unreachable") || w[0].equals("prohibit") || w[0].equals("blackhole")) {
-                continue;
-            }
-            int prefix;
-            try {
-                prefix = Integer.parseInt(w[0].substring(w[0].indexOf('/') + 1));
-            } catch (NumberFormatException e) {
-                continue;
-            }
-            String dev = arg.nic().orElse(null);
-            for (int i = 0; i + 1 < w.length; i++) {
-                if (w[i].equals("dev")) {
-                    dev = w[i + 1];
-                }
-            }
-            if (prefix > best && prefix > 0 && dev != null) {
-                best = prefix;
-                bestNic = dev;
+        int max = arg.prefix().orElse(arg.ipv6() ? 128 : 32);
+        List<RtNetlink.ConnectedRoute> routes = read(() -> addresses.connectedRoutes(arg.address(), max, arg.nic().orElse(null)));
+        RtNetlink.ConnectedRoute best = null;
+        for (RtNetlink.ConnectedRoute r : routes) {
+            if (best == null || r.prefix() > best.prefix()) {
+                best = r;
             }
         }
-        if (bestNic == null) {
+        if (best == null) {
             throw new Failure(6, "Unable to find nic or netmask: no connected route matches " + arg.ip()
                     + arg.nic().map(n -> " on " + n).orElse("")
                     + ". Configure an address of that subnet on an interface, or give prefix and interface ("
                     + spec.agent() + "::" + arg.ip() + (arg.ipv6() ? "/64/eth0)" : "/24/eth0)"));
         }
-        int prefix = arg.prefix().orElse(best);
-        lines.add("using " + bestNic + " /" + prefix + " (connected route)");
-        return new Placement(bestNic, prefix);
-    }
-
-    /** As Heartbeat's IPaddr, the interface is brought up; asked of the kernel first when we are in its namespace. */
-    private void linkUp(String nic, List<String> lines) throws Failure {
-        if (settings.networkNamespace().isEmpty()) {
-            try {
-                java.net.NetworkInterface ni = java.net.NetworkInterface.getByName(nic);
-                if (ni != null && ni.isUp()) {
-                    return;
-                }
-            } catch (java.net.SocketException e) {
-                // unknown: set it up below, as before
-            }
-        }
-        ip(lines, true, "link", "set", nic, "up");
+        int prefix = arg.prefix().orElse(best.prefix());
+        lines.add("using " + best.nic() + " /" + prefix + " (connected route)");
+        return new Placement(best.nic(), prefix);
     }
 
     /** The first free {@code <nic>:<n>} alias label, or the given one; {@code onNic} are the interface's addresses. */
-    private String label(String nic, List<Address> onNic) throws Failure {
+    private String label(String nic, List<RtNetlink.Address> onNic) throws Failure {
         if (arg.label().isPresent()) {
             String l = nic + ":" + arg.label().get();
             if (l.length() > IpAddrArgument.MAX_NAME) {
@@ -320,7 +275,7 @@ public final class IpAddrAgent implements ResourceAgent {
             return l;
         }
         Set<String> used = new HashSet<>();
-        for (Address a : onNic) {
+        for (RtNetlink.Address a : onNic) {
             used.add(a.label());
         }
         for (int n = 0; n < MAX_ALIASES; n++) {
@@ -339,17 +294,20 @@ public final class IpAddrAgent implements ResourceAgent {
     private void waitForDad(Placement where, List<String> lines) throws Failure {
         long deadline = System.nanoTime() + DAD_WAIT.toNanos();
         while (true) {
-            Optional<Address> a = findAddress(where.nic(), lines);
+            Optional<RtNetlink.Address> a = findAddress(where.nic());
             if (a.isEmpty()) {
                 throw new Failure(1, arg.ip() + " vanished from " + where.nic() + " during duplicate address detection");
             }
-            String flags = a.get().flags();
-            if (flags.contains("dadfailed")) {
-                ip(lines, false, "-f", "inet6", "addr", "del", arg.ip() + "/" + where.prefix(), "dev", where.nic());
+            if (a.get().dadFailed()) {
+                try {
+                    addresses.delete(where.nic(), arg.address(), where.prefix());
+                } catch (IOException e) {
+                    LOG.warnf("removing %s after failed duplicate address detection: %s", arg.ip(), e.getMessage());
+                }
                 throw new Failure(1, "IPv6 address collision " + arg.ip() + " [DAD]: another node on " + where.nic()
                         + " already uses it; address removed");
             }
-            if (!flags.contains("tentative")) {
+            if (!a.get().tentative()) {
                 lines.add(arg.ip() + "/" + where.prefix() + " on " + where.nic() + " passed duplicate address detection");
                 return;
             }
@@ -359,7 +317,8 @@ public final class IpAddrAgent implements ResourceAgent {
                 return;
             }
             try {
-                Thread.sleep(100);
+                // a netlink read costs tens of microseconds: look often, the address is usable the moment DAD ends
+                Thread.sleep(addresses instanceof NetlinkAddresses ? 10 : 100);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new Failure(1, "interrupted while waiting for DAD");
@@ -368,59 +327,40 @@ public final class IpAddrAgent implements ResourceAgent {
     }
 
     /** Our address on {@code nic} (any interface when null). */
-    Optional<Address> findAddress(String nic, List<String> lines) throws Failure {
-        return addresses(nic, lines).stream().filter(a -> a.address().equals(arg.address())).findFirst();
+    Optional<RtNetlink.Address> findAddress(String nic) throws Failure {
+        return addresses(nic).stream().filter(a -> a.address().equals(arg.address())).findFirst();
     }
 
-    private List<Address> addresses(String nic, List<String> lines) throws Failure {
-        String family = arg.ipv6() ? "inet6" : "inet";
-        List<String> cmd = new ArrayList<>(List.of("-o", "-f", family, "addr", "show"));
-        if (nic != null) {
-            cmd.addAll(List.of("dev", nic));
+    private List<RtNetlink.Address> addresses(String nic) throws Failure {
+        return read(() -> addresses.addresses(arg.ipv6(), nic));
+    }
+
+    private interface Read<T> {
+        T get() throws IOException;
+    }
+
+    private interface Change {
+        void run() throws IOException;
+    }
+
+    private static <T> T read(Read<T> r) throws Failure {
+        try {
+            return r.get();
+        } catch (IOException e) {
+            throw new Failure(1, e.getMessage());
         }
-        ProcessRunner.Outcome o = ip(lines, false, cmd.toArray(String[]::new));
-        if (!o.ok()) {
-            if (nic != null && String.join(" ", o.lastLines()).contains("does not exist")) {
-                return List.of();
-            }
-            throw new Failure(1, "ip " + String.join(" ", cmd) + " failed: " + String.join(" ", o.lastLines()));
+    }
+
+    private static void change(Change c) throws Failure {
+        try {
+            c.run();
+        } catch (IOException e) {
+            throw new Failure(1, e.getMessage());
         }
-        List<Address> out = new ArrayList<>();
-        for (String line : o.stdout()) {
-            String head = line.contains("\\") ? line.substring(0, line.indexOf('\\')) : line;
-            String[] w = head.trim().split("\\s+");
-            if (w.length < 4 || !(w[2].equals("inet") || w[2].equals("inet6")) || !w[3].contains("/")) {
-                continue;
-            }
-            String dev = w[1].contains("@") ? w[1].substring(0, w[1].indexOf('@')) : w[1];
-            try {
-                InetAddress addr = InetAddress.getByName(w[3].substring(0, w[3].indexOf('/')));
-                int prefix = Integer.parseInt(w[3].substring(w[3].indexOf('/') + 1));
-                out.add(new Address(dev, addr, prefix, w[w.length - 1], head));
-            } catch (UnknownHostException | NumberFormatException e) {
-                // not an address line
-            }
-        }
-        return out;
     }
 
     private List<String> nsPrefix() {
         return settings.networkNamespace().isEmpty() ? List.of()
                 : List.of("ip", "netns", "exec", settings.networkNamespace());
-    }
-
-    /** Runs {@code ip [-n ns] args}; with {@code must}, a non-zero exit is a Failure carrying ip's message. */
-    private ProcessRunner.Outcome ip(List<String> lines, boolean must, String... args) throws Failure {
-        List<String> argv = new ArrayList<>();
-        argv.add("ip");
-        if (!settings.networkNamespace().isEmpty()) {
-            argv.addAll(List.of("-n", settings.networkNamespace()));
-        }
-        argv.addAll(List.of(args));
-        ProcessRunner.Outcome o = runner.run(argv, java.util.Map.of(), settings.statusTimeout());
-        if (must && !o.ok()) {
-            throw new Failure(1, String.join(" ", argv) + " failed (rc " + o.exitCode() + "): " + String.join(" ", o.lastLines()));
-        }
-        return o;
     }
 }

@@ -24,8 +24,10 @@ public final class ResourceManager {
 
     private final ResourceSettings settings;
     private final ProcessRunner runner = new ProcessRunner(20);
-    private final Announcer announcer = new Announcer();
     private final ReentrantLock changes = new ReentrantLock();
+    /** Opened with the first IPaddr resource (the daemon's start-up status check), kept for the manager's life. */
+    private AddressBackend addresses;
+    private Announcer announcer;
 
     public ResourceManager(ResourceSettings settings) {
         this.settings = settings;
@@ -42,7 +44,7 @@ public final class ResourceManager {
     public ResourceAgent agentFor(ResourceSpec spec) {
         String agent = spec.agent();
         if (IpAddrAgent.handles(agent)) {
-            return new IpAddrAgent(spec, settings, runner, announcer);
+            return ipAddr(spec);
         }
         if (agent.startsWith("ocf:")) {
             try {
@@ -61,6 +63,15 @@ public final class ResourceManager {
                 .orElseGet(() -> new MissingAgent(spec, "Cannot locate resource script " + agent
                         + " (looked in " + settings.scriptDirs().stream().map(Path::toString).reduce((a, b) -> a + ", " + b)
                         .orElse("no directory") + ")"));
+    }
+
+    private synchronized IpAddrAgent ipAddr(ResourceSpec spec) {
+        if (addresses == null) {
+            addresses = AddressBackend.open(settings);
+            announcer = new Announcer(addresses);
+            LOG.debugf("IPaddr works through %s", addresses.describe());
+        }
+        return new IpAddrAgent(spec, settings, addresses, announcer);
     }
 
     /** Left to right, skipping resources already running; on the first failure the group is rolled back. */
@@ -179,7 +190,11 @@ public final class ResourceManager {
      * {@code vigil resource start} must not exit before its gratuitous ARPs have left. The daemon need not call it.
      */
     public boolean awaitAnnouncements(Duration timeout) {
-        return announcer.awaitIdle(timeout);
+        Announcer a;
+        synchronized (this) {
+            a = announcer;
+        }
+        return a == null || a.awaitIdle(timeout);
     }
 
     /** Problems that make the group unusable: unknown scripts, bad IPaddr arguments, missing or misused OCF agents. */

@@ -1,10 +1,8 @@
 package io.vigil.cli;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
-import io.vigil.control.ControlServer;
 import io.vigil.control.FakeControlHandler;
+import io.vigil.control.FakeDaemon;
 import io.vigil.control.StatusReport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,40 +14,39 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** vigil status / standby / takeover / reload, driven through picocli against a control server with a fake daemon. */
+/**
+ * vigil status / standby / takeover / reload through the entry point the launcher gives them ({@link ClientMain}: plain
+ * picocli, no Quarkus), against a control server with a fake daemon.
+ */
 class OperatorCommandsTest {
 
-    static Vertx vertx;
+    static FakeDaemon daemon;
+    static FakeControlHandler handler;
     static Path runDir;
-    static FakeControlHandler handler = new FakeControlHandler();
-    static ControlServer server;
 
     record Run(int rc, String out, String err) {
     }
 
     @BeforeAll
     static void start(@TempDir Path tmp) throws Exception {
-        vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
         runDir = tmp;
-        server = new ControlServer(vertx, tmp.resolve("vigil.sock"), handler);
-        server.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        daemon = new FakeDaemon(tmp);
+        handler = daemon.handler;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        server.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        daemon.close();
     }
 
     static Run vigil(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new VigilCommand());
+        CommandLine cl = ClientMain.commandLine();
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
         int rc = cl.execute(args);

@@ -1,7 +1,5 @@
 package io.vigil.control;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,26 +28,23 @@ class ShellCommandsTest {
     static final Path BIN = Path.of("deploy/bin").toAbsolutePath();
     static final String STAMP = "\\d{4}/\\d{2}/\\d{2}_\\d{2}:\\d{2}:\\d{2}";
 
-    static Vertx vertx;
+    static FakeDaemon daemon;
     static Path socket;
-    static FakeControlHandler handler = new FakeControlHandler();
-    static ControlServer server;
+    static FakeControlHandler handler;
 
     record Run(String stdout, String stderr, int rc) {
     }
 
     @BeforeAll
     static void start(@TempDir Path tmp) throws Exception {
-        vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-        socket = tmp.resolve("vigil.sock");
-        server = new ControlServer(vertx, socket, handler);
-        server.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        daemon = new FakeDaemon(tmp);
+        socket = daemon.socket();
+        handler = daemon.handler;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        server.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        daemon.close();
     }
 
     static Run run(Path sock, String command, String... args) throws Exception {

@@ -18,9 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The built-in IPaddr with real {@code ip}, {@code arping} and {@code send_ua} in network namespaces: node A
- * (192.0.2.1/24, 2001:db8::1/64) and a neighbour B (192.0.2.2/24, 2001:db8::2/64) on one bridge; B runs tcpdump to
- * see the announcements leave A.
+ * The built-in IPaddr in network namespaces, over netlink and a packet socket (the default): node A (192.0.2.1/24,
+ * 2001:db8::1/64) and a neighbour B (192.0.2.2/24, 2001:db8::2/64) on one bridge; B runs tcpdump to see the
+ * announcements leave A, and its neighbour table shows that it took them. {@link IpAddrCommandNetnsTest} runs the
+ * same checks through the fallback (real {@code ip}, {@code arping} and {@code send_ua} processes).
  */
 @Tag("netns")
 class IpAddrNetnsTest {
@@ -54,6 +55,30 @@ class IpAddrNetnsTest {
         if (net != null) {
             net.close();
         }
+    }
+
+    /** How the start's output names the announcement of this backend. */
+    String announcedWith() {
+        return "(packet socket)";
+    }
+
+    /** B's neighbour entry for {@code ip}, made stale with a wrong MAC so that only an announcement can correct it. */
+    private static void staleNeighbour(String ip) {
+        Netns.run(List.of("ip", "-n", B, "neigh", "del", ip, "dev", "eth0"));
+        net.must("ip", "-n", B, "neigh", "add", ip, "lladdr", "02:00:00:00:00:99", "dev", "eth0", "nud", "stale");
+    }
+
+    /** B's neighbour entry for {@code ip} names A's MAC (within 5 s). */
+    private static void neighbourLearnt(String ip) throws Exception {
+        String shown = "";
+        for (int i = 0; i < 50; i++) {
+            shown = Netns.run(List.of("ip", "-n", B, "neigh", "show", ip, "dev", "eth0")).output();
+            if (shown.contains("02:00:00:00:0a:01")) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("B did not take A's announcement of " + ip + ": " + shown);
     }
 
     private ResourceManager manager() {
@@ -92,17 +117,21 @@ class IpAddrNetnsTest {
     @Test
     void ipv4UpWithAliasLabelAndGratuitousArpSeenByTheNeighbour() throws Exception {
         Path log = capture("arp");
+        staleNeighbour("192.0.2.10");
         ResourceManager m = manager();
         ResourceAgent vip = m.agentFor(SpecSyntax.parse("192.0.2.10"));
         assertEquals(ResourceState.STOPPED, vip.status().state());
         OperationResult start = vip.start();
         assertTrue(start.ok(), start.lastLines().toString());
+        assertTrue(String.join(" ", start.lastLines()).contains("5 gratuitous ARPs for 192.0.2.10 on eth0 every 200 ms "
+                + announcedWith()), start.lastLines().toString());
         String shown = addrs("-4");
         assertTrue(shown.contains("inet 192.0.2.10/24 brd 192.0.2.255 scope global secondary eth0:0"), shown);
         assertEquals(ResourceState.RUNNING, vip.status().state());
         // the announcements leave in the background, spaced by the interval: 5 x 200 ms
         assertTrue(start.duration().toMillis() < 5 * 200 + 5_000, start.describe());
         assertEquals(5, count(log, "Request who-has 192.0.2.10 (ff:ff:ff:ff:ff:ff) tell 192.0.2.10", 5), Files.readString(log));
+        neighbourLearnt("192.0.2.10");
 
         // a second address takes the next free label; starting twice is fine
         ResourceAgent vip2 = m.agentFor(SpecSyntax.parse("IPaddr2::192.0.2.11/24/eth0"));
@@ -146,6 +175,7 @@ class IpAddrNetnsTest {
     void ipv6UpAfterDadAndAnnouncedWithUnsolicitedNa() throws Exception {
         assumeTrue(Announcer.SEND_UA.stream().anyMatch(Files::isExecutable), "send_ua (resource-agents) not installed");
         Path log = capture("icmp6");
+        staleNeighbour("2001:db8::10");
         ResourceAgent vip = manager().agentFor(SpecSyntax.parse("IPaddr2::2001:db8:0:0:0:0:0:10"));
         OperationResult start = vip.start();
         assertTrue(start.ok(), start.lastLines().toString());
@@ -155,6 +185,7 @@ class IpAddrNetnsTest {
         assertFalse(shown.contains("2001:db8::10/64 scope global tentative"), shown);
         assertEquals(ResourceState.RUNNING, vip.status().state());
         assertTrue(count(log, "neighbor advertisement, tgt is 2001:db8::10", 5) >= 5, Files.readString(log));
+        neighbourLearnt("2001:db8::10");
         assertTrue(vip.stop().ok());
         assertFalse(addrs("-6").contains("2001:db8::10/"));
         assertTrue(vip.stop().ok());
