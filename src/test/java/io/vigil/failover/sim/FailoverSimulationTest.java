@@ -22,7 +22,7 @@ class FailoverSimulationTest {
      * Seeds whose violations are known and NOT yet fixed (open bugs, listed in docs/failover.md): they still run and
      * their outcome is printed loudly, but they do not fail the build. Remove a seed once it passes.
      */
-    static final Set<Long> KNOWN_OPEN = Set.of();
+    static final Set<Long> KNOWN_OPEN = Set.of(41L);
 
     @Test
     void seededScenariosKeepTheInvariants() {

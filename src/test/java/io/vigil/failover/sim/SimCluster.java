@@ -1,17 +1,18 @@
 package io.vigil.failover.sim;
 
 import io.vigil.config.AutoFailback;
-import io.vigil.failover.FailoverAction;
-import io.vigil.failover.FailoverEngine;
 import io.vigil.failover.FailoverEvent;
 import io.vigil.failover.FailoverSettings;
 import io.vigil.failover.GroupSpec;
 import io.vigil.failover.GroupState;
-import io.vigil.membership.Membership;
-import io.vigil.membership.MembershipEvent;
 import io.vigil.membership.MembershipSettings;
 import io.vigil.membership.NodeStatus;
+import io.vigil.node.NodeCore;
+import io.vigil.node.NodeEffects;
+import io.vigil.node.NodeSettings;
 import io.vigil.wire.Message;
+
+import java.lang.System.Logger.Level;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -25,8 +26,8 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * A cluster of real {@link Membership} + {@link FailoverEngine} pairs on a simulated network and simulated
- * resources, on virtual time. Everything random comes from one seeded {@link Random}: a seed replays exactly.
+ * A cluster of real {@link NodeCore}s (sequencing, membership and failover wired as the daemon wires them) on a
+ * simulated network and simulated resources, on virtual time. Everything random comes from one seeded {@link Random}: a seed replays exactly.
  */
 final class SimCluster {
 
@@ -39,6 +40,8 @@ final class SimCluster {
     }
 
     static final int REXMIT_MS = 300;
+    /** ha.cf max_rexmit_delay (Heartbeat's default). */
+    static final long MAX_REXMIT_DELAY_MS = 250;
     static final String LINK = "eth0";
 
     final Random rnd;
@@ -83,12 +86,10 @@ final class SimCluster {
         int incarnation;
         long generation;
         long seq;
-        Membership membership;
-        FailoverEngine engine;
+        NodeCore core;
         final Map<String, Rs> rs = new LinkedHashMap<>();
         final Set<String> brokenStart = new HashSet<>();
         final Set<String> hangingStart = new HashSet<>();
-        final Map<String, Set<Long>> seen = new LinkedHashMap<>();
         int ping;
         int announces;
         long bootedAt;
@@ -100,9 +101,6 @@ final class SimCluster {
             }
         }
 
-        FailoverEngine engine() {
-            return engine;
-        }
     }
 
     SimCluster(long seed, FailoverSettings base, Net net, Res res, boolean verbose, Observer observer) {
@@ -159,7 +157,6 @@ final class SimCluster {
         n.incarnation++;
         n.generation++;
         n.seq = 0;
-        n.seen.clear();
         n.bootedAt = now;
         n.ping = base.pingNodeCount();
         n.rs.replaceAll((k, v) -> Rs.DOWN);
@@ -167,14 +164,19 @@ final class SimCluster {
         FailoverSettings fs = new FailoverSettings(name, base.nodes(), base.groups(), base.autoFailback(),
                 base.keepaliveMs(), base.deadtimeMs(), base.initdeadMs(), base.fencing(), base.monitorRestarts(),
                 base.pingNodeCount());
-        n.membership = new Membership(new MembershipSettings(name, nodes, List.of(), List.of(LINK), base.keepaliveMs(),
-                base.deadtimeMs(), base.deadtimeMs() / 2, base.initdeadMs(), base.deadtimeMs()), now);
-        n.engine = new FailoverEngine(fs);
+        MembershipSettings ms = new MembershipSettings(name, nodes, List.of(), List.of(LINK), base.keepaliveMs(),
+                base.deadtimeMs(), base.deadtimeMs() / 2, base.initdeadMs(), base.deadtimeMs());
         int inc = n.incarnation;
+        n.core = new NodeCore(new NodeSettings(ms, fs, MAX_REXMIT_DELAY_MS), now, new Random(rnd.nextLong()),
+                new Effects(n, inc));
         at(now, () -> keepalive(n, inc));
         at(now + 1 + rnd.nextInt((int) tickMs), () -> tick(n, inc));
         if (base.pingNodeCount() > 0) {
-            at(now, () -> feed(n, new FailoverEvent.PingReachability(n.ping)));
+            at(now, () -> {
+                if (alive(n, inc)) {
+                    n.core.pingReachability(now, n.ping);
+                }
+            });
         }
         observer.holdersChanged(this);
     }
@@ -195,7 +197,7 @@ final class SimCluster {
         Node n = byName.get(name);
         if (n.up) {
             log(name, "== graceful shutdown requested");
-            feed(n, new FailoverEvent.ShutdownRequested());
+            n.core.shutdown(now);
         }
     }
 
@@ -203,7 +205,7 @@ final class SimCluster {
         if (!alive(n, inc)) {
             return;
         }
-        broadcast(n, n.membership.statusMessage(now));
+        n.core.keepalive(now);
         at(now + base.keepaliveMs(), () -> keepalive(n, inc));
     }
 
@@ -211,10 +213,7 @@ final class SimCluster {
         if (!alive(n, inc)) {
             return;
         }
-        membershipEvents(n, n.membership.tick(now));
-        if (alive(n, inc)) {
-            feed(n, new FailoverEvent.Tick());
-        }
+        n.core.timer(now);
         at(now + tickMs, () -> tick(n, inc));
     }
 
@@ -239,6 +238,9 @@ final class SimCluster {
     }
 
     private void broadcast(Node from, Message m) {
+        if (m.type().startsWith("NS_")) {
+            return; // retransmission is modelled as a late delivery (REXMIT_MS), not as NS_rexmit traffic
+        }
         from.seq++;
         Message stamped = m.copy().add("src", from.name).add("seq", Long.toHexString(from.seq))
                 .add("hg", Long.toHexString(from.generation)).add("ts", Long.toHexString(Math.max(1, now / 1000)));
@@ -269,121 +271,156 @@ final class SimCluster {
         if (!to.up || !component.get(from).equals(component.get(to.name))) {
             return;
         }
-        String key = from + "/" + m.get("hg").orElse("");
-        long seq = Long.parseLong(m.get("seq").orElse("0"), 16);
-        boolean dup = !to.seen.computeIfAbsent(key, k -> new HashSet<>()).add(seq);
-        int inc = to.incarnation;
-        membershipEvents(to, to.membership.onMessage(now, m, LINK, dup));
-        String t = m.type();
-        boolean forUs = m.get("dest").map(d -> d.equals(to.name)).orElse(true);
-        if (!dup && forUs && alive(to, inc) && !t.equals("status") && !t.startsWith("NS_") && !t.equals("reqnodes")
-                && !t.equals("repnodes")) {
-            feed(to, new FailoverEvent.MessageReceived(m));
-        }
+        to.core.packet(now, m, LINK);
     }
 
-    private void membershipEvents(Node n, List<MembershipEvent> events) {
-        for (MembershipEvent e : events) {
-            if (!n.up) {
+    /** What one node's core asks for, carried out on the simulated machine and network. */
+    private final class Effects implements NodeEffects {
+        private final Node n;
+        private final int inc;
+
+        Effects(Node n, int inc) {
+            this.n = n;
+            this.inc = inc;
+        }
+
+        /** A powered-off or restarted machine does nothing more of what its old incarnation decided. */
+        private boolean gone() {
+            return !alive(n, inc);
+        }
+
+        @Override
+        public void send(Message typeFields) {
+            if (!gone()) {
+                broadcast(n, typeFields);
+            }
+        }
+
+        @Override
+        public void retransmissionRequested(Message nsRexmit) {
+            // the network model resends lost packets itself (REXMIT_MS)
+        }
+
+        @Override
+        public void startGroup(String k) {
+            if (gone()) {
                 return;
             }
-            if (e instanceof MembershipEvent.NodeStatusChanged c) {
-                log(n.name, "membership: " + c.node() + " " + c.from().wire() + " -> " + c.to().wire());
-                Node x = byName.get(c.node());
-                if (c.to() == NodeStatus.DEAD && x != null && x.up && now - x.bootedAt > base.deadtimeMs()
-                        && component.get(x.name).equals(component.get(n.name))) {
-                    // the loss model dropped enough status packets in a row: a fault the scenario did not choose
-                    falseDeaths++;
-                    lastFalseDeathAt = now;
-                    falseDeathTimes.add(now);
-                    log("net", "== false death: " + n.name + " lost the status packets of " + x.name);
-                }
-                feed(n, new FailoverEvent.NodeStatusChanged(c.node(), c.from(), c.to()));
-            } else if (e instanceof MembershipEvent.CommUp) {
-                log(n.name, "membership: comm up");
-                broadcast(n, n.membership.statusMessage(now));
-                feed(n, new FailoverEvent.CommUp());
-            } else if (e instanceof MembershipEvent.NodeRestarted c) {
-                feed(n, new FailoverEvent.NodeRestarted(c.node()));
-            } else if (e instanceof MembershipEvent.ReturnedAfterPartition c) {
-                feed(n, new FailoverEvent.PartitionHealed(c.node()));
-            } else if (e instanceof MembershipEvent.Send c) {
-                broadcast(n, c.message());
-            } else if (e instanceof MembershipEvent.Log c && verbose) {
-                log(n.name, "membership " + c.level() + ": " + c.text());
-            }
-        }
-    }
-
-    // ---------------------------------------------------------------- engine and resources
-
-    void feed(Node n, FailoverEvent event) {
-        if (!n.up) {
-            return;
-        }
-        List<FailoverAction> actions = n.engine.handle(now, event);
-        int inc = n.incarnation;
-        for (FailoverAction a : actions) {
-            if (!alive(n, inc)) {
-                return;
-            }
-            execute(n, inc, a);
-        }
-    }
-
-    private void execute(Node n, int inc, FailoverAction a) {
-        if (a instanceof FailoverAction.StartGroup s) {
-            String k = s.key();
             n.rs.put(k, Rs.STARTING);
-            observer.holdersChanged(this);
+            observer.holdersChanged(SimCluster.this);
             boolean hang = n.hangingStart.contains(k);
             long d = hang ? res.hangTimeoutMs() : 1 + rnd.nextInt(res.maxStartMs());
             boolean ok = !hang && !n.brokenStart.contains(k);
-            log(n.name, "start " + k + (ok ? "" : hang ? " (hangs)" : " (will fail)"));
+            SimCluster.this.log(n.name, "start " + k + (ok ? "" : hang ? " (hangs)" : " (will fail)"));
             at(now + d, () -> {
-                if (!alive(n, inc)) {
+                if (gone()) {
                     return;
                 }
                 n.rs.put(k, ok ? Rs.UP : Rs.STARTING);
-                log(n.name, "start " + k + (ok ? " ok" : " failed"));
-                feed(n, new FailoverEvent.GroupCompleted(k, FailoverEvent.GroupOp.START, ok, ok ? "ok" : "exit 1"));
-                observer.holdersChanged(this);
+                SimCluster.this.log(n.name, "start " + k + (ok ? " ok" : " failed"));
+                n.core.groupCompleted(now, k, FailoverEvent.GroupOp.START, ok, ok ? "ok" : "exit 1");
+                observer.holdersChanged(SimCluster.this);
             });
-        } else if (a instanceof FailoverAction.StopGroup s) {
-            String k = s.key();
+        }
+
+        @Override
+        public void stopGroup(String k) {
+            if (gone()) {
+                return;
+            }
             n.rs.put(k, Rs.STOPPING);
             long d = 1 + rnd.nextInt(res.maxStopMs());
-            log(n.name, "stop " + k);
+            SimCluster.this.log(n.name, "stop " + k);
             at(now + d, () -> {
-                if (!alive(n, inc)) {
+                if (gone()) {
                     return;
                 }
                 n.rs.put(k, Rs.DOWN);
-                log(n.name, "stop " + k + " ok");
-                feed(n, new FailoverEvent.GroupCompleted(k, FailoverEvent.GroupOp.STOP, true, "ok"));
-                observer.holdersChanged(this);
+                SimCluster.this.log(n.name, "stop " + k + " ok");
+                n.core.groupCompleted(now, k, FailoverEvent.GroupOp.STOP, true, "ok");
+                observer.holdersChanged(SimCluster.this);
             });
-        } else if (a instanceof FailoverAction.Announce s) {
-            n.announces++;
-            log(n.name, "announce " + s.key());
-        } else if (a instanceof FailoverAction.Fence f) {
-            log(n.name, "fence " + f.node());
+        }
+
+        @Override
+        public void announce(String key) {
+            if (!gone()) {
+                n.announces++;
+                SimCluster.this.log(n.name, "announce " + key);
+            }
+        }
+
+        @Override
+        public void fence(String node) {
+            if (gone()) {
+                return;
+            }
+            SimCluster.this.log(n.name, "fence " + node);
             at(now + res.fenceMs(), () -> {
-                if (!alive(n, inc)) {
+                if (gone()) {
                     return;
                 }
-                crash(f.node());
-                feed(n, new FailoverEvent.FenceCompleted(f.node(), true, "powered off"));
+                crash(node);
+                n.core.fenceCompleted(now, node, true, "powered off");
             });
-        } else if (a instanceof FailoverAction.Send s) {
-            broadcast(n, s.message());
-        } else if (a instanceof FailoverAction.Log l) {
-            log(n.name, l.level() + " " + l.text());
-        } else if (a instanceof FailoverAction.ShutdownComplete) {
-            log(n.name, "== shutdown complete");
+        }
+
+        @Override
+        public void shutdownComplete() {
+            if (gone()) {
+                return;
+            }
+            SimCluster.this.log(n.name, "== shutdown complete");
             n.up = false;
             n.rs.replaceAll((k, v) -> Rs.DOWN);
-            observer.holdersChanged(this);
+            observer.holdersChanged(SimCluster.this);
+        }
+
+        @Override
+        public void log(Level level, String text) {
+            if (verbose && !gone()) {
+                SimCluster.this.log(n.name, level + " " + text);
+            }
+        }
+
+        @Override
+        public void nodeChanged(String node, NodeStatus from, NodeStatus to) {
+            if (gone()) {
+                return;
+            }
+            SimCluster.this.log(n.name, "membership: " + node + " " + from.wire() + " -> " + to.wire());
+            Node x = byName.get(node);
+            if (to == NodeStatus.DEAD && x != null && x.up && now - x.bootedAt > base.deadtimeMs()
+                    && component.get(x.name).equals(component.get(n.name))) {
+                // the loss model dropped enough status packets in a row: a fault the scenario did not choose
+                falseDeaths++;
+                lastFalseDeathAt = now;
+                falseDeathTimes.add(now);
+                SimCluster.this.log("net", "== false death: " + n.name + " lost the status packets of " + x.name);
+            }
+        }
+
+        @Override
+        public void linkChanged(String node, String link, boolean up) {
+        }
+
+        @Override
+        public void commUp() {
+            if (!gone()) {
+                SimCluster.this.log(n.name, "membership: comm up");
+            }
+        }
+
+        @Override
+        public void partitionHealed(String node) {
+        }
+
+        @Override
+        public void nodeRestarted(String node) {
+        }
+
+        @Override
+        public void keepaliveInterval(String node, long intervalMs) {
         }
     }
 
@@ -391,7 +428,7 @@ final class SimCluster {
         Node n = byName.get(node);
         if (n.up && n.rs.get(key) == Rs.UP) {
             log(node, "== monitor of " + key + " fails");
-            feed(n, new FailoverEvent.MonitorFailed(key, "status exit 7"));
+            n.core.monitorFailed(now, key, "status exit 7");
         }
     }
 
@@ -399,7 +436,7 @@ final class SimCluster {
         Node n = byName.get(node);
         if (n.up) {
             log(node, "== operator " + kind + " " + set.wire());
-            feed(n, new FailoverEvent.OperatorRequest(kind, set));
+            n.core.operator(now, kind, set);
         }
     }
 
@@ -408,7 +445,7 @@ final class SimCluster {
         n.ping = count;
         if (n.up) {
             log(node, "== reaches " + count + " ping nodes");
-            feed(n, new FailoverEvent.PingReachability(count));
+            n.core.pingReachability(now, count);
         }
     }
 
@@ -438,7 +475,7 @@ final class SimCluster {
 
     boolean failedOn(String node, String key) {
         Node n = byName.get(node);
-        return n.up && n.engine.view().groups().get(key) == GroupState.FAILED;
+        return n.up && n.core.failoverView().groups().get(key) == GroupState.FAILED;
     }
 
     static FailoverSettings settings(List<String> nodes, List<GroupSpec> groups, AutoFailback af, long keepalive,

@@ -2,72 +2,56 @@ package io.vigil.failover.transcript;
 
 import io.vigil.config.AuthKeys;
 import io.vigil.config.AuthMethod;
-import io.vigil.failover.FailoverAction;
-import io.vigil.failover.FailoverEngine;
 import io.vigil.failover.FailoverEvent;
-import io.vigil.failover.FailoverSettings;
 import io.vigil.failover.FailoverView;
-import io.vigil.membership.Membership;
-import io.vigil.membership.MembershipEvent;
-import io.vigil.membership.MembershipSettings;
+import io.vigil.failover.ResourceSet;
 import io.vigil.membership.MembershipView;
 import io.vigil.membership.NodeStatus;
+import io.vigil.node.NodeCore;
+import io.vigil.node.NodeEffects;
+import io.vigil.node.NodeSettings;
 import io.vigil.wire.Message;
+import io.vigil.wire.Outbox;
 import io.vigil.wire.PacketCodec;
 import io.vigil.wire.SendHistory;
-import io.vigil.wire.SequenceTracker;
 import io.vigil.wire.Stamper;
-import io.vigil.wire.WireLog;
 
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Random;
 import java.util.StringJoiner;
 
 /**
- * One node as the daemon wires it, without I/O: sequencing, membership and failover fed in the daemon's order, every
- * action and log line written as a transcript line. Sent messages are stamped and signed as the daemon does, with a
- * fixed UUID, clock base, load average and key, so their bytes can be compared.
+ * One node's {@link NodeCore} whose effects are written as transcript lines. Sent messages are stamped and signed
+ * by the daemon's {@link Outbox} with a fixed UUID, clock base, load average and key, so their bytes can be compared.
  */
-final class NodeHarness {
+final class NodeHarness implements NodeEffects {
 
     /** Epoch seconds at virtual time 0 (2026-01-01T00:00:00Z): {@code ts} of the messages we send. */
     static final long EPOCH_BASE_S = 1_767_225_600L;
     static final String LOAD = "0.00 0.00 0.00 1/100 1000";
     static final AuthKeys KEYS = AuthKeys.single(1, AuthMethod.SHA1, "transcript-key");
 
-    private final String local;
-    private final List<String> nodes;
     private final boolean wire;
-    private final SequenceTracker sequences;
-    private final Membership membership;
-    private final FailoverEngine engine;
-    private final Stamper stamper;
-    private final PacketCodec codec = new PacketCodec(() -> KEYS);
-    private final SendHistory history;
-    private final boolean pingNodes;
-    private boolean engineFinished;
+    private final NodeCore core;
+    private final Outbox outbox;
+    private long now;
     private boolean stopping;
-    private int reachablePingNodes = -1;
     private List<String> out = new ArrayList<>();
 
-    NodeHarness(MembershipSettings ms, FailoverSettings fs, long generation, long maxRexmitDelayMs, long seed,
-                boolean wire, long nowMs) {
-        this.local = fs.localNode();
-        this.nodes = fs.nodes();
+    NodeHarness(NodeSettings settings, long generation, long seed, boolean wire, long nowMs) {
+        String local = settings.failover().localNode();
         this.wire = wire;
-        this.pingNodes = fs.pingNodeCount() > 0;
-        this.sequences = new SequenceTracker(local, new Random(seed), maxRexmitDelayMs);
-        this.history = new SendHistory(maxRexmitDelayMs);
-        this.membership = new Membership(ms, nowMs);
-        this.engine = new FailoverEngine(fs);
+        this.now = nowMs;
         byte[] uuid = new byte[16];
         byte[] name = local.getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(name, 0, uuid, 0, Math.min(16, name.length));
-        this.stamper = new Stamper(local, uuid, generation, 1 + nodes.size());
+        this.outbox = new Outbox(new Stamper(local, uuid, generation, 1 + settings.failover().nodes().size()),
+                new SendHistory(settings.maxRexmitDelayMs()), new PacketCodec(() -> KEYS),
+                () -> EPOCH_BASE_S + now / 1000, () -> LOAD);
+        this.core = new NodeCore(settings, nowMs, new Random(seed), this);
     }
 
     /** Output lines since the last call. */
@@ -77,95 +61,62 @@ final class NodeHarness {
         return r;
     }
 
-    // ---------------------------------------------------------------- inputs (Daemon's pure part)
+    // ---------------------------------------------------------------- inputs
 
-    void datagram(long now, Message m, String link) {
-        if (stopping && engineFinished) {
-            return;
-        }
-        String src = m.get("src").orElse("").toLowerCase(Locale.ROOT);
-        if (src.equals(local)) {
-            return;
-        }
-        if (!nodes.contains(src)) {
-            out.add("drop UNKNOWN_NODE " + src);
-            return;
-        }
-        SequenceTracker.Verdict verdict = sequences.accept(now, m);
-        drainSequenceLogs();
-        if (verdict == SequenceTracker.Verdict.REPLAY || verdict == SequenceTracker.Verdict.STALE) {
-            out.add("drop " + verdict);
-            return;
-        }
-        String dest = m.get("dest").orElse("");
-        boolean forUs = dest.isEmpty() || dest.equalsIgnoreCase(local);
-        String type = m.type();
-        if (type.equals("NS_rexmit")) {
-            if (forUs) {
-                for (Message again : history.answer(m, local, now)) {
-                    if (again.has("src")) {
-                        transmit(again, "resend");
-                    } else {
-                        send(now, again);
-                    }
-                }
-            }
-            return;
-        }
-        if (type.startsWith("NS_")) {
-            return;
-        }
-        boolean duplicate = verdict == SequenceTracker.Verdict.DUPLICATE;
-        handleMembership(now, membership.onMessage(now, m, link, duplicate));
-        if (!duplicate && forUs && !type.equals("status")) {
-            handleEngine(now, new FailoverEvent.MessageReceived(m));
+    void datagram(long t, Message m, String link) {
+        now = t;
+        core.packet(t, m, link).ifPresent(d -> out.add("drop " + d.reason()));
+    }
+
+    void tick(long t) {
+        now = t;
+        core.timer(t);
+    }
+
+    void keepalive(long t) {
+        now = t;
+        core.keepalive(t);
+    }
+
+    void ping(long t, int reachable) {
+        now = t;
+        core.pingReachability(t, reachable);
+    }
+
+    void shutdown(long t) {
+        now = t;
+        if (!stopping) {
+            stopping = true;
+            out.add("log INFO Heartbeat shutdown in progress. (<pid>)");
+            core.shutdown(t);
         }
     }
 
-    void tick(long now) {
-        handleMembership(now, membership.tick(now));
-        List<FailoverAction> actions = engine.handle(now, new FailoverEvent.Tick());
-        if (!engineFinished) {
-            execute(now, actions);
-        }
-        for (Message rexmit : sequences.due(now)) {
-            send(now, rexmit);
-        }
-        drainSequenceLogs();
+    void groupCompleted(long t, String key, FailoverEvent.GroupOp op, boolean ok, String detail) {
+        now = t;
+        core.groupCompleted(t, key, op, ok, detail);
     }
 
-    void keepalive(long now) {
-        if (!engineFinished) {
-            send(now, membership.statusMessage(now));
-        }
+    void fenceCompleted(long t, String node, boolean ok, String detail) {
+        now = t;
+        core.fenceCompleted(t, node, ok, detail);
     }
 
-    void ping(long now, int reachable) {
-        if (pingNodes && reachable != reachablePingNodes) {
-            reachablePingNodes = reachable;
-            handleEngine(now, new FailoverEvent.PingReachability(reachable));
-        }
+    void monitorFailed(long t, String key, String detail) {
+        now = t;
+        core.monitorFailed(t, key, detail);
     }
 
-    void shutdown(long now) {
-        if (stopping) {
-            return;
-        }
-        stopping = true;
-        out.add("log INFO Heartbeat shutdown in progress. (<pid>)");
-        handleEngine(now, new FailoverEvent.ShutdownRequested());
-    }
-
-    /** Group and fence completions, monitor failures, operator requests: straight to the engine. */
-    void engineEvent(long now, FailoverEvent e) {
-        handleEngine(now, e);
+    void operator(long t, FailoverEvent.OperatorKind kind, ResourceSet set) {
+        now = t;
+        core.operator(t, kind, set);
     }
 
     List<String> view() {
-        FailoverView v = engine.view();
+        FailoverView v = core.failoverView();
         StringJoiner groups = new StringJoiner(" ", "groups ", "");
         v.groups().forEach((k, s) -> groups.add(k + "=" + s));
-        MembershipView mv = membership.view();
+        MembershipView mv = core.membershipView();
         StringJoiner ns = new StringJoiner(" ", "nodes ", "");
         mv.nodes().forEach((n, nv) -> ns.add(n + "=" + nv.status().wire()));
         return List.of("view phase=" + v.phase() + " holding=" + v.holding().wire() + " transition="
@@ -173,94 +124,82 @@ final class NodeHarness {
                 ns.toString());
     }
 
-    // ---------------------------------------------------------------- the daemon's dispatch
+    // ---------------------------------------------------------------- effects
 
-    private void handleMembership(long now, List<MembershipEvent> events) {
-        for (MembershipEvent e : commUpLast(events)) {
-            if (e instanceof MembershipEvent.Log l) {
-                log(l.level(), l.text());
-            } else if (e instanceof MembershipEvent.Send s) {
-                send(now, s.message());
-            } else if (e instanceof MembershipEvent.NodeStatusChanged c) {
-                if (!membership.isPingNode(c.node())) {
-                    if (c.to() == NodeStatus.DEAD) {
-                        sequences.forget(c.node());
-                    }
-                    handleEngine(now, new FailoverEvent.NodeStatusChanged(c.node(), c.from(), c.to()));
-                }
-            } else if (e instanceof MembershipEvent.CommUp) {
-                keepalive(now);
-                handleEngine(now, new FailoverEvent.CommUp());
-            } else if (e instanceof MembershipEvent.ReturnedAfterPartition p) {
-                handleEngine(now, new FailoverEvent.PartitionHealed(p.node()));
-            } else if (e instanceof MembershipEvent.NodeRestarted r) {
-                handleEngine(now, new FailoverEvent.NodeRestarted(r.node()));
-            }
-        }
-    }
-
-    private static List<MembershipEvent> commUpLast(List<MembershipEvent> events) {
-        List<MembershipEvent> ordered = new ArrayList<>(events.size());
-        events.stream().filter(e -> !(e instanceof MembershipEvent.CommUp)).forEach(ordered::add);
-        events.stream().filter(e -> e instanceof MembershipEvent.CommUp).forEach(ordered::add);
-        return ordered;
-    }
-
-    private void handleEngine(long now, FailoverEvent event) {
-        if (!engineFinished) {
-            execute(now, engine.handle(now, event));
-        }
-    }
-
-    private void execute(long now, List<FailoverAction> actions) {
-        for (FailoverAction a : actions) {
-            if (a instanceof FailoverAction.Log l) {
-                log(l.level(), l.text());
-            } else if (a instanceof FailoverAction.Send s) {
-                send(now, s.message());
-            } else if (a instanceof FailoverAction.StartGroup s) {
-                out.add("start " + s.key());
-            } else if (a instanceof FailoverAction.StopGroup s) {
-                out.add("stop " + s.key());
-            } else if (a instanceof FailoverAction.Announce an) {
-                out.add("announce " + an.key());
-            } else if (a instanceof FailoverAction.Fence f) {
-                out.add("fence " + f.node());
-            } else if (a instanceof FailoverAction.ShutdownComplete) {
-                out.add("shutdown-complete");
-                engineFinished = true;
-            } else {
-                throw new IllegalStateException("unknown action " + a);
-            }
-        }
-    }
-
-    private void send(long now, Message typeFields) {
+    @Override
+    public void send(Message typeFields) {
         out.add("send " + fields(typeFields));
-        Message stamped = stamper.stamp(typeFields, EPOCH_BASE_S + now / 1000, LOAD);
-        history.record(stamped);
-        transmit(stamped, "wire");
-    }
-
-    private void transmit(Message stamped, String what) {
+        byte[] packet = outbox.packet(typeFields);
         if (wire) {
-            out.add(what + " " + Tokens.bytes(codec.encode(stamped)));
+            out.add("wire " + Tokens.bytes(packet));
         }
     }
 
-    private void drainSequenceLogs() {
-        for (WireLog line : sequences.drainLogs()) {
-            log(switch (line.level()) {
-                case DEBUG -> Level.DEBUG;
-                case INFO -> Level.INFO;
-                case WARN -> Level.WARNING;
-                case ERROR -> Level.ERROR;
-            }, line.text());
+    @Override
+    public void retransmissionRequested(Message nsRexmit) {
+        for (byte[] packet : outbox.answer(nsRexmit, now)) {
+            out.add(wire ? "resend " + Tokens.bytes(packet) : "resend");
         }
     }
 
-    private void log(Level level, String text) {
+    @Override
+    public void startGroup(String key) {
+        out.add("start " + key);
+    }
+
+    @Override
+    public void stopGroup(String key) {
+        out.add("stop " + key);
+    }
+
+    @Override
+    public void announce(String key) {
+        out.add("announce " + key);
+    }
+
+    @Override
+    public void fence(String node) {
+        out.add("fence " + node);
+    }
+
+    @Override
+    public void shutdownComplete() {
+        out.add("shutdown-complete");
+    }
+
+    @Override
+    public void log(Level level, String text) {
         out.add("log " + level.name() + " " + text);
+    }
+
+    @Override
+    public void nodeChanged(String node, NodeStatus from, NodeStatus to) {
+        // membership logs it
+    }
+
+    @Override
+    public void linkChanged(String node, String link, boolean up) {
+        // membership logs it
+    }
+
+    @Override
+    public void commUp() {
+        // membership logs it
+    }
+
+    @Override
+    public void partitionHealed(String node) {
+        // membership logs it
+    }
+
+    @Override
+    public void nodeRestarted(String node) {
+        // membership logs it
+    }
+
+    @Override
+    public void keepaliveInterval(String node, long intervalMs) {
+        // a metric
     }
 
     static String fields(Message m) {

@@ -6,6 +6,7 @@ import io.vigil.failover.FailoverSettings;
 import io.vigil.failover.GroupSpec;
 import io.vigil.failover.ResourceSet;
 import io.vigil.membership.MembershipSettings;
+import io.vigil.node.NodeSettings;
 import io.vigil.wire.Message;
 
 import java.util.ArrayList;
@@ -67,16 +68,14 @@ final class TranscriptRunner {
                 return ticks(words);
             }
             case "keepalive" -> node.keepalive(now);
-            case "done" -> node.engineEvent(now, new FailoverEvent.GroupCompleted(words.get(1),
+            case "done" -> node.groupCompleted(now, words.get(1),
                     FailoverEvent.GroupOp.valueOf(words.get(0).toUpperCase(Locale.ROOT)), ok(words.get(2)),
-                    detail(words, 3)));
-            case "fenced" -> node.engineEvent(now, new FailoverEvent.FenceCompleted(words.get(0), ok(words.get(1)),
-                    detail(words, 2)));
-            case "monitor-failed" -> node.engineEvent(now, new FailoverEvent.MonitorFailed(words.get(0),
-                    detail(words, 1)));
-            case "operator" -> node.engineEvent(now, new FailoverEvent.OperatorRequest(
+                    detail(words, 3));
+            case "fenced" -> node.fenceCompleted(now, words.get(0), ok(words.get(1)), detail(words, 2));
+            case "monitor-failed" -> node.monitorFailed(now, words.get(0), detail(words, 1));
+            case "operator" -> node.operator(now,
                     FailoverEvent.OperatorKind.valueOf(words.get(0).toUpperCase(Locale.ROOT)),
-                    ResourceSet.parse(words.get(1)).orElseThrow()));
+                    ResourceSet.parse(words.get(1)).orElseThrow());
             case "ping" -> node.ping(now, Integer.parseInt(words.get(0)));
             case "shutdown" -> node.shutdown(now);
             case "view" -> {
@@ -131,7 +130,7 @@ final class TranscriptRunner {
                 warntime, initdead, deadtime);
         FailoverSettings fs = new FailoverSettings(name, nodes, groups, af, keepalive, deadtime, initdead, fencing,
                 restarts, pings);
-        node = new NodeHarness(ms, fs, generation, 250, 1, wire, now);
+        node = new NodeHarness(new NodeSettings(ms, fs, 250), generation, 1, wire, now);
     }
 
     /** {@code SRC [hg=..] [seq=..] [link=..] fields...}: the fields in order, then src, seq and hg as given. */

@@ -1,0 +1,268 @@
+package io.vigil.node;
+
+import io.vigil.failover.FailoverAction;
+import io.vigil.failover.FailoverEngine;
+import io.vigil.failover.FailoverEvent;
+import io.vigil.failover.FailoverView;
+import io.vigil.failover.ResourceSet;
+import io.vigil.membership.Membership;
+import io.vigil.membership.MembershipEvent;
+import io.vigil.membership.MembershipView;
+import io.vigil.membership.NodeStatus;
+import io.vigil.wire.DropReason;
+import io.vigil.wire.Message;
+import io.vigil.wire.SequenceTracker;
+import io.vigil.wire.WireLog;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+
+/**
+ * One cluster node's decisions, without I/O: sequencing, membership and failover wired together in the order that
+ * keeps them right. Every input carries the caller's monotonic time in milliseconds; every output is a call on
+ * {@link NodeEffects}. Single-threaded. The daemon drives it with real packets, timers and processes; the
+ * simulation and the scenario transcripts drive the same class.
+ */
+public final class NodeCore {
+
+    /** Why an accepted packet went no further. */
+    public record Dropped(DropReason reason, String detail) {
+    }
+
+    private final String local;
+    private final List<String> nodes;
+    private final boolean pingNodes;
+    private final NodeEffects fx;
+    private final SequenceTracker sequences;
+    private final Membership membership;
+    private final FailoverEngine engine;
+    private final Map<String, Long> lastStatusAt = new LinkedHashMap<>();
+    private int reachablePingNodes = -1;
+    private boolean finished;
+
+    public NodeCore(NodeSettings settings, long nowMs, RandomGenerator random, NodeEffects effects) {
+        this.local = settings.failover().localNode();
+        this.nodes = settings.failover().nodes();
+        this.pingNodes = !settings.membership().pingNodes().isEmpty() || settings.failover().pingNodeCount() > 0;
+        this.fx = effects;
+        this.sequences = new SequenceTracker(local, random, settings.maxRexmitDelayMs());
+        this.membership = new Membership(settings.membership(), nowMs);
+        this.engine = new FailoverEngine(settings.failover());
+    }
+
+    // ---------------------------------------------------------------- inputs
+
+    /**
+     * An authenticated message from the network, received on {@code link}. Returns why it went no further, if it was
+     * dropped (our own packet come back is ignored without a word).
+     */
+    public Optional<Dropped> packet(long now, Message m, String link) {
+        if (finished) {
+            return Optional.empty();
+        }
+        String src = m.get("src").orElse("").toLowerCase(Locale.ROOT);
+        if (src.equals(local)) {
+            return Optional.empty();
+        }
+        if (!nodes.contains(src)) {
+            return Optional.of(new Dropped(DropReason.UNKNOWN_NODE, "bad node [" + src + "] in message"));
+        }
+        SequenceTracker.Verdict verdict = sequences.accept(now, m);
+        drainSequenceLogs();
+        if (verdict == SequenceTracker.Verdict.REPLAY || verdict == SequenceTracker.Verdict.STALE) {
+            return Optional.of(new Dropped(verdict == SequenceTracker.Verdict.REPLAY ? DropReason.REPLAY
+                    : DropReason.STALE, "src=" + src + " seq=" + m.get("seq").orElse("?") + " hg=" + m.get("hg").orElse("?")));
+        }
+        String dest = m.get("dest").orElse("");
+        boolean forUs = dest.isEmpty() || dest.equalsIgnoreCase(local);
+        String type = m.type();
+        if (type.equals("NS_rexmit")) {
+            if (forUs) {
+                fx.retransmissionRequested(m);
+            }
+            return Optional.empty();
+        }
+        if (type.startsWith("NS_")) {
+            return Optional.empty();
+        }
+        boolean duplicate = verdict == SequenceTracker.Verdict.DUPLICATE;
+        if (type.equals("status") && !duplicate) {
+            Long prev = lastStatusAt.put(src, now);
+            if (prev != null) {
+                fx.keepaliveInterval(src, now - prev);
+            }
+        }
+        handleMembership(now, membership.onMessage(now, m, link, duplicate));
+        if (!duplicate && forUs && !type.equals("status")) {
+            handleEngine(now, new FailoverEvent.MessageReceived(m));
+        }
+        return Optional.empty();
+    }
+
+    /** The timer: node and link deadlines, the engine's time-outs, retransmission requests due. */
+    public void timer(long now) {
+        handleMembership(now, membership.tick(now));
+        List<FailoverAction> actions = engine.handle(now, new FailoverEvent.Tick());
+        if (!finished) {
+            execute(actions);
+        }
+        for (Message rexmit : sequences.due(now)) {
+            fx.send(rexmit);
+        }
+        drainSequenceLogs();
+    }
+
+    /** Our status message, every keepalive. */
+    public void keepalive(long now) {
+        if (!finished) {
+            fx.send(membership.statusMessage(now));
+        }
+    }
+
+    /** An ICMP echo reply from a ping node (for a ping_group: the group's name). */
+    public void pingReply(long now, String pingNode) {
+        handleMembership(now, membership.onPingReply(now, pingNode));
+    }
+
+    /** How many ping nodes this node reaches, where no membership ping nodes are configured (simulation). */
+    public void pingReachability(long now, int reachable) {
+        if (pingNodes && reachable != reachablePingNodes) {
+            reachablePingNodes = reachable;
+            handleEngine(now, new FailoverEvent.PingReachability(reachable));
+        }
+    }
+
+    public void groupCompleted(long now, String key, FailoverEvent.GroupOp op, boolean ok, String detail) {
+        handleEngine(now, new FailoverEvent.GroupCompleted(key, op, ok, detail));
+    }
+
+    public void fenceCompleted(long now, String node, boolean ok, String detail) {
+        handleEngine(now, new FailoverEvent.FenceCompleted(node, ok, detail));
+    }
+
+    public void monitorFailed(long now, String key, String detail) {
+        handleEngine(now, new FailoverEvent.MonitorFailed(key, detail));
+    }
+
+    public void operator(long now, FailoverEvent.OperatorKind kind, ResourceSet set) {
+        handleEngine(now, new FailoverEvent.OperatorRequest(kind, set));
+    }
+
+    /** SIGTERM: give every group up, tell the peers, then {@link NodeEffects#shutdownComplete()}. */
+    public void shutdown(long now) {
+        handleEngine(now, new FailoverEvent.ShutdownRequested());
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    public MembershipView membershipView() {
+        return membership.view();
+    }
+
+    public FailoverView failoverView() {
+        return engine.view();
+    }
+
+    /** True once the engine has given everything up and said goodbye: nothing is processed any more. */
+    public boolean finished() {
+        return finished;
+    }
+
+    // ---------------------------------------------------------------- the order of things
+
+    private void handleMembership(long now, List<MembershipEvent> events) {
+        for (MembershipEvent e : commUpLast(events)) {
+            if (e instanceof MembershipEvent.Log l) {
+                fx.log(l.level(), l.text());
+            } else if (e instanceof MembershipEvent.Send s) {
+                fx.send(s.message());
+            } else if (e instanceof MembershipEvent.NodeStatusChanged c) {
+                fx.nodeChanged(c.node(), c.from(), c.to());
+                if (membership.isPingNode(c.node())) {
+                    updatePingReachability(now);
+                } else {
+                    if (c.to() == NodeStatus.DEAD) {
+                        sequences.forget(c.node()); // Heartbeat asks only live nodes for retransmissions
+                    }
+                    handleEngine(now, new FailoverEvent.NodeStatusChanged(c.node(), c.from(), c.to()));
+                }
+            } else if (e instanceof MembershipEvent.LinkStatusChanged c) {
+                fx.linkChanged(c.node(), c.link(), c.up());
+            } else if (e instanceof MembershipEvent.CommUp) {
+                fx.commUp();
+                keepalive(now); // Heartbeat announces every local status change at once
+                handleEngine(now, new FailoverEvent.CommUp());
+            } else if (e instanceof MembershipEvent.ReturnedAfterPartition p) {
+                fx.partitionHealed(p.node());
+                handleEngine(now, new FailoverEvent.PartitionHealed(p.node()));
+            } else if (e instanceof MembershipEvent.NodeRestarted r) {
+                fx.nodeRestarted(r.node());
+                handleEngine(now, new FailoverEvent.NodeRestarted(r.node()));
+            }
+            // LateHeartbeat: worded and logged by membership itself
+        }
+    }
+
+    /**
+     * The packet that brings communication up also carries its sender's status; membership reports CommUp first.
+     * The engine must learn that the peer is alive before it decides what to acquire at comm-up, else it starts
+     * groups the peer is holding (auto_failback off broken, "Split brain" at every restart).
+     */
+    static List<MembershipEvent> commUpLast(List<MembershipEvent> events) {
+        if (events.stream().noneMatch(e -> e instanceof MembershipEvent.CommUp)) {
+            return events;
+        }
+        List<MembershipEvent> ordered = new ArrayList<>(events.size());
+        events.stream().filter(e -> !(e instanceof MembershipEvent.CommUp)).forEach(ordered::add);
+        events.stream().filter(e -> e instanceof MembershipEvent.CommUp).forEach(ordered::add);
+        return ordered;
+    }
+
+    private void updatePingReachability(long now) {
+        pingReachability(now, membership.reachablePingNodes());
+    }
+
+    private void handleEngine(long now, FailoverEvent event) {
+        if (!finished) {
+            execute(engine.handle(now, event));
+        }
+    }
+
+    private void execute(List<FailoverAction> actions) {
+        for (FailoverAction a : actions) {
+            if (a instanceof FailoverAction.Log l) {
+                fx.log(l.level(), l.text());
+            } else if (a instanceof FailoverAction.Send s) {
+                fx.send(s.message());
+            } else if (a instanceof FailoverAction.StartGroup s) {
+                fx.startGroup(s.key());
+            } else if (a instanceof FailoverAction.StopGroup s) {
+                fx.stopGroup(s.key());
+            } else if (a instanceof FailoverAction.Announce an) {
+                fx.announce(an.key());
+            } else if (a instanceof FailoverAction.Fence f) {
+                fx.fence(f.node());
+            } else if (a instanceof FailoverAction.ShutdownComplete) {
+                finished = true; // the engine has logged "All HA resources relinquished." (Heartbeat logs it once)
+                fx.shutdownComplete();
+            }
+        }
+    }
+
+    private void drainSequenceLogs() {
+        for (WireLog line : sequences.drainLogs()) {
+            fx.log(switch (line.level()) {
+                case DEBUG -> Level.DEBUG;
+                case INFO -> Level.INFO;
+                case WARN -> Level.WARNING;
+                case ERROR -> Level.ERROR;
+            }, line.text());
+        }
+    }
+}
