@@ -2,6 +2,8 @@ package io.vigil.failover.sim;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +17,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  *   <li>{@code -Dvigil.sim.seeds=N} runs N seeds (default 1000) from {@code -Dvigil.sim.firstSeed} (default 1);</li>
  *   <li>{@code -Dvigil.sim.seed=S} replays one seed and prints its whole trace.</li>
  * </ul>
+ * A replayed seed (the first failing one, or {@code -Dvigil.sim.seed}) also writes what each node's core was fed as
+ * scenario transcripts, one per node incarnation, into {@code target/sim-transcripts/seed-S/}: copy the one that
+ * shows the bug into {@code src/test/resources/failover/transcripts/} (named by behaviour, the seed in its header)
+ * and it is a regression test.
  */
 class FailoverSimulationTest {
 
@@ -23,6 +29,18 @@ class FailoverSimulationTest {
      * their outcome is printed loudly, but they do not fail the build. Remove a seed once it passes.
      */
     static final Set<Long> KNOWN_OPEN = Set.of(41L);
+
+    private static void dumpTranscripts(Scenario sc, String failure) {
+        Path dir = Path.of("target", "sim-transcripts", "seed-" + sc.seed);
+        List<String> header = new ArrayList<>();
+        header.add("simulation seed " + sc.seed + ": " + (failure == null ? "passes" : failure));
+        try {
+            sc.c.dumpTranscripts(dir, header);
+            System.out.println("node transcripts of seed " + sc.seed + ": " + dir);
+        } catch (IOException | RuntimeException e) {
+            System.out.println("could not write the transcripts of seed " + sc.seed + ": " + e);
+        }
+    }
 
     @Test
     void seededScenariosKeepTheInvariants() {
@@ -41,6 +59,9 @@ class FailoverSimulationTest {
                 failure = "exception " + e;
                 e.printStackTrace();
             }
+            if (single != null) {
+                dumpTranscripts(sc, failure);
+            }
             stats.runs++;
             if (Boolean.getBoolean("vigil.sim.profile")) {
                 System.out.printf("seed %d: %d events, %d virtual ms, %d ms%n", seed, sc.c.events, sc.c.now,
@@ -55,11 +76,12 @@ class FailoverSimulationTest {
             }
             if (failure != null) {
                 failures.add("seed " + seed + ": " + failure);
-                if (failures.size() == 1) {
+                if (failures.size() == 1 && single == null) {
                     Scenario replay = new Scenario(seed, true, new Scenario.Stats());
                     replay.run();
                     System.out.println("---- seed " + seed + ": " + failure + "; last trace lines:");
                     replay.c.trace.forEach(System.out::println);
+                    dumpTranscripts(replay, failure);
                 }
                 if (failures.size() >= 5) {
                     break;

@@ -93,6 +93,9 @@ final class SimCluster {
         int ping;
         int announces;
         long bootedAt;
+        /** This incarnation's inputs as transcript commands (when recording), and those of earlier incarnations. */
+        List<String> inputs;
+        final List<List<String>> transcripts = new ArrayList<>();
 
         Node(String name) {
             this.name = name;
@@ -146,6 +149,25 @@ final class SimCluster {
         }
     }
 
+    /** Notes an input of a node's core as a transcript command, when recording (a verbose replay). */
+    private void record(Node n, String command) {
+        if (n.inputs != null) {
+            n.inputs.add("@" + now + " " + command);
+        }
+    }
+
+    /** Writes one transcript per node incarnation into {@code dir}, each replaying what that node's core was fed. */
+    void dumpTranscripts(java.nio.file.Path dir, List<String> header) throws java.io.IOException {
+        for (Node n : byName.values()) {
+            for (int i = 0; i < n.transcripts.size(); i++) {
+                List<String> comments = new ArrayList<>(header);
+                comments.add(n.name + ", incarnation " + (i + 1) + " (dumped by FailoverSimulationTest)");
+                io.vigil.failover.transcript.TranscriptWriter.write(dir.resolve(n.name + "-" + (i + 1) + ".txt"),
+                        comments, n.transcripts.get(i));
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- node life
 
     void boot(String name) {
@@ -167,13 +189,29 @@ final class SimCluster {
         MembershipSettings ms = new MembershipSettings(name, nodes, List.of(), List.of(LINK), base.keepaliveMs(),
                 base.deadtimeMs(), base.deadtimeMs() / 2, base.initdeadMs(), base.deadtimeMs());
         int inc = n.incarnation;
-        n.core = new NodeCore(new NodeSettings(ms, fs, MAX_REXMIT_DELAY_MS), now, new Random(rnd.nextLong()),
+        long randomSeed = rnd.nextLong();
+        n.core = new NodeCore(new NodeSettings(ms, fs, MAX_REXMIT_DELAY_MS), now, new Random(randomSeed),
                 new Effects(n, inc));
+        if (verbose) {
+            n.inputs = new ArrayList<>();
+            n.transcripts.add(n.inputs);
+            StringBuilder groupsArg = new StringBuilder();
+            for (GroupSpec g : groups) {
+                groupsArg.append(groupsArg.isEmpty() ? "" : ",").append(g.key()).append('@').append(g.preferredNode());
+            }
+            n.inputs.add("node " + name + " nodes=" + String.join(",", nodes) + " groups=" + groupsArg
+                    + " auto_failback=" + base.autoFailback().name().toLowerCase(java.util.Locale.ROOT)
+                    + " keepalive=" + base.keepaliveMs() + " deadtime=" + base.deadtimeMs() + " warntime="
+                    + ms.warntimeMs() + " initdead=" + base.initdeadMs() + " fencing=" + (base.fencing() ? "yes" : "no")
+                    + " restarts=" + base.monitorRestarts() + " pings=" + base.pingNodeCount() + " start=" + now
+                    + " random=" + randomSeed);
+        }
         at(now, () -> keepalive(n, inc));
         at(now + 1 + rnd.nextInt((int) tickMs), () -> tick(n, inc));
         if (base.pingNodeCount() > 0) {
             at(now, () -> {
                 if (alive(n, inc)) {
+                    record(n, "ping " + n.ping);
                     n.core.pingReachability(now, n.ping);
                 }
             });
@@ -188,6 +226,7 @@ final class SimCluster {
             return;
         }
         n.up = false;
+        n.inputs = null;
         n.rs.replaceAll((k, v) -> Rs.DOWN);
         log(name, "== crash");
         observer.holdersChanged(this);
@@ -197,6 +236,7 @@ final class SimCluster {
         Node n = byName.get(name);
         if (n.up) {
             log(name, "== graceful shutdown requested");
+            record(n, "shutdown");
             n.core.shutdown(now);
         }
     }
@@ -205,6 +245,7 @@ final class SimCluster {
         if (!alive(n, inc)) {
             return;
         }
+        record(n, "keepalive");
         n.core.keepalive(now);
         at(now + base.keepaliveMs(), () -> keepalive(n, inc));
     }
@@ -213,6 +254,7 @@ final class SimCluster {
         if (!alive(n, inc)) {
             return;
         }
+        record(n, "tick");
         n.core.timer(now);
         at(now + tickMs, () -> tick(n, inc));
     }
@@ -271,6 +313,9 @@ final class SimCluster {
         if (!to.up || !component.get(from).equals(component.get(to.name))) {
             return;
         }
+        if (to.inputs != null) {
+            to.inputs.add(io.vigil.failover.transcript.TranscriptWriter.recv(now, m));
+        }
         to.core.packet(now, m, LINK);
     }
 
@@ -318,6 +363,7 @@ final class SimCluster {
                 }
                 n.rs.put(k, ok ? Rs.UP : Rs.STARTING);
                 SimCluster.this.log(n.name, "start " + k + (ok ? " ok" : " failed"));
+                record(n, "done start " + k + (ok ? " ok ok" : " failed \"exit 1\""));
                 n.core.groupCompleted(now, k, FailoverEvent.GroupOp.START, ok, ok ? "ok" : "exit 1");
                 observer.holdersChanged(SimCluster.this);
             });
@@ -337,6 +383,7 @@ final class SimCluster {
                 }
                 n.rs.put(k, Rs.DOWN);
                 SimCluster.this.log(n.name, "stop " + k + " ok");
+                record(n, "done stop " + k + " ok ok");
                 n.core.groupCompleted(now, k, FailoverEvent.GroupOp.STOP, true, "ok");
                 observer.holdersChanged(SimCluster.this);
             });
@@ -361,6 +408,7 @@ final class SimCluster {
                     return;
                 }
                 crash(node);
+                record(n, "fenced " + node + " ok \"powered off\"");
                 n.core.fenceCompleted(now, node, true, "powered off");
             });
         }
@@ -428,6 +476,7 @@ final class SimCluster {
         Node n = byName.get(node);
         if (n.up && n.rs.get(key) == Rs.UP) {
             log(node, "== monitor of " + key + " fails");
+            record(n, "monitor-failed " + key + " \"status exit 7\"");
             n.core.monitorFailed(now, key, "status exit 7");
         }
     }
@@ -436,6 +485,7 @@ final class SimCluster {
         Node n = byName.get(node);
         if (n.up) {
             log(node, "== operator " + kind + " " + set.wire());
+            record(n, "operator " + kind.name().toLowerCase(java.util.Locale.ROOT) + " " + set.wire());
             n.core.operator(now, kind, set);
         }
     }
@@ -445,6 +495,7 @@ final class SimCluster {
         n.ping = count;
         if (n.up) {
             log(node, "== reaches " + count + " ping nodes");
+            record(n, "ping " + count);
             n.core.pingReachability(now, count);
         }
     }

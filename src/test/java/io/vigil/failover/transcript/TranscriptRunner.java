@@ -21,6 +21,7 @@ import java.util.Map;
  * <pre>
  * node NAME nodes=a,b groups=KEY@PREFERRED,... [auto_failback=on|off|legacy] [keepalive=ms] [deadtime=ms]
  *      [warntime=ms] [initdead=ms] [fencing=yes|no] [restarts=n] [pings=n] [generation=n] [wire=on] [start=ms]
+ *      [random=seed]                             (of the retransmission delays)
  * recv SRC [hg=HEX] [seq=HEX] [link=NAME] field=value...   a packet from SRC (fields in order, then src, seq, hg)
  * tick                                           the daemon's timer: membership deadlines, engine time-outs, rexmit
  * ticks every=MS until=MS                        a tick every MS ms up to and including MS (each tick's output under @time)
@@ -124,13 +125,14 @@ final class TranscriptRunner {
         int restarts = Integer.parseInt(o.getOrDefault("restarts", "1"));
         int pings = Integer.parseInt(o.getOrDefault("pings", "0"));
         long generation = Long.parseLong(o.getOrDefault("generation", "1"));
+        long random = Long.parseLong(o.getOrDefault("random", "1"));
         boolean wire = o.getOrDefault("wire", "off").equals("on");
         now = Long.parseLong(o.getOrDefault("start", "0"));
         MembershipSettings ms = new MembershipSettings(name, nodes, List.of(), List.of("eth0"), keepalive, deadtime,
                 warntime, initdead, deadtime);
         FailoverSettings fs = new FailoverSettings(name, nodes, groups, af, keepalive, deadtime, initdead, fencing,
                 restarts, pings);
-        node = new NodeHarness(new NodeSettings(ms, fs, 250), generation, 1, wire, now);
+        node = new NodeHarness(new NodeSettings(ms, fs, 250), generation, random, wire, now);
     }
 
     /** {@code SRC [hg=..] [seq=..] [link=..] fields...}: the fields in order, then src, seq and hg as given. */
