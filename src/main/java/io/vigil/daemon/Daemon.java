@@ -146,7 +146,7 @@ public final class Daemon {
         List<String> links = config.media().stream().map(m -> m.name()).distinct().toList();
         MembershipSettings ms = new MembershipSettings(config.localNode(), config.nodes(), pingNames, links,
                 config.keepaliveMs(), config.deadtimeMs(), config.warntimeMs(), config.initdeadMs(),
-                config.deadpingMs());
+                config.deadpingMs(), config.maxRexmitDelayMs());
         List<GroupSpec> specs = config.groups().stream().map(g -> new GroupSpec(g.key(), g.preferredNode())).toList();
         FailoverSettings fs = new FailoverSettings(config.localNode(), config.nodes(), specs, config.autoFailback(),
                 config.keepaliveMs(), config.deadtimeMs(), config.initdeadMs(),

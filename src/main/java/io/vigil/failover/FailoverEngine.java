@@ -9,6 +9,7 @@ import io.vigil.failover.FailoverAction.ShutdownComplete;
 import io.vigil.failover.FailoverAction.StartGroup;
 import io.vigil.failover.FailoverAction.StopGroup;
 import io.vigil.failover.FailoverEvent.GroupOp;
+import io.vigil.membership.Arrival;
 import io.vigil.membership.NodeStatus;
 import io.vigil.wire.Message;
 
@@ -81,12 +82,7 @@ public final class FailoverEngine {
         boolean shutdone;
         boolean starting;           // sent `starting`, no `resource` since
         boolean heardSinceDown;     // its current incarnation sent us `starting` or `resource`
-        boolean restartSeenInMessages; // a message of a new generation came before membership's NodeRestarted
-        boolean restartAwaitsMessage;  // membership's NodeRestarted came before a message of the new generation
         boolean answered;           // sent a `resource` since our comm-up
-        long hg = -1;
-        long maxSeq = -1;           // last `resource` or `ask_resources`
-        long maxResourceSeq = -1;
         Integer ping;               // reachable ping nodes, as it told us
         Integer pingSent;           // our count as last told to it
         long nextQueryMs;
@@ -226,7 +222,7 @@ public final class FailoverEngine {
         } else if (event instanceof FailoverEvent.NodeRestarted c) {
             onNodeRestarted(c.node());
         } else if (event instanceof FailoverEvent.MessageReceived c) {
-            onMessage(c.message());
+            onMessage(c.node(), c.message(), c.arrival());
         } else if (event instanceof FailoverEvent.GroupCompleted c) {
             onGroupCompleted(c.key(), c.op(), c.success(), c.detail());
         } else if (event instanceof FailoverEvent.MonitorFailed c) {
@@ -368,15 +364,9 @@ public final class FailoverEngine {
 
     private void onNodeRestarted(String node) {
         Peer p = peers.get(node);
-        if (p == null) {
-            return;
+        if (p != null) {
+            newIncarnation(p);
         }
-        if (p.restartSeenInMessages) {
-            p.restartSeenInMessages = false; // already taken from its messages
-            return;
-        }
-        newIncarnation(p);
-        p.restartAwaitsMessage = p.hg >= 0;
     }
 
     /** A peer started afresh: whatever it held is gone; take over what it held, cancel what we did with it. */
@@ -395,8 +385,12 @@ public final class FailoverEngine {
         }
     }
 
-    private void onMessage(Message m) {
-        String src = m.get("src").orElse("");
+    /**
+     * Packets may be delivered out of order (Heartbeat accepts a gap and fills it later): a {@code resource} snapshot
+     * overtaken by the sender's later snapshot or standby step, or a {@code starting} overtaken by its later
+     * snapshot, is stale.
+     */
+    private void onMessage(String src, Message m, Arrival arrival) {
         Peer p = peers.get(src);
         if (p == null) {
             return;
@@ -405,42 +399,11 @@ public final class FailoverEngine {
         if (dest.isPresent() && !dest.get().equalsIgnoreCase(me)) {
             return;
         }
-        // Packets may be delivered out of order (Heartbeat accepts a gap and fills it later): a `resource` snapshot
-        // older than the sender's last snapshot or standby step, or a `starting` older than its last snapshot, is stale.
-        long hg = hex(m.get("hg"));
-        long seq = hex(m.get("seq"));
-        boolean stale = false;
-        if (hg >= 0 && seq >= 0) {
-            if (hg > p.hg) {
-                boolean restarted = p.hg >= 0;
-                p.hg = hg;
-                p.maxSeq = -1;
-                p.maxResourceSeq = -1;
-                if (restarted && !legacy) {
-                    if (p.restartAwaitsMessage) {
-                        p.restartAwaitsMessage = false; // membership told us first: already fresh
-                    } else {
-                        // Membership notices a restart from a status packet; its `starting` may come first.
-                        // Take the new incarnation now, or its later NodeRestarted would wipe what it tells us.
-                        newIncarnation(p);
-                        p.restartSeenInMessages = true;
-                    }
-                }
-            }
-            if (hg < p.hg) {
-                return;
-            }
-            String t = m.type();
-            if (t.equals("resource")) {
-                stale = seq <= p.maxSeq;
-                p.maxResourceSeq = Math.max(p.maxResourceSeq, seq);
-            } else if (t.equals("starting")) {
-                stale = seq <= p.maxResourceSeq;
-            }
-            if (t.equals("resource") || t.equals("ask_resources")) {
-                p.maxSeq = Math.max(p.maxSeq, seq);
-            }
-        }
+        boolean stale = switch (m.type()) {
+            case "resource" -> arrival.overtakenBy("resource") || arrival.overtakenBy("ask_resources");
+            case "starting" -> arrival.overtakenBy("resource");
+            default -> false;
+        };
         switch (m.type()) {
             case "starting" -> {
                 if (!stale) {
@@ -457,7 +420,7 @@ public final class FailoverEngine {
                     onResource(p, m);
                 }
             }
-            case "ask_resources" -> onAskResources(p, m, hg == p.hg ? seq : -1);
+            case "ask_resources" -> onAskResources(p, m, arrival);
             case "hb_takeover" -> onHbTakeover(p, m);
             case "shutdone" -> onShutdone(p);
             case "ip-request" -> onIpRequest(p, m);
@@ -827,8 +790,7 @@ public final class FailoverEngine {
         return best;
     }
 
-    /** {@code seq}: the message's sequence number in the sender's current generation, -1 if unknown. */
-    private void onAskResources(Peer p, Message m, long seq) {
+    private void onAskResources(Peer p, Message m, Arrival arrival) {
         if (legacy) {
             error("Standby mode only implemented when nice_failback on");
             return;
@@ -904,7 +866,7 @@ public final class FailoverEngine {
                     info("Other node completed standby takeover of " + exchange.set.wire() + " resources.");
                     // Its `resource` follows its `done` but may overtake it: a newer snapshot (which also says which
                     // of the groups failed to start there) is not overwritten. Otherwise assume what it acquired.
-                    if (seq < 0 || seq > p.maxResourceSeq) {
+                    if (!arrival.overtakenBy("resource")) {
                         p.holds.addAll(exchange.groups);
                     }
                     exchange = null;
@@ -1683,16 +1645,5 @@ public final class FailoverEngine {
             }
         }
         return r;
-    }
-
-    private static long hex(Optional<String> v) {
-        if (v.isEmpty()) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(v.get().trim(), 16);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.vigil.failover;
 
+import io.vigil.membership.Arrival;
 import io.vigil.membership.NodeStatus;
 import io.vigil.wire.Message;
 
@@ -21,8 +22,11 @@ public sealed interface FailoverEvent {
     record NodeRestarted(String node) implements FailoverEvent {
     }
 
-    /** A cluster message from another node (authenticated, in sequence, addressed to us or to all). */
-    record MessageReceived(Message message) implements FailoverEvent {
+    /**
+     * A cluster message from another node (authenticated, in sequence, addressed to us or to all), handed on by
+     * membership after it reported what the message says about its sender (restart, heal, alive).
+     */
+    record MessageReceived(String node, Message message, Arrival arrival) implements FailoverEvent {
     }
 
     /** The daemon finished a StartGroup / StopGroup action. */

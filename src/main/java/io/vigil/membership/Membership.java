@@ -1,17 +1,24 @@
 package io.vigil.membership;
 
+import io.vigil.wire.DropReason;
+import io.vigil.wire.Fields;
 import io.vigil.wire.Message;
+import io.vigil.wire.SequenceTracker;
+import io.vigil.wire.WireLog;
 
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.random.RandomGenerator;
 
 /**
  * The failure detector: packets and clock in, node and link states out. Pure: no I/O, no threads, no clock of its
@@ -25,8 +32,11 @@ import java.util.Set;
  *       change).</li>
  *   <li>{@link #tick} every {@code min(250 ms, keepalive / 2)}: a node silent for longer than its deadtime is declared
  *       dead by the first tick after the deadline.</li>
- *   <li>{@link #onMessage} for every authenticated, in-sequence (or duplicate) message, including our own looped-back
- *       packets (they only mark our own link up).</li>
+ *   <li>{@link #onMessage} for every authenticated message from a configured node, including our own looped-back
+ *       packets (they only mark our own link up). Membership judges each message first: its generation (replay,
+ *       restart), its sequence number (duplicate, gap, stale) and what it says about its sender (back after a
+ *       partition, alive), reports that, then hands it on ({@link MembershipEvent.Deliver}) with its
+ *       {@link Arrival}.</li>
  *   <li>{@link #onPingReply} for every ICMP echo reply; for a {@code ping_group} pass the group name whatever member
  *       answered (the group is alive while any member answers).</li>
  * </ul>
@@ -43,6 +53,8 @@ public final class Membership {
     private static final String T_SHUTDONE = "shutdone";
     private static final String T_REQNODES = "reqnodes";
     private static final String T_REPNODES = "repnodes";
+    /** Membership's own messages: they do not say that their sender is active. */
+    private static final Set<String> MEMBERSHIP_TYPES = Set.of(T_SHUTDONE, T_REQNODES, T_REPNODES);
 
     private final MembershipSettings settings;
     private final String localNode;
@@ -52,6 +64,7 @@ public final class Membership {
     /** Problems already logged (unknown senders, bad status values): logged once, not every keepalive. */
     private final Set<String> reported = new HashSet<>();
     private final List<MembershipEvent> pending = new ArrayList<>();
+    private final SequenceTracker sequences;
     private NodeStatus localStatus = NodeStatus.UP;
     private boolean commUp;
 
@@ -66,12 +79,25 @@ public final class Membership {
         /** Any packet at all since start: counts towards comm-up (Heartbeat's anypacketsyet). */
         boolean heard;
         long advertisedDeadtimeMs;
-        /** Last generation ({@code hg}) seen in a status, -1 if none. */
+        /** The generation ({@code hg}) of the node's current incarnation, -1 before the first one seen. */
         long generation = -1;
         long lastStatusSeq = -1;
-        /** Set by a shutdown notice: statuses of that generation still in flight no longer mean "alive". */
+        /** Set by a shutdown notice: messages of that generation still in flight no longer mean "alive". */
         boolean saidGoodbye;
         long goodbyeGeneration = -1;
+        /** Arrival of the last status, whatever became of it: the keepalive inter-arrival metric. */
+        long lastStatusArrivalMs = -1;
+        /** Per message type, the highest sequence number handed on in the current incarnation. */
+        final Map<String, Long> handedOn = new HashMap<>();
+
+        /** The node started afresh with {@code gen}: what we knew of its old incarnation is gone. */
+        void newIncarnation(long gen) {
+            generation = gen;
+            lastStatusMs = -1; // its first status is not "late"
+            lastStatusSeq = -1;
+            saidGoodbye = false;
+            handedOn.clear();
+        }
 
         Node(String name, boolean ping, boolean local, long defaultDeadtimeMs) {
             this.name = name;
@@ -86,10 +112,14 @@ public final class Membership {
         long lastMs = -1;
     }
 
-    public Membership(MembershipSettings settings, long nowMs) {
+    /**
+     * @param random for the retransmission requests' delays (Heartbeat waits a random time before asking)
+     */
+    public Membership(MembershipSettings settings, long nowMs, RandomGenerator random) {
         this.settings = validate(settings);
         this.localNode = lower(settings.localNode());
         this.startMs = nowMs;
+        this.sequences = new SequenceTracker(localNode, random, settings.maxRexmitDelayMs());
         for (String name : settings.nodes()) {
             String n = lower(name);
             Node node = new Node(n, false, n.equals(localNode), settings.deadtimeMs());
@@ -138,12 +168,13 @@ public final class Membership {
     }
 
     /**
-     * A message that passed authentication and sequencing, received on {@code link}.
-     * {@code duplicate}: the same sequence number was already seen (e.g. on another medium): refreshes the link only.
+     * An authenticated message from a configured node, received on {@code link}. The events say, in order, what the
+     * message told about its sender (restart, back after a partition, alive, links) and end with the message handed
+     * on ({@link MembershipEvent.Deliver}), or with why it goes no further ({@link MembershipEvent.Dropped}).
      */
-    public List<MembershipEvent> onMessage(long nowMs, Message message, String link, boolean duplicate) {
+    public List<MembershipEvent> onMessage(long nowMs, Message message, String link) {
         List<MembershipEvent> events = drainPending();
-        Optional<String> from = message.get("src").map(Membership::lower);
+        Optional<String> from = message.get(Fields.SRC).map(Membership::lower);
         if (from.isEmpty()) {
             return events; // the wire layer rejects these; nothing to attribute it to
         }
@@ -152,23 +183,80 @@ public final class Membership {
             if (reportOnce("src " + from.get())) {
                 events.add(log(Level.ERROR, "process_status_message: bad node [" + from.get() + "] in message"));
             }
+            events.add(new MembershipEvent.Dropped(DropReason.UNKNOWN_NODE, "bad node [" + from.get() + "] in message"));
             return events;
         }
+        String type = lower(message.type()); // Heartbeat compares types case-insensitively
         if (node.local) {
             // Our own packets looped back: they prove our link works, nothing else.
             markLinkUp(nowMs, node, link, events);
-            if (!duplicate && T_STATUS.equals(lower(message.type()))) {
+            if (T_STATUS.equals(type)) {
                 node.lastStatusMs = nowMs;
             }
             return events;
         }
+        if (!Fields.isSequencedType(message.type())) {
+            sequences.accept(nowMs, message); // NS_nak_rexmit ends our requests for what it names
+            drainSequenceLogs(events);
+            boolean forUs = message.get(Fields.DEST).map(d -> lower(d).equals(localNode)).orElse(true);
+            if (Fields.T_REXMIT.equals(message.type()) && forUs) {
+                events.add(new MembershipEvent.RetransmitRequest(message));
+            }
+            return events;
+        }
+        // 1. The sender's incarnation, settled before anything else (Heartbeat: before the link is refreshed).
+        long gen = Fields.hex(message, Fields.GENERATION).orElse(-1);
+        if (gen >= 0 && node.generation >= 0 && gen < node.generation) {
+            events.add(log(Level.ERROR, String.format(
+                    "should_drop_message: attempted replay attack [%s]? [gen = %d, curgen = %d]", node.name, gen,
+                    node.generation)));
+            events.add(new MembershipEvent.Dropped(DropReason.REPLAY, "src=" + node.name + " seq="
+                    + message.get(Fields.SEQ).orElse("?") + " hg=" + message.get(Fields.GENERATION).orElse("?")));
+            return events;
+        }
+        boolean restarted = gen >= 0 && node.generation >= 0 && gen > node.generation;
+        // the incarnation we knew before this message, not one we learn of by it
+        boolean sameIncarnation = gen >= 0 && node.generation >= 0 && !restarted;
+        if (restarted) {
+            events.add(log(Level.INFO, "Heartbeat restart on node " + node.name));
+            events.add(new MembershipEvent.NodeRestarted(node.name));
+            node.newIncarnation(gen);
+        } else if (gen >= 0 && node.generation < 0) {
+            node.generation = gen;
+        }
+        // 2. Its place in the sender's sequence.
+        long newestBefore = restarted ? -1 : sequences.lastSeqOf(node.name).orElse(-1);
+        SequenceTracker.Verdict verdict = sequences.accept(nowMs, message);
+        drainSequenceLogs(events);
+        if (verdict == SequenceTracker.Verdict.STALE) {
+            events.add(new MembershipEvent.Dropped(DropReason.STALE, "src=" + node.name + " seq="
+                    + message.get(Fields.SEQ).orElse("?") + " hg=" + message.get(Fields.GENERATION).orElse("?")));
+            return events;
+        }
+        boolean duplicate = verdict == SequenceTracker.Verdict.DUPLICATE;
+        long seq = Fields.hex(message, Fields.SEQ).orElse(-1);
         node.heard = true;
-        String type = lower(message.type()); // Heartbeat compares types case-insensitively
-        boolean forUs = message.get("dest").map(d -> lower(d).equals(localNode)).orElse(true);
+        boolean forUs = message.get(Fields.DEST).map(d -> lower(d).equals(localNode)).orElse(true);
         boolean isStatus = !duplicate && forUs && T_STATUS.equals(type);
-        // Heartbeat checks generations (restart / partition) before it refreshes the link: keep its log order.
-        boolean acceptStatus = isStatus && checkGeneration(node, message, events);
+        // 3. What it says about its sender: a status by its content; any other new message of ours by arriving.
+        boolean acceptStatus = isStatus && checkStatusOrder(node, message, sameIncarnation, events);
+        boolean proofOfLife = !duplicate && !T_STATUS.equals(type) && !MEMBERSHIP_TYPES.contains(type)
+                && seq > newestBefore && !node.saidGoodbye;
+        if (proofOfLife && sameIncarnation && node.status == NodeStatus.DEAD) {
+            returningAfterPartition(node, events);
+        }
         markLinkUp(nowMs, node, link, events);
+        if (isStatus) {
+            if (node.lastStatusArrivalMs >= 0) {
+                events.add(new MembershipEvent.KeepaliveArrived(node.name, nowMs - node.lastStatusArrivalMs));
+            }
+            node.lastStatusArrivalMs = nowMs;
+        }
+        if (proofOfLife && !node.status.alive()) {
+            // Its messages overtook the status packet that would say it is back: it is alive now, as it says.
+            setStatus(node, NodeStatus.ACTIVE, events);
+            node.lastStatusMs = nowMs;
+        }
         if (!duplicate && forUs) {
             switch (type) {
                 case T_STATUS -> {
@@ -184,48 +272,57 @@ public final class Membership {
             }
         }
         checkCommUp(events);
+        if (!duplicate && forUs && !T_STATUS.equals(type)) {
+            events.add(new MembershipEvent.Deliver(node.name, message, arrival(node, type, seq)));
+        }
         return events;
     }
 
-    /**
-     * Generation bookkeeping of a status from {@code node}. Returns false when the status must not refresh liveness
-     * (stale, or trailing a shutdown notice).
-     */
-    private boolean checkGeneration(Node node, Message message, List<MembershipEvent> events) {
-        long gen = hex(message.get("hg")).orElse(-1L);
-        long seq = hex(message.get("seq")).orElse(-1L);
-        if (gen < 0) {
-            // No generation to compare; a node that said goodbye stays gone until it shows a new one.
-            return !node.saidGoodbye;
+    /** The message's place among those handed on from its sender's current incarnation; then it counts among them. */
+    private static Arrival arrival(Node node, String type, long seq) {
+        if (seq < 0) {
+            return Arrival.unordered();
         }
-        if (node.generation >= 0 && gen < node.generation) {
-            return false; // replay; the wire layer normally drops these already
-        }
-        if (node.saidGoodbye) {
-            if (gen <= node.goodbyeGeneration) {
-                return false; // statuses sent between "shutdone" and the peer's exit
+        Set<String> later = new HashSet<>();
+        node.handedOn.forEach((t, s) -> {
+            if (s > seq) {
+                later.add(t);
             }
-            node.saidGoodbye = false; // a new incarnation (restart logged below when the old one was known)
+        });
+        node.handedOn.merge(type, seq, Math::max);
+        return new Arrival(seq, later);
+    }
+
+    /**
+     * Whether a status may refresh the node's liveness: not when it trails a shutdown notice of its generation, nor
+     * when it is older than one already applied. A status from a node we declared dead, of the same generation,
+     * means the partition healed.
+     */
+    private boolean checkStatusOrder(Node node, Message message, boolean sameIncarnation,
+                                     List<MembershipEvent> events) {
+        long gen = Fields.hex(message, Fields.GENERATION).orElse(-1);
+        long seq = Fields.hex(message, Fields.SEQ).orElse(-1);
+        if (node.saidGoodbye && (gen < 0 || gen <= node.goodbyeGeneration)) {
+            return false; // statuses sent between "shutdone" and the peer's exit
         }
-        if (node.generation >= 0 && gen > node.generation) {
-            events.add(log(Level.INFO, "Heartbeat restart on node " + node.name));
-            events.add(new MembershipEvent.NodeRestarted(node.name));
-            node.lastStatusMs = -1; // a new incarnation: its first status is not "late"
-            node.lastStatusSeq = -1;
-        } else if (gen == node.generation && seq >= 0 && seq <= node.lastStatusSeq) {
+        if (seq >= 0 && seq <= node.lastStatusSeq) {
             // An older status (a retransmission of a recorded gap) must not undo a newer one, nor revive a dead node.
             return false;
-        } else if (gen == node.generation && node.status == NodeStatus.DEAD) {
-            events.add(log(Level.ERROR, "Cluster node " + node.name + " returning after partition."));
-            events.add(log(Level.INFO,
-                    "For information on cluster partitions, See URL: http://linux-ha.org/wiki/Split_Brain"));
-            events.add(log(Level.WARNING, "Deadtime value may be too small."));
-            events.add(log(Level.INFO, "See FAQ for information on tuning deadtime."));
-            events.add(log(Level.INFO, "URL: http://linux-ha.org/wiki/FAQ#Heavy_Load"));
-            events.add(new MembershipEvent.ReturnedAfterPartition(node.name));
         }
-        node.generation = gen;
+        if (node.status == NodeStatus.DEAD && sameIncarnation) {
+            returningAfterPartition(node, events);
+        }
         return true;
+    }
+
+    private static void returningAfterPartition(Node node, List<MembershipEvent> events) {
+        events.add(log(Level.ERROR, "Cluster node " + node.name + " returning after partition."));
+        events.add(log(Level.INFO,
+                "For information on cluster partitions, See URL: http://linux-ha.org/wiki/Split_Brain"));
+        events.add(log(Level.WARNING, "Deadtime value may be too small."));
+        events.add(log(Level.INFO, "See FAQ for information on tuning deadtime."));
+        events.add(log(Level.INFO, "URL: http://linux-ha.org/wiki/FAQ#Heavy_Load"));
+        events.add(new MembershipEvent.ReturnedAfterPartition(node.name));
     }
 
     private void applyStatus(long nowMs, Node node, Message message, List<MembershipEvent> events) {
@@ -247,10 +344,13 @@ public final class Membership {
         if (node.status != NodeStatus.DEAD && node.lastStatusMs >= 0) {
             checkLateness(nowMs, node, events);
         }
-        hex(message.get("dt")).filter(dt -> dt > 0).ifPresent(dt -> node.advertisedDeadtimeMs = dt);
+        OptionalLong dt = Fields.hex(message, Fields.DEADTIME);
+        if (dt.isPresent() && dt.getAsLong() > 0) {
+            node.advertisedDeadtimeMs = dt.getAsLong();
+        }
         setStatus(node, status, events);
         node.lastStatusMs = nowMs;
-        hex(message.get("seq")).ifPresent(seq -> node.lastStatusSeq = seq);
+        Fields.hex(message, Fields.SEQ).ifPresent(seq -> node.lastStatusSeq = seq);
         if (status == NodeStatus.DEAD) {
             sayGoodbye(node, node.generation);
         }
@@ -272,7 +372,7 @@ public final class Membership {
 
     private void onShutdownNotice(Node node, Message message, List<MembershipEvent> events) {
         events.add(log(Level.INFO, "Received shutdown notice from '" + node.name + "'."));
-        long gen = hex(message.get("hg")).orElse(node.generation);
+        long gen = Fields.hex(message, Fields.GENERATION).orElse(node.generation);
         if (gen > node.generation) {
             node.generation = gen;
         }
@@ -358,6 +458,10 @@ public final class Membership {
             }
         }
         checkCommUp(events);
+        for (Message rexmit : sequences.due(nowMs)) {
+            events.add(new MembershipEvent.Send(rexmit));
+        }
+        drainSequenceLogs(events);
         return events;
     }
 
@@ -448,6 +552,9 @@ public final class Membership {
         }
         NodeStatus from = node.status;
         node.status = status;
+        if (status == NodeStatus.DEAD) {
+            sequences.forget(node.name); // Heartbeat asks only live nodes for retransmissions
+        }
         if (logUpdate) {
             events.add(log(Level.INFO, "Status update for node " + node.name + ": status " + status.wire()));
         }
@@ -489,6 +596,17 @@ public final class Membership {
         return reported.size() < MAX_REPORTED && reported.add(key);
     }
 
+    private void drainSequenceLogs(List<MembershipEvent> events) {
+        for (WireLog line : sequences.drainLogs()) {
+            events.add(log(switch (line.level()) {
+                case DEBUG -> Level.DEBUG;
+                case INFO -> Level.INFO;
+                case WARN -> Level.WARNING;
+                case ERROR -> Level.ERROR;
+            }, line.text()));
+        }
+    }
+
     private List<MembershipEvent> drainPending() {
         List<MembershipEvent> events = new ArrayList<>(pending);
         pending.clear();
@@ -497,17 +615,6 @@ public final class Membership {
 
     private static MembershipEvent.Log log(Level level, String text) {
         return new MembershipEvent.Log(level, text);
-    }
-
-    private static Optional<Long> hex(Optional<String> value) {
-        if (value.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Long.parseUnsignedLong(value.get().trim(), 16));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
     }
 
     private static String lower(String s) {

@@ -27,7 +27,26 @@ public sealed interface MembershipEvent {
     record ReturnedAfterPartition(String node) implements MembershipEvent {
     }
 
-    /** A membership message to send (reqnodes / repnodes). */
+    /**
+     * A message from a peer, handed on after membership settled what it says about its sender (restart, heal,
+     * alive): not a status, not a duplicate, addressed to us or to all.
+     */
+    record Deliver(String node, Message message, Arrival arrival) implements MembershipEvent {
+    }
+
+    /** The message goes no further (an older generation, an old sequence number, an unknown sender). */
+    record Dropped(io.vigil.wire.DropReason reason, String detail) implements MembershipEvent {
+    }
+
+    /** A peer asks us to send some of our messages again ({@code NS_rexmit} addressed to us). */
+    record RetransmitRequest(Message request) implements MembershipEvent {
+    }
+
+    /** A status from a node arrived {@code intervalMs} after its previous one (for the metrics). */
+    record KeepaliveArrived(String node, long intervalMs) implements MembershipEvent {
+    }
+
+    /** A message to send: repnodes, or a retransmission request. */
     record Send(Message message) implements MembershipEvent {
     }
 

@@ -8,18 +8,11 @@ import io.vigil.failover.ResourceSet;
 import io.vigil.membership.Membership;
 import io.vigil.membership.MembershipEvent;
 import io.vigil.membership.MembershipView;
-import io.vigil.membership.NodeStatus;
 import io.vigil.wire.DropReason;
 import io.vigil.wire.Message;
-import io.vigil.wire.SequenceTracker;
-import io.vigil.wire.WireLog;
 
-import java.lang.System.Logger.Level;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
 
@@ -36,23 +29,18 @@ public final class NodeCore {
     }
 
     private final String local;
-    private final List<String> nodes;
     private final boolean pingNodes;
     private final NodeEffects fx;
-    private final SequenceTracker sequences;
     private final Membership membership;
     private final FailoverEngine engine;
-    private final Map<String, Long> lastStatusAt = new LinkedHashMap<>();
     private int reachablePingNodes = -1;
     private boolean finished;
 
     public NodeCore(NodeSettings settings, long nowMs, RandomGenerator random, NodeEffects effects) {
         this.local = settings.failover().localNode();
-        this.nodes = settings.failover().nodes();
         this.pingNodes = !settings.membership().pingNodes().isEmpty() || settings.failover().pingNodeCount() > 0;
         this.fx = effects;
-        this.sequences = new SequenceTracker(local, random, settings.maxRexmitDelayMs());
-        this.membership = new Membership(settings.membership(), nowMs);
+        this.membership = new Membership(settings.membership(), nowMs, random);
         this.engine = new FailoverEngine(settings.failover());
     }
 
@@ -66,56 +54,19 @@ public final class NodeCore {
         if (finished) {
             return Optional.empty();
         }
-        String src = m.get("src").orElse("").toLowerCase(Locale.ROOT);
-        if (src.equals(local)) {
+        if (m.get("src").orElse("").equalsIgnoreCase(local)) {
             return Optional.empty();
         }
-        if (!nodes.contains(src)) {
-            return Optional.of(new Dropped(DropReason.UNKNOWN_NODE, "bad node [" + src + "] in message"));
-        }
-        SequenceTracker.Verdict verdict = sequences.accept(now, m);
-        drainSequenceLogs();
-        if (verdict == SequenceTracker.Verdict.REPLAY || verdict == SequenceTracker.Verdict.STALE) {
-            return Optional.of(new Dropped(verdict == SequenceTracker.Verdict.REPLAY ? DropReason.REPLAY
-                    : DropReason.STALE, "src=" + src + " seq=" + m.get("seq").orElse("?") + " hg=" + m.get("hg").orElse("?")));
-        }
-        String dest = m.get("dest").orElse("");
-        boolean forUs = dest.isEmpty() || dest.equalsIgnoreCase(local);
-        String type = m.type();
-        if (type.equals("NS_rexmit")) {
-            if (forUs) {
-                fx.retransmissionRequested(m);
-            }
-            return Optional.empty();
-        }
-        if (type.startsWith("NS_")) {
-            return Optional.empty();
-        }
-        boolean duplicate = verdict == SequenceTracker.Verdict.DUPLICATE;
-        if (type.equals("status") && !duplicate) {
-            Long prev = lastStatusAt.put(src, now);
-            if (prev != null) {
-                fx.keepaliveInterval(src, now - prev);
-            }
-        }
-        handleMembership(now, membership.onMessage(now, m, link, duplicate));
-        if (!duplicate && forUs && !type.equals("status")) {
-            handleEngine(now, new FailoverEvent.MessageReceived(m));
-        }
-        return Optional.empty();
+        return handleMembership(now, membership.onMessage(now, m, link));
     }
 
-    /** The timer: node and link deadlines, the engine's time-outs, retransmission requests due. */
+    /** The timer: node and link deadlines, retransmission requests due, the engine's time-outs. */
     public void timer(long now) {
         handleMembership(now, membership.tick(now));
         List<FailoverAction> actions = engine.handle(now, new FailoverEvent.Tick());
         if (!finished) {
             execute(actions);
         }
-        for (Message rexmit : sequences.due(now)) {
-            fx.send(rexmit);
-        }
-        drainSequenceLogs();
     }
 
     /** Our status message, every keepalive. */
@@ -176,7 +127,8 @@ public final class NodeCore {
 
     // ---------------------------------------------------------------- the order of things
 
-    private void handleMembership(long now, List<MembershipEvent> events) {
+    private Optional<Dropped> handleMembership(long now, List<MembershipEvent> events) {
+        Optional<Dropped> dropped = Optional.empty();
         for (MembershipEvent e : commUpLast(events)) {
             if (e instanceof MembershipEvent.Log l) {
                 fx.log(l.level(), l.text());
@@ -187,9 +139,6 @@ public final class NodeCore {
                 if (membership.isPingNode(c.node())) {
                     updatePingReachability(now);
                 } else {
-                    if (c.to() == NodeStatus.DEAD) {
-                        sequences.forget(c.node()); // Heartbeat asks only live nodes for retransmissions
-                    }
                     handleEngine(now, new FailoverEvent.NodeStatusChanged(c.node(), c.from(), c.to()));
                 }
             } else if (e instanceof MembershipEvent.LinkStatusChanged c) {
@@ -204,9 +153,18 @@ public final class NodeCore {
             } else if (e instanceof MembershipEvent.NodeRestarted r) {
                 fx.nodeRestarted(r.node());
                 handleEngine(now, new FailoverEvent.NodeRestarted(r.node()));
+            } else if (e instanceof MembershipEvent.Deliver d) {
+                handleEngine(now, new FailoverEvent.MessageReceived(d.node(), d.message(), d.arrival()));
+            } else if (e instanceof MembershipEvent.Dropped d) {
+                dropped = Optional.of(new Dropped(d.reason(), d.detail()));
+            } else if (e instanceof MembershipEvent.RetransmitRequest r) {
+                fx.retransmissionRequested(r.request());
+            } else if (e instanceof MembershipEvent.KeepaliveArrived k) {
+                fx.keepaliveInterval(k.node(), k.intervalMs());
             }
             // LateHeartbeat: worded and logged by membership itself
         }
+        return dropped;
     }
 
     /**
@@ -219,8 +177,10 @@ public final class NodeCore {
             return events;
         }
         List<MembershipEvent> ordered = new ArrayList<>(events.size());
-        events.stream().filter(e -> !(e instanceof MembershipEvent.CommUp)).forEach(ordered::add);
+        events.stream().filter(e -> !(e instanceof MembershipEvent.CommUp || e instanceof MembershipEvent.Deliver))
+                .forEach(ordered::add);
         events.stream().filter(e -> e instanceof MembershipEvent.CommUp).forEach(ordered::add);
+        events.stream().filter(e -> e instanceof MembershipEvent.Deliver).forEach(ordered::add); // the message last
         return ordered;
     }
 
@@ -252,17 +212,6 @@ public final class NodeCore {
                 finished = true; // the engine has logged "All HA resources relinquished." (Heartbeat logs it once)
                 fx.shutdownComplete();
             }
-        }
-    }
-
-    private void drainSequenceLogs() {
-        for (WireLog line : sequences.drainLogs()) {
-            fx.log(switch (line.level()) {
-                case DEBUG -> Level.DEBUG;
-                case INFO -> Level.INFO;
-                case WARN -> Level.WARNING;
-                case ERROR -> Level.ERROR;
-            }, line.text());
         }
     }
 }

@@ -187,7 +187,7 @@ final class SimCluster {
                 base.keepaliveMs(), base.deadtimeMs(), base.initdeadMs(), base.fencing(), base.monitorRestarts(),
                 base.pingNodeCount());
         MembershipSettings ms = new MembershipSettings(name, nodes, List.of(), List.of(LINK), base.keepaliveMs(),
-                base.deadtimeMs(), base.deadtimeMs() / 2, base.initdeadMs(), base.deadtimeMs());
+                base.deadtimeMs(), base.deadtimeMs() / 2, base.initdeadMs(), base.deadtimeMs(), MAX_REXMIT_DELAY_MS);
         int inc = n.incarnation;
         long randomSeed = rnd.nextLong();
         n.core = new NodeCore(new NodeSettings(ms, fs, MAX_REXMIT_DELAY_MS), now, new Random(randomSeed),

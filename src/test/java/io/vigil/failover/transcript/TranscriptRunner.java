@@ -129,7 +129,7 @@ final class TranscriptRunner {
         boolean wire = o.getOrDefault("wire", "off").equals("on");
         now = Long.parseLong(o.getOrDefault("start", "0"));
         MembershipSettings ms = new MembershipSettings(name, nodes, List.of(), List.of("eth0"), keepalive, deadtime,
-                warntime, initdead, deadtime);
+                warntime, initdead, deadtime, 250);
         FailoverSettings fs = new FailoverSettings(name, nodes, groups, af, keepalive, deadtime, initdead, fencing,
                 restarts, pings);
         node = new NodeHarness(new NodeSettings(ms, fs, 250), generation, random, wire, now);
