@@ -5,8 +5,8 @@ import io.vigil.config.ClusterConfig;
 import io.vigil.config.ResourceGroup;
 import io.vigil.failover.FailoverEvent.GroupOp;
 import io.vigil.failover.GroupState;
-import io.vigil.membership.NodeStatus;
 import io.vigil.node.NodeEffects;
+import io.vigil.node.Transition;
 import io.vigil.resource.GroupStatus;
 import io.vigil.resource.ResourceManager;
 import io.vigil.transport.Transport;
@@ -178,33 +178,9 @@ final class ActionExecutor implements NodeEffects {
     }
 
     @Override
-    public void nodeChanged(String node, NodeStatus from, NodeStatus to) {
+    public void transition(Transition t) {
         count++;
-        transitions.record(String.format("node %s: %s -> %s", node, from.wire(), to.wire()));
-    }
-
-    @Override
-    public void linkChanged(String node, String link, boolean up) {
-        count++;
-        transitions.record(String.format("link %s:%s %s", node, link, up ? "up" : "dead"));
-    }
-
-    @Override
-    public void commUp() {
-        count++;
-        transitions.record("communication up: " + config.localNode() + " is active");
-    }
-
-    @Override
-    public void partitionHealed(String node) {
-        count++;
-        transitions.record("node " + node + " returned after a partition (split brain healed)");
-    }
-
-    @Override
-    public void nodeRestarted(String node) {
-        count++;
-        transitions.record("node " + node + " restarted");
+        transitions.record(t.describe());
     }
 
     @Override

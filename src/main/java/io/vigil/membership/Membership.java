@@ -3,13 +3,10 @@ package io.vigil.membership;
 import io.vigil.wire.DropReason;
 import io.vigil.wire.Fields;
 import io.vigil.wire.Message;
-import io.vigil.wire.SequenceTracker;
-import io.vigil.wire.WireLog;
 
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,111 +57,40 @@ public final class Membership {
     private final String localNode;
     private final long startMs;
     /** Normal nodes in ha.cf order (the local one included), then ping nodes. */
-    private final Map<String, Node> nodes = new LinkedHashMap<>();
+    private final Map<String, Member> nodes = new LinkedHashMap<>();
     /** Problems already logged (unknown senders, bad status values): logged once, not every keepalive. */
     private final Set<String> reported = new HashSet<>();
     private final List<MembershipEvent> pending = new ArrayList<>();
-    private final SequenceTracker sequences;
+    private final Incarnations incarnations;
     private NodeStatus localStatus = NodeStatus.UP;
     private boolean commUp;
-
-    private static final class Node {
-        final String name;
-        final boolean ping;
-        final boolean local;
-        final Map<String, Link> links = new LinkedHashMap<>();
-        NodeStatus status = NodeStatus.INIT;
-        /** Arrival of the last status (ping reply for ping nodes), -1 if none since start or restart. */
-        long lastStatusMs = -1;
-        /** Any packet at all since start: counts towards comm-up (Heartbeat's anypacketsyet). */
-        boolean heard;
-        long advertisedDeadtimeMs;
-        /** The generation ({@code hg}) of the node's current incarnation, -1 before the first one seen. */
-        long generation = -1;
-        long lastStatusSeq = -1;
-        /** Set by a shutdown notice: messages of that generation still in flight no longer mean "alive". */
-        boolean saidGoodbye;
-        long goodbyeGeneration = -1;
-        /** Arrival of the last status, whatever became of it: the keepalive inter-arrival metric. */
-        long lastStatusArrivalMs = -1;
-        /** Per message type, the highest sequence number handed on in the current incarnation. */
-        final Map<String, Long> handedOn = new HashMap<>();
-
-        /** The node started afresh with {@code gen}: what we knew of its old incarnation is gone. */
-        void newIncarnation(long gen) {
-            generation = gen;
-            lastStatusMs = -1; // its first status is not "late"
-            lastStatusSeq = -1;
-            saidGoodbye = false;
-            handedOn.clear();
-        }
-
-        Node(String name, boolean ping, boolean local, long defaultDeadtimeMs) {
-            this.name = name;
-            this.ping = ping;
-            this.local = local;
-            this.advertisedDeadtimeMs = defaultDeadtimeMs;
-        }
-    }
-
-    private static final class Link {
-        boolean up;
-        long lastMs = -1;
-    }
 
     /**
      * @param random for the retransmission requests' delays (Heartbeat waits a random time before asking)
      */
     public Membership(MembershipSettings settings, long nowMs, RandomGenerator random) {
-        this.settings = validate(settings);
+        this.settings = settings;
         this.localNode = lower(settings.localNode());
         this.startMs = nowMs;
-        this.sequences = new SequenceTracker(localNode, random, settings.maxRexmitDelayMs());
+        this.incarnations = new Incarnations(localNode, random, settings.maxRexmitDelayMs());
         for (String name : settings.nodes()) {
             String n = lower(name);
-            Node node = new Node(n, false, n.equals(localNode), settings.deadtimeMs());
+            Member node = new Member(n, false, n.equals(localNode), settings.deadtimeMs());
             for (String link : settings.links()) {
-                node.links.put(link, new Link());
+                node.links.put(link, new Member.Link());
             }
             nodes.put(n, node);
         }
         for (String name : settings.pingNodes()) {
             String n = lower(name);
-            Node node = new Node(n, true, false, settings.deadpingMs());
+            Member node = new Member(n, true, false, settings.deadpingMs());
             // A ping node has one link named after itself (Heartbeat: "Link 192.0.2.1:192.0.2.1 up.").
-            node.links.put(n, new Link());
+            node.links.put(n, new Member.Link());
             nodes.putIfAbsent(n, node);
         }
         nodes.get(localNode).heard = true;
         pending.add(log(Level.INFO, "Local status now set to: 'up'"));
         checkCommUp(pending); // a one-node cluster is up at once
-    }
-
-    private static MembershipSettings validate(MembershipSettings s) {
-        if (s.localNode() == null || s.localNode().isBlank()) {
-            throw new IllegalArgumentException("membership: local node name is empty");
-        }
-        if (s.nodes().stream().noneMatch(n -> lower(n).equals(lower(s.localNode())))) {
-            throw new IllegalArgumentException("membership: local node '" + s.localNode()
-                    + "' is not among the configured nodes " + s.nodes());
-        }
-        for (String p : s.pingNodes()) {
-            if (s.nodes().stream().anyMatch(n -> lower(n).equals(lower(p)))) {
-                throw new IllegalArgumentException("membership: '" + p + "' is both a node and a ping node");
-            }
-        }
-        requirePositive("keepalive", s.keepaliveMs());
-        requirePositive("deadtime", s.deadtimeMs());
-        requirePositive("warntime", s.warntimeMs());
-        requirePositive("initdead", s.initdeadMs());
-        requirePositive("deadping", s.deadpingMs());
-        return s;
-    }
-
-    private static void requirePositive(String what, long ms) {
-        if (ms <= 0) {
-            throw new IllegalArgumentException("membership: " + what + " must be > 0 ms, got " + ms);
-        }
     }
 
     /**
@@ -178,7 +104,7 @@ public final class Membership {
         if (from.isEmpty()) {
             return events; // the wire layer rejects these; nothing to attribute it to
         }
-        Node node = nodes.get(from.get());
+        Member node = nodes.get(from.get());
         if (node == null || node.ping) {
             if (reportOnce("src " + from.get())) {
                 events.add(log(Level.ERROR, "process_status_message: bad node [" + from.get() + "] in message"));
@@ -196,53 +122,28 @@ public final class Membership {
             return events;
         }
         if (!Fields.isSequencedType(message.type())) {
-            sequences.accept(nowMs, message); // NS_nak_rexmit ends our requests for what it names
-            drainSequenceLogs(events);
+            incarnations.control(nowMs, message, events);
             boolean forUs = message.get(Fields.DEST).map(d -> lower(d).equals(localNode)).orElse(true);
             if (Fields.T_REXMIT.equals(message.type()) && forUs) {
                 events.add(new MembershipEvent.RetransmitRequest(message));
             }
             return events;
         }
-        // 1. The sender's incarnation, settled before anything else (Heartbeat: before the link is refreshed).
-        long gen = Fields.hex(message, Fields.GENERATION).orElse(-1);
-        if (gen >= 0 && node.generation >= 0 && gen < node.generation) {
-            events.add(log(Level.ERROR, String.format(
-                    "should_drop_message: attempted replay attack [%s]? [gen = %d, curgen = %d]", node.name, gen,
-                    node.generation)));
-            events.add(new MembershipEvent.Dropped(DropReason.REPLAY, "src=" + node.name + " seq="
-                    + message.get(Fields.SEQ).orElse("?") + " hg=" + message.get(Fields.GENERATION).orElse("?")));
+        // 1. The sender's incarnation and the message's place in its sequence, settled before anything else
+        //    (Heartbeat: before the link is refreshed).
+        Incarnations.Judgement j = incarnations.judge(nowMs, node, message, events);
+        if (j == null) {
             return events;
         }
-        boolean restarted = gen >= 0 && node.generation >= 0 && gen > node.generation;
-        // the incarnation we knew before this message, not one we learn of by it
-        boolean sameIncarnation = gen >= 0 && node.generation >= 0 && !restarted;
-        if (restarted) {
-            events.add(log(Level.INFO, "Heartbeat restart on node " + node.name));
-            events.add(new MembershipEvent.NodeRestarted(node.name));
-            node.newIncarnation(gen);
-        } else if (gen >= 0 && node.generation < 0) {
-            node.generation = gen;
-        }
-        // 2. Its place in the sender's sequence.
-        long newestBefore = restarted ? -1 : sequences.lastSeqOf(node.name).orElse(-1);
-        SequenceTracker.Verdict verdict = sequences.accept(nowMs, message);
-        drainSequenceLogs(events);
-        if (verdict == SequenceTracker.Verdict.STALE) {
-            events.add(new MembershipEvent.Dropped(DropReason.STALE, "src=" + node.name + " seq="
-                    + message.get(Fields.SEQ).orElse("?") + " hg=" + message.get(Fields.GENERATION).orElse("?")));
-            return events;
-        }
-        boolean duplicate = verdict == SequenceTracker.Verdict.DUPLICATE;
-        long seq = Fields.hex(message, Fields.SEQ).orElse(-1);
+        boolean duplicate = j.duplicate();
         node.heard = true;
         boolean forUs = message.get(Fields.DEST).map(d -> lower(d).equals(localNode)).orElse(true);
         boolean isStatus = !duplicate && forUs && T_STATUS.equals(type);
         // 3. What it says about its sender: a status by its content; any other new message of ours by arriving.
-        boolean acceptStatus = isStatus && checkStatusOrder(node, message, sameIncarnation, events);
+        boolean acceptStatus = isStatus && checkStatusOrder(node, message, j.sameIncarnation(), events);
         boolean proofOfLife = !duplicate && !T_STATUS.equals(type) && !MEMBERSHIP_TYPES.contains(type)
-                && seq > newestBefore && !node.saidGoodbye;
-        if (proofOfLife && sameIncarnation && node.status == NodeStatus.DEAD) {
+                && j.newest() && !node.saidGoodbye;
+        if (proofOfLife && j.sameIncarnation() && node.status == NodeStatus.DEAD) {
             returningAfterPartition(node, events);
         }
         markLinkUp(nowMs, node, link, events);
@@ -273,24 +174,9 @@ public final class Membership {
         }
         checkCommUp(events);
         if (!duplicate && forUs && !T_STATUS.equals(type)) {
-            events.add(new MembershipEvent.Deliver(node.name, message, arrival(node, type, seq)));
+            events.add(new MembershipEvent.Deliver(node.name, message, node.handOn(type, j.seq())));
         }
         return events;
-    }
-
-    /** The message's place among those handed on from its sender's current incarnation; then it counts among them. */
-    private static Arrival arrival(Node node, String type, long seq) {
-        if (seq < 0) {
-            return Arrival.unordered();
-        }
-        Set<String> later = new HashSet<>();
-        node.handedOn.forEach((t, s) -> {
-            if (s > seq) {
-                later.add(t);
-            }
-        });
-        node.handedOn.merge(type, seq, Math::max);
-        return new Arrival(seq, later);
     }
 
     /**
@@ -298,7 +184,7 @@ public final class Membership {
      * when it is older than one already applied. A status from a node we declared dead, of the same generation,
      * means the partition healed.
      */
-    private boolean checkStatusOrder(Node node, Message message, boolean sameIncarnation,
+    private boolean checkStatusOrder(Member node, Message message, boolean sameIncarnation,
                                      List<MembershipEvent> events) {
         long gen = Fields.hex(message, Fields.GENERATION).orElse(-1);
         long seq = Fields.hex(message, Fields.SEQ).orElse(-1);
@@ -315,7 +201,7 @@ public final class Membership {
         return true;
     }
 
-    private static void returningAfterPartition(Node node, List<MembershipEvent> events) {
+    private static void returningAfterPartition(Member node, List<MembershipEvent> events) {
         events.add(log(Level.ERROR, "Cluster node " + node.name + " returning after partition."));
         events.add(log(Level.INFO,
                 "For information on cluster partitions, See URL: http://linux-ha.org/wiki/Split_Brain"));
@@ -325,7 +211,7 @@ public final class Membership {
         events.add(new MembershipEvent.ReturnedAfterPartition(node.name));
     }
 
-    private void applyStatus(long nowMs, Node node, Message message, List<MembershipEvent> events) {
+    private void applyStatus(long nowMs, Member node, Message message, List<MembershipEvent> events) {
         Optional<String> st = message.get("st");
         if (st.isEmpty()) {
             events.add(log(Level.ERROR, "HBDoMsg_T_STATUS: status update without st field"));
@@ -352,12 +238,12 @@ public final class Membership {
         node.lastStatusMs = nowMs;
         Fields.hex(message, Fields.SEQ).ifPresent(seq -> node.lastStatusSeq = seq);
         if (status == NodeStatus.DEAD) {
-            sayGoodbye(node, node.generation);
+            node.sayGoodbye(node.generation);
         }
     }
 
     /** Late heartbeat: WARN past warntime; past the deadtime (a tick came too late) the node is dead anyway. */
-    private void checkLateness(long nowMs, Node node, List<MembershipEvent> events) {
+    private void checkLateness(long nowMs, Member node, List<MembershipEvent> events) {
         long interval = nowMs - node.lastStatusMs;
         if (interval > appliedDeadtime(node)) {
             events.add(log(Level.ERROR, "Late heartbeat: Node " + node.name + ": interval " + interval
@@ -370,13 +256,13 @@ public final class Membership {
         }
     }
 
-    private void onShutdownNotice(Node node, Message message, List<MembershipEvent> events) {
+    private void onShutdownNotice(Member node, Message message, List<MembershipEvent> events) {
         events.add(log(Level.INFO, "Received shutdown notice from '" + node.name + "'."));
         long gen = Fields.hex(message, Fields.GENERATION).orElse(node.generation);
         if (gen > node.generation) {
             node.generation = gen;
         }
-        sayGoodbye(node, gen);
+        node.sayGoodbye(gen);
         if (node.status != NodeStatus.DEAD) {
             NodeStatus from = node.status;
             node.status = NodeStatus.DEAD;
@@ -384,15 +270,11 @@ public final class Membership {
         }
     }
 
-    private static void sayGoodbye(Node node, long generation) {
-        node.saidGoodbye = true;
-        node.goodbyeGeneration = generation;
-    }
 
     /** Heartbeat's answer to {@code reqnodes} (heartbeat.c HBDoMsg_T_REQNODES): {@code dest} comes before {@code t}. */
     private Message repnodes(String requester) {
         StringBuilder nodelist = new StringBuilder();
-        for (Node n : nodes.values()) {
+        for (Member n : nodes.values()) {
             if (!n.ping) {
                 nodelist.append(n.name).append(' ');
             }
@@ -409,7 +291,7 @@ public final class Membership {
     public List<MembershipEvent> onPingReply(long nowMs, String pingNode) {
         List<MembershipEvent> events = drainPending();
         String name = lower(pingNode);
-        Node node = nodes.get(name);
+        Member node = nodes.get(name);
         if (node == null || !node.ping) {
             if (reportOnce("src " + name)) {
                 events.add(log(Level.ERROR, "process_status_message: bad node [" + name + "] in message"));
@@ -433,7 +315,7 @@ public final class Membership {
      */
     public List<MembershipEvent> tick(long nowMs) {
         List<MembershipEvent> events = drainPending();
-        for (Node node : nodes.values()) {
+        for (Member node : nodes.values()) {
             if (node.local || node.status == NodeStatus.DEAD) {
                 continue;
             }
@@ -443,13 +325,13 @@ public final class Membership {
             }
         }
         // Links after nodes, as Heartbeat does. Our own links are never declared dead (heartbeat.c skips curnode).
-        for (Node node : nodes.values()) {
+        for (Member node : nodes.values()) {
             if (node.local) {
                 continue;
             }
             long deadtime = appliedDeadtime(node);
-            for (Map.Entry<String, Link> e : node.links.entrySet()) {
-                Link link = e.getValue();
+            for (Map.Entry<String, Member.Link> e : node.links.entrySet()) {
+                Member.Link link = e.getValue();
                 if (link.up && nowMs - link.lastMs > deadtime) {
                     link.up = false;
                     events.add(log(Level.INFO, "Link " + node.name + ":" + e.getKey() + " dead."));
@@ -458,10 +340,9 @@ public final class Membership {
             }
         }
         checkCommUp(events);
-        for (Message rexmit : sequences.due(nowMs)) {
+        for (Message rexmit : incarnations.due(nowMs, events)) {
             events.add(new MembershipEvent.Send(rexmit));
         }
-        drainSequenceLogs(events);
         return events;
     }
 
@@ -482,7 +363,7 @@ public final class Membership {
 
     public MembershipView view() {
         Map<String, MembershipView.NodeView> out = new LinkedHashMap<>();
-        for (Node node : nodes.values()) {
+        for (Member node : nodes.values()) {
             Map<String, Boolean> links = new LinkedHashMap<>();
             node.links.forEach((name, link) -> links.put(name, link.up));
             out.put(node.name, new MembershipView.NodeView(node.name, node.ping,
@@ -495,7 +376,7 @@ public final class Membership {
     /** Ping nodes answering now ({@link NodeStatus#PING}); the daemon forwards it as {@code PingReachability}. */
     public int reachablePingNodes() {
         int count = 0;
-        for (Node node : nodes.values()) {
+        for (Member node : nodes.values()) {
             if (node.ping && node.status == NodeStatus.PING) {
                 count++;
             }
@@ -505,7 +386,7 @@ public final class Membership {
 
     /** True for a {@code ping} / {@code ping_group} node: its status changes change {@link #reachablePingNodes()}. */
     public boolean isPingNode(String node) {
-        Node n = nodes.get(lower(node));
+        Member n = nodes.get(lower(node));
         return n != null && n.ping;
     }
 
@@ -519,7 +400,7 @@ public final class Membership {
 
     /** The status of a configured node or ping node (our own: {@link #localStatus()}). */
     public Optional<NodeStatus> status(String node) {
-        Node n = nodes.get(lower(node));
+        Member n = nodes.get(lower(node));
         if (n == null) {
             return Optional.empty();
         }
@@ -527,7 +408,7 @@ public final class Membership {
     }
 
     /** Before comm-up everybody gets initdead; then a node's own advertised {@code dt}, deadping for ping nodes. */
-    private long appliedDeadtime(Node node) {
+    private long appliedDeadtime(Member node) {
         if (node.local) {
             return settings.deadtimeMs();
         }
@@ -537,23 +418,23 @@ public final class Membership {
         return node.ping ? settings.deadpingMs() : node.advertisedDeadtimeMs;
     }
 
-    private void declareDead(Node node, List<MembershipEvent> events) {
+    private void declareDead(Member node, List<MembershipEvent> events) {
         events.add(log(Level.WARNING, "node " + node.name + ": is dead"));
         setStatus(node, NodeStatus.DEAD, events, false);
     }
 
-    private void setStatus(Node node, NodeStatus status, List<MembershipEvent> events) {
+    private void setStatus(Member node, NodeStatus status, List<MembershipEvent> events) {
         setStatus(node, status, events, true);
     }
 
-    private void setStatus(Node node, NodeStatus status, List<MembershipEvent> events, boolean logUpdate) {
+    private void setStatus(Member node, NodeStatus status, List<MembershipEvent> events, boolean logUpdate) {
         if (node.status == status) {
             return;
         }
         NodeStatus from = node.status;
         node.status = status;
         if (status == NodeStatus.DEAD) {
-            sequences.forget(node.name); // Heartbeat asks only live nodes for retransmissions
+            incarnations.forget(node.name);
         }
         if (logUpdate) {
             events.add(log(Level.INFO, "Status update for node " + node.name + ": status " + status.wire()));
@@ -561,11 +442,11 @@ public final class Membership {
         events.add(new MembershipEvent.NodeStatusChanged(node.name, from, status));
     }
 
-    private void markLinkUp(long nowMs, Node node, String linkName, List<MembershipEvent> events) {
+    private void markLinkUp(long nowMs, Member node, String linkName, List<MembershipEvent> events) {
         if (linkName == null || linkName.isEmpty()) {
             return;
         }
-        Link link = node.links.computeIfAbsent(linkName, k -> new Link());
+        Member.Link link = node.links.computeIfAbsent(linkName, k -> new Member.Link());
         link.lastMs = nowMs;
         if (!link.up) {
             link.up = true;
@@ -579,7 +460,7 @@ public final class Membership {
         if (commUp) {
             return;
         }
-        for (Node node : nodes.values()) {
+        for (Member node : nodes.values()) {
             if (!node.ping && !node.heard && node.status != NodeStatus.DEAD) {
                 return;
             }
@@ -594,17 +475,6 @@ public final class Membership {
     private boolean reportOnce(String key) {
         // Bounded: only authenticated peers reach us, but a key holder must not grow this without limit.
         return reported.size() < MAX_REPORTED && reported.add(key);
-    }
-
-    private void drainSequenceLogs(List<MembershipEvent> events) {
-        for (WireLog line : sequences.drainLogs()) {
-            events.add(log(switch (line.level()) {
-                case DEBUG -> Level.DEBUG;
-                case INFO -> Level.INFO;
-                case WARN -> Level.WARNING;
-                case ERROR -> Level.ERROR;
-            }, line.text()));
-        }
     }
 
     private List<MembershipEvent> drainPending() {

@@ -14,9 +14,39 @@ import java.util.List;
 public record MembershipSettings(String localNode, List<String> nodes, List<String> pingNodes, List<String> links,
                                  long keepaliveMs, long deadtimeMs, long warntimeMs, long initdeadMs, long deadpingMs,
                                  long maxRexmitDelayMs) {
+    /** @throws IllegalArgumentException for settings the failure detector cannot run with */
     public MembershipSettings {
         nodes = List.copyOf(nodes);
         pingNodes = List.copyOf(pingNodes);
         links = List.copyOf(links);
+        if (localNode == null || localNode.isBlank()) {
+            throw new IllegalArgumentException("membership: local node name is empty");
+        }
+        String me = lower(localNode);
+        if (nodes.stream().noneMatch(n -> lower(n).equals(me))) {
+            throw new IllegalArgumentException("membership: local node '" + localNode
+                    + "' is not among the configured nodes " + nodes);
+        }
+        for (String p : pingNodes) {
+            if (nodes.stream().anyMatch(n -> lower(n).equals(lower(p)))) {
+                throw new IllegalArgumentException("membership: '" + p + "' is both a node and a ping node");
+            }
+        }
+        requirePositive("keepalive", keepaliveMs);
+        requirePositive("deadtime", deadtimeMs);
+        requirePositive("warntime", warntimeMs);
+        requirePositive("initdead", initdeadMs);
+        requirePositive("deadping", deadpingMs);
+        requirePositive("max_rexmit_delay", maxRexmitDelayMs);
+    }
+
+    private static void requirePositive(String what, long ms) {
+        if (ms <= 0) {
+            throw new IllegalArgumentException("membership: " + what + " must be > 0 ms, got " + ms);
+        }
+    }
+
+    private static String lower(String s) {
+        return s.toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -4,6 +4,7 @@ import io.vigil.failover.FailoverAction;
 import io.vigil.failover.FailoverEngine;
 import io.vigil.failover.FailoverEvent;
 import io.vigil.failover.FailoverView;
+import io.vigil.failover.ResourceMessage;
 import io.vigil.failover.ResourceSet;
 import io.vigil.membership.Membership;
 import io.vigil.membership.MembershipEvent;
@@ -128,43 +129,91 @@ public final class NodeCore {
     // ---------------------------------------------------------------- the order of things
 
     private Optional<Dropped> handleMembership(long now, List<MembershipEvent> events) {
-        Optional<Dropped> dropped = Optional.empty();
+        MembershipDispatch d = new MembershipDispatch(now);
         for (MembershipEvent e : commUpLast(events)) {
-            if (e instanceof MembershipEvent.Log l) {
-                fx.log(l.level(), l.text());
-            } else if (e instanceof MembershipEvent.Send s) {
-                fx.send(s.message());
-            } else if (e instanceof MembershipEvent.NodeStatusChanged c) {
-                fx.nodeChanged(c.node(), c.from(), c.to());
-                if (membership.isPingNode(c.node())) {
-                    updatePingReachability(now);
-                } else {
-                    handleEngine(now, new FailoverEvent.NodeStatusChanged(c.node(), c.from(), c.to()));
-                }
-            } else if (e instanceof MembershipEvent.LinkStatusChanged c) {
-                fx.linkChanged(c.node(), c.link(), c.up());
-            } else if (e instanceof MembershipEvent.CommUp) {
-                fx.commUp();
-                keepalive(now); // Heartbeat announces every local status change at once
-                handleEngine(now, new FailoverEvent.CommUp());
-            } else if (e instanceof MembershipEvent.ReturnedAfterPartition p) {
-                fx.partitionHealed(p.node());
-                handleEngine(now, new FailoverEvent.PartitionHealed(p.node()));
-            } else if (e instanceof MembershipEvent.NodeRestarted r) {
-                fx.nodeRestarted(r.node());
-                handleEngine(now, new FailoverEvent.NodeRestarted(r.node()));
-            } else if (e instanceof MembershipEvent.Deliver d) {
-                handleEngine(now, new FailoverEvent.MessageReceived(d.node(), d.message(), d.arrival()));
-            } else if (e instanceof MembershipEvent.Dropped d) {
-                dropped = Optional.of(new Dropped(d.reason(), d.detail()));
-            } else if (e instanceof MembershipEvent.RetransmitRequest r) {
-                fx.retransmissionRequested(r.request());
-            } else if (e instanceof MembershipEvent.KeepaliveArrived k) {
-                fx.keepaliveInterval(k.node(), k.intervalMs());
-            }
-            // LateHeartbeat: worded and logged by membership itself
+            e.dispatch(d);
         }
-        return dropped;
+        return Optional.ofNullable(d.dropped);
+    }
+
+    /** Each membership event to the effects and the engine, in order. */
+    private final class MembershipDispatch implements MembershipEvent.Handler {
+        private final long now;
+        private Dropped dropped;
+
+        MembershipDispatch(long now) {
+            this.now = now;
+        }
+
+        @Override
+        public void nodeStatusChanged(MembershipEvent.NodeStatusChanged c) {
+            fx.transition(new Transition.NodeChanged(c.node(), c.from(), c.to()));
+            if (membership.isPingNode(c.node())) {
+                pingReachability(now, membership.reachablePingNodes());
+            } else {
+                handleEngine(now, new FailoverEvent.NodeStatusChanged(c.node(), c.from(), c.to()));
+            }
+        }
+
+        @Override
+        public void linkStatusChanged(MembershipEvent.LinkStatusChanged c) {
+            fx.transition(new Transition.LinkChanged(c.node(), c.link(), c.up()));
+        }
+
+        @Override
+        public void lateHeartbeat(MembershipEvent.LateHeartbeat e) {
+            // worded and logged by membership itself
+        }
+
+        @Override
+        public void commUp(MembershipEvent.CommUp e) {
+            fx.transition(new Transition.CommUp(local));
+            keepalive(now); // Heartbeat announces every local status change at once
+            handleEngine(now, new FailoverEvent.CommUp());
+        }
+
+        @Override
+        public void nodeRestarted(MembershipEvent.NodeRestarted r) {
+            fx.transition(new Transition.NodeRestarted(r.node()));
+            handleEngine(now, new FailoverEvent.NodeRestarted(r.node()));
+        }
+
+        @Override
+        public void returnedAfterPartition(MembershipEvent.ReturnedAfterPartition p) {
+            fx.transition(new Transition.PartitionHealed(p.node()));
+            handleEngine(now, new FailoverEvent.PartitionHealed(p.node()));
+        }
+
+        @Override
+        public void deliver(MembershipEvent.Deliver d) {
+            handleEngine(now, new FailoverEvent.MessageReceived(d.node(), ResourceMessage.decode(d.message()),
+                    d.arrival()));
+        }
+
+        @Override
+        public void dropped(MembershipEvent.Dropped d) {
+            dropped = new Dropped(d.reason(), d.detail());
+        }
+
+        @Override
+        public void retransmitRequest(MembershipEvent.RetransmitRequest r) {
+            fx.retransmissionRequested(r.request());
+        }
+
+        @Override
+        public void keepaliveArrived(MembershipEvent.KeepaliveArrived k) {
+            fx.keepaliveInterval(k.node(), k.intervalMs());
+        }
+
+        @Override
+        public void send(MembershipEvent.Send s) {
+            fx.send(s.message());
+        }
+
+        @Override
+        public void log(MembershipEvent.Log l) {
+            fx.log(l.level(), l.text());
+        }
     }
 
     /**
@@ -184,10 +233,6 @@ public final class NodeCore {
         return ordered;
     }
 
-    private void updatePingReachability(long now) {
-        pingReachability(now, membership.reachablePingNodes());
-    }
-
     private void handleEngine(long now, FailoverEvent event) {
         if (!finished) {
             execute(engine.handle(now, event));
@@ -196,22 +241,46 @@ public final class NodeCore {
 
     private void execute(List<FailoverAction> actions) {
         for (FailoverAction a : actions) {
-            if (a instanceof FailoverAction.Log l) {
-                fx.log(l.level(), l.text());
-            } else if (a instanceof FailoverAction.Send s) {
-                fx.send(s.message());
-            } else if (a instanceof FailoverAction.StartGroup s) {
-                fx.startGroup(s.key());
-            } else if (a instanceof FailoverAction.StopGroup s) {
-                fx.stopGroup(s.key());
-            } else if (a instanceof FailoverAction.Announce an) {
-                fx.announce(an.key());
-            } else if (a instanceof FailoverAction.Fence f) {
-                fx.fence(f.node());
-            } else if (a instanceof FailoverAction.ShutdownComplete) {
-                finished = true; // the engine has logged "All HA resources relinquished." (Heartbeat logs it once)
-                fx.shutdownComplete();
-            }
+            a.dispatch(actionHandler);
         }
     }
+
+    /** Each engine action to the effects. */
+    private final FailoverAction.Handler actionHandler = new FailoverAction.Handler() {
+        @Override
+        public void startGroup(FailoverAction.StartGroup a) {
+            fx.startGroup(a.key());
+        }
+
+        @Override
+        public void stopGroup(FailoverAction.StopGroup a) {
+            fx.stopGroup(a.key());
+        }
+
+        @Override
+        public void announce(FailoverAction.Announce a) {
+            fx.announce(a.key());
+        }
+
+        @Override
+        public void fence(FailoverAction.Fence a) {
+            fx.fence(a.node());
+        }
+
+        @Override
+        public void send(FailoverAction.Send a) {
+            fx.send(a.message().wire());
+        }
+
+        @Override
+        public void log(FailoverAction.Log a) {
+            fx.log(a.level(), a.text());
+        }
+
+        @Override
+        public void shutdownComplete(FailoverAction.ShutdownComplete a) {
+            finished = true; // the engine has logged "All HA resources relinquished." (Heartbeat logs it once)
+            fx.shutdownComplete();
+        }
+    };
 }

@@ -1,6 +1,5 @@
 package io.vigil.node;
 
-import io.vigil.membership.NodeStatus;
 import io.vigil.wire.Message;
 
 import java.lang.System.Logger.Level;
@@ -36,16 +35,8 @@ public interface NodeEffects {
     /** A log line, worded as Heartbeat words it where Heartbeat has one. */
     void log(Level level, String text);
 
-    void nodeChanged(String node, NodeStatus from, NodeStatus to);
-
-    void linkChanged(String node, String link, boolean up);
-
-    /** Every configured node has been heard or declared dead: we are active. */
-    void commUp();
-
-    void partitionHealed(String node);
-
-    void nodeRestarted(String node);
+    /** A node's or link's status changed, communication came up, a node restarted or came back. */
+    void transition(Transition t);
 
     /** A status message from {@code node} arrived {@code intervalMs} after its previous one. */
     void keepaliveInterval(String node, long intervalMs);

@@ -3,6 +3,7 @@ package io.vigil.failover.sim;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Thousands of seeded scenarios of 2-8 real Membership + FailoverEngine nodes on a simulated network, on virtual time.
  * <ul>
  *   <li>{@code -Dvigil.sim.seeds=N} runs N seeds (default 1000) from {@code -Dvigil.sim.firstSeed} (default 1);</li>
- *   <li>{@code -Dvigil.sim.seed=S} replays one seed and prints its whole trace.</li>
+ *   <li>{@code -Dvigil.sim.seed=S} replays one seed and prints its whole trace;</li>
+ *   <li>{@code -Dvigil.sim.traceDir=DIR} writes every seed's whole trace to {@code DIR/seed-S.txt} (with a large
+ *       {@code -Dvigil.sim.traceLines}): traces taken before and after a refactoring must not differ.</li>
  * </ul>
  * A replayed seed (the first failing one, or {@code -Dvigil.sim.seed}) also writes what each node's core was fed as
  * scenario transcripts, one per node incarnation, into {@code target/sim-transcripts/seed-S/}: copy the one that
@@ -29,6 +32,17 @@ class FailoverSimulationTest {
      * their outcome is printed loudly, but they do not fail the build. Remove a seed once it passes.
      */
     static final Set<Long> KNOWN_OPEN = Set.of();
+
+    private static void writeTrace(Path file, Scenario sc, String failure) {
+        try {
+            Files.createDirectories(file.getParent());
+            List<String> lines = new ArrayList<>(sc.c.trace);
+            lines.add(failure == null ? "passes" : failure);
+            Files.write(file, lines);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     private static void dumpTranscripts(Scenario sc, String failure) {
         Path dir = Path.of("target", "sim-transcripts", "seed-" + sc.seed);
@@ -50,8 +64,9 @@ class FailoverSimulationTest {
         Scenario.Stats stats = new Scenario.Stats();
         List<String> failures = new ArrayList<>();
         long t0 = System.nanoTime();
+        String traceDir = System.getProperty("vigil.sim.traceDir");
         for (long seed = first; seed < first + count; seed++) {
-            Scenario sc = new Scenario(seed, single != null, stats);
+            Scenario sc = new Scenario(seed, single != null || traceDir != null, stats);
             String failure;
             try {
                 failure = sc.run();
@@ -61,6 +76,9 @@ class FailoverSimulationTest {
             }
             if (single != null) {
                 dumpTranscripts(sc, failure);
+            }
+            if (traceDir != null) {
+                writeTrace(Path.of(traceDir, "seed-" + seed + ".txt"), sc, failure);
             }
             stats.runs++;
             if (Boolean.getBoolean("vigil.sim.profile")) {

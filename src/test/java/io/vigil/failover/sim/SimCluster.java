@@ -10,6 +10,7 @@ import io.vigil.membership.NodeStatus;
 import io.vigil.node.NodeCore;
 import io.vigil.node.NodeEffects;
 import io.vigil.node.NodeSettings;
+import io.vigil.node.Transition;
 import io.vigil.wire.Message;
 
 import java.lang.System.Logger.Level;
@@ -432,39 +433,24 @@ final class SimCluster {
         }
 
         @Override
-        public void nodeChanged(String node, NodeStatus from, NodeStatus to) {
+        public void transition(Transition t) {
             if (gone()) {
                 return;
             }
-            SimCluster.this.log(n.name, "membership: " + node + " " + from.wire() + " -> " + to.wire());
-            Node x = byName.get(node);
-            if (to == NodeStatus.DEAD && x != null && x.up && now - x.bootedAt > base.deadtimeMs()
-                    && component.get(x.name).equals(component.get(n.name))) {
-                // the loss model dropped enough status packets in a row: a fault the scenario did not choose
-                falseDeaths++;
-                lastFalseDeathAt = now;
-                falseDeathTimes.add(now);
-                SimCluster.this.log("net", "== false death: " + n.name + " lost the status packets of " + x.name);
-            }
-        }
-
-        @Override
-        public void linkChanged(String node, String link, boolean up) {
-        }
-
-        @Override
-        public void commUp() {
-            if (!gone()) {
+            if (t instanceof Transition.CommUp) {
                 SimCluster.this.log(n.name, "membership: comm up");
+            } else if (t instanceof Transition.NodeChanged c) {
+                SimCluster.this.log(n.name, "membership: " + c.node() + " " + c.from().wire() + " -> " + c.to().wire());
+                Node x = byName.get(c.node());
+                if (c.to() == NodeStatus.DEAD && x != null && x.up && now - x.bootedAt > base.deadtimeMs()
+                        && component.get(x.name).equals(component.get(n.name))) {
+                    // the loss model dropped enough status packets in a row: a fault the scenario did not choose
+                    falseDeaths++;
+                    lastFalseDeathAt = now;
+                    falseDeathTimes.add(now);
+                    SimCluster.this.log("net", "== false death: " + n.name + " lost the status packets of " + x.name);
+                }
             }
-        }
-
-        @Override
-        public void partitionHealed(String node) {
-        }
-
-        @Override
-        public void nodeRestarted(String node) {
         }
 
         @Override

@@ -6,10 +6,10 @@ import io.vigil.failover.FailoverEvent;
 import io.vigil.failover.FailoverView;
 import io.vigil.failover.ResourceSet;
 import io.vigil.membership.MembershipView;
-import io.vigil.membership.NodeStatus;
 import io.vigil.node.NodeCore;
 import io.vigil.node.NodeEffects;
 import io.vigil.node.NodeSettings;
+import io.vigil.node.Transition;
 import io.vigil.wire.Message;
 import io.vigil.wire.Outbox;
 import io.vigil.wire.PacketCodec;
@@ -173,28 +173,8 @@ final class NodeHarness implements NodeEffects {
     }
 
     @Override
-    public void nodeChanged(String node, NodeStatus from, NodeStatus to) {
-        // membership logs it
-    }
-
-    @Override
-    public void linkChanged(String node, String link, boolean up) {
-        // membership logs it
-    }
-
-    @Override
-    public void commUp() {
-        // membership logs it
-    }
-
-    @Override
-    public void partitionHealed(String node) {
-        // membership logs it
-    }
-
-    @Override
-    public void nodeRestarted(String node) {
-        // membership logs it
+    public void transition(Transition t) {
+        // membership logs each in Heartbeat's words
     }
 
     @Override
