@@ -111,10 +111,11 @@ public final class Daemon {
                 if (intake.receive(loop.core(), monotonicMillis(), in.data(), in.link(), String.valueOf(in.sender()))) {
                     loop.publish();
                 }
+                loop.rearm();
             });
             ActionExecutor executor = new ActionExecutor(config, vertx, loop, outbox, transport, resources, groups,
                     transitions, observer, () -> stopIo(0));
-            loop.attach(new NodeCore(settings(config), monotonicMillis(), new Random(), executor));
+            loop.attach(new NodeCore(settings(config), monotonicMillis(), new Random(), executor), executor);
             transport.start().onComplete(ar -> {
                 if (ar.failed()) {
                     started.fail(ar.cause());
@@ -126,18 +127,12 @@ public final class Daemon {
                     pinger.start();
                 }
                 loop.core().keepalive(monotonicMillis());
-                loop.startTimers(config.keepaliveMs(), tickInterval(), config.vigil().monitorInterval().toMillis(),
-                        executor);
+                loop.startTimers(config.keepaliveMs(), config.vigil().monitorInterval().toMillis());
                 loop.publish();
                 started.complete();
             });
         });
         return started.future();
-    }
-
-    /** Detection resolution: a fraction of deadtime, so a 300 ms deadtime is checked every 10 ms, 10 s every 100 ms. */
-    private long tickInterval() {
-        return Math.max(10, Math.min(100, config.deadtimeMs() / 30));
     }
 
     /** What the node's core needs from the configuration. */

@@ -94,6 +94,11 @@ abstract class FailbackPolicy {
     /** The reconciliation once stable: what moves where. */
     abstract void reconcileStable();
 
+    /** When the policy next acts by the clock alone (a time-out, a grace), or {@link Long#MAX_VALUE}. */
+    long nextDeadline() {
+        return Long.MAX_VALUE;
+    }
+
     /** The end of the reconciliation: what we announce. */
     void reconcileEnd() {
     }

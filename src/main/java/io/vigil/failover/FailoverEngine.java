@@ -42,6 +42,24 @@ public final class FailoverEngine {
         return s.out.take();
     }
 
+    /**
+     * When a {@link FailoverEvent.Tick} would next change something by the clock alone: RQSTDELAY, the standby reply
+     * time-out, a fence retry, a query of an unknown peer, the end of an orphan's grace. {@link Long#MAX_VALUE} if
+     * nothing waits for the clock. Every other change follows an event, and the engine acts on it then.
+     */
+    public long nextDeadline() {
+        if (s.phase == Phase.STOPPED) {
+            return Long.MAX_VALUE;
+        }
+        long next = Long.MAX_VALUE;
+        for (long t : new long[] {s.policy.nextDeadline(), s.standby.deadline(), s.fences.nextRetry()}) {
+            if (t > s.now) { // one not after now waits for an event, which the engine acts on anyway
+                next = Math.min(next, t);
+            }
+        }
+        return next;
+    }
+
     public FailoverView view() {
         Map<String, GroupState> st = new LinkedHashMap<>();
         s.groups.all().forEach(g -> st.put(g.key(), g.state));

@@ -74,6 +74,17 @@ final class FenceGate {
         }
     }
 
+    /** When the next failed fence is retried, or {@link Long#MAX_VALUE}. */
+    long nextRetry() {
+        long next = Long.MAX_VALUE;
+        for (Map.Entry<String, Long> e : retryAt.entrySet()) {
+            if (blocked.containsKey(e.getKey()) && !inFlight.contains(e.getKey())) {
+                next = Math.min(next, e.getValue());
+            }
+        }
+        return next;
+    }
+
     /** The group waits for a fence. */
     boolean blocks(String key) {
         return blocked.values().stream().anyMatch(b -> b.contains(key));

@@ -274,6 +274,32 @@ final class NiceFailback extends FailbackPolicy {
         s.announcements.ifChanged();
     }
 
+    /** RQSTDELAY while starting; then the next query of an unknown peer and the end of an orphan's grace. */
+    @Override
+    long nextDeadline() {
+        if (s.phase == Phase.STARTING) {
+            return startDeadline;
+        }
+        if (s.phase != Phase.STABLE) {
+            return Long.MAX_VALUE;
+        }
+        long next = Long.MAX_VALUE;
+        for (Peer p : s.peers.all()) {
+            if (p.alive() && !p.known()) {
+                next = Math.min(next, p.nextQueryMs);
+            }
+        }
+        for (Map.Entry<String, Long> e : orphanSince.entrySet()) {
+            next = Math.min(next, e.getValue() + grace(e.getKey()));
+        }
+        return next;
+    }
+
+    /** How long a group nobody holds waits for news before it is adopted. */
+    private long grace(String key) {
+        return s.freed.contains(key) ? 0 : Math.max(2 * s.settings.keepaliveMs(), 1000);
+    }
+
     /** Live peers whose holdings we do not know are asked (info=query), at most every two keepalives. */
     private void queryUnknownPeers() {
         if (s.phase != Phase.STABLE) {
@@ -312,8 +338,7 @@ final class NiceFailback extends FailbackPolicy {
             if (g.failedHere || s.fences.blocks(k)) {
                 continue;
             }
-            long grace = s.freed.contains(k) ? 0 : Math.max(2 * s.settings.keepaliveMs(), 1000);
-            if (s.now - since >= grace && s.me.equals(Placement.of(s, g.spec))) {
+            if (s.now - since >= grace(k) && s.me.equals(Placement.of(s, g.spec))) {
                 s.freed.remove(k);
                 orphanSince.remove(k);
                 g.needsFailback = !g.preferredBy(s.me);

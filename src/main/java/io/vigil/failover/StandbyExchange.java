@@ -254,6 +254,11 @@ final class StandbyExchange {
         }
     }
 
+    /** When the exchange times out, or {@link Long#MAX_VALUE}. */
+    long deadline() {
+        return x == null ? Long.MAX_VALUE : x.deadline;
+    }
+
     /** No answer in time, or the overall limit. */
     void checkTimeout() {
         if (x == null || s.now < x.deadline) {

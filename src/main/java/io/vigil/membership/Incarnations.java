@@ -81,6 +81,11 @@ final class Incarnations {
         return r;
     }
 
+    /** When the next retransmission request is due, or {@link Long#MAX_VALUE}. */
+    long nextDue() {
+        return sequences.nextDueMs().orElse(Long.MAX_VALUE);
+    }
+
     /** Heartbeat asks only live nodes for retransmissions. */
     void forget(String node) {
         sequences.forget(node);

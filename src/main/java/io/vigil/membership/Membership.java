@@ -27,8 +27,8 @@ import java.util.random.RandomGenerator;
  *   <li>{@link #statusMessage} every keepalive from a periodic timer (Vert.x {@code setPeriodic} keeps the schedule
  *       from drifting), and once right after a {@link MembershipEvent.CommUp} (Heartbeat sends on every local status
  *       change).</li>
- *   <li>{@link #tick} every {@code min(250 ms, keepalive / 2)}: a node silent for longer than its deadtime is declared
- *       dead by the first tick after the deadline.</li>
+ *   <li>{@link #tick} at {@link #nextDeadline()}: a node silent for longer than its deadtime is declared dead, a
+ *       missing packet is asked for again. Calling it earlier does nothing; nothing else needs a timer.</li>
  *   <li>{@link #onMessage} for every authenticated message from a configured node, including our own looped-back
  *       packets (they only mark our own link up). Membership judges each message first: its generation (replay,
  *       restart), its sequence number (duplicate, gap, stale) and what it says about its sender (back after a
@@ -310,8 +310,8 @@ public final class Membership {
     }
 
     /**
-     * Deadline checks. The daemon calls it every {@code min(250 ms, keepalive / 2)}; a node or link silent for longer
-     * than its deadtime is declared dead by the first call after the deadline.
+     * Deadline checks: a node or link silent for longer than its deadtime is declared dead, retransmission requests
+     * due are sent. The daemon calls it at {@link #nextDeadline()}.
      */
     public List<MembershipEvent> tick(long nowMs) {
         List<MembershipEvent> events = drainPending();
@@ -344,6 +344,33 @@ public final class Membership {
             events.add(new MembershipEvent.Send(rexmit));
         }
         return events;
+    }
+
+    /**
+     * When {@link #tick} next has something to do: the earliest node or link deadline (silence past the deadtime),
+     * retransmission request or event waiting to be reported; {@link Long#MAX_VALUE} if none.
+     */
+    public long nextDeadline() {
+        if (!pending.isEmpty()) {
+            return startMs;
+        }
+        long next = incarnations.nextDue();
+        for (Member node : nodes.values()) {
+            if (node.local) {
+                continue;
+            }
+            long deadtime = appliedDeadtime(node);
+            if (node.status != NodeStatus.DEAD) {
+                long since = node.lastStatusMs >= 0 ? node.lastStatusMs : startMs;
+                next = Math.min(next, since + deadtime + 1);
+            }
+            for (Member.Link link : node.links.values()) {
+                if (link.up) {
+                    next = Math.min(next, link.lastMs + deadtime + 1);
+                }
+            }
+        }
+        return next;
     }
 
     /**

@@ -61,7 +61,7 @@ public final class NodeCore {
         return handleMembership(now, membership.onMessage(now, m, link));
     }
 
-    /** The timer: node and link deadlines, retransmission requests due, the engine's time-outs. */
+    /** The timer, at {@link #nextDeadline()}: node and link deadlines, retransmission requests, the engine's time-outs. */
     public void timer(long now) {
         handleMembership(now, membership.tick(now));
         List<FailoverAction> actions = engine.handle(now, new FailoverEvent.Tick());
@@ -119,6 +119,16 @@ public final class NodeCore {
 
     public FailoverView failoverView() {
         return engine.view();
+    }
+
+    /**
+     * When {@link #timer} must next be called (monotonic ms): the earliest of membership's deadlines (silence past a
+     * deadtime, a retransmission request) and the engine's (time-outs, graces); {@link Long#MAX_VALUE} if nothing
+     * waits for the clock. Calling the timer earlier does nothing; there is no tick to poll.
+     */
+    public long nextDeadline() {
+        long engineNext = finished ? Long.MAX_VALUE : engine.nextDeadline();
+        return Math.min(membership.nextDeadline(), engineNext);
     }
 
     /** True once the engine has given everything up and said goodbye: nothing is processed any more. */

@@ -462,6 +462,50 @@ class MembershipTest {
         }
     }
 
+    /** No polling (issue 16): the daemon calls tick at nextDeadline only; earlier calls change nothing. */
+    @Nested
+    class NextDeadline {
+        @Test
+        void theStartLineIsReportedAtOnce() {
+            Membership m = new Membership(pair(), T0, new Random(1));
+            assertEquals(T0, m.nextDeadline());
+            assertEquals(List.of("Local status now set to: 'up'"), logs(m.tick(T0)));
+            assertEquals(T0 + 20_001, m.nextDeadline(), "then initdead for the silent peer");
+        }
+
+        @Test
+        void aSilentPeerDiesAtItsDeadlineNotBefore() {
+            Peer bob = new Peer("bob", 41);
+            Membership m = upPair(bob);
+            long deadline = m.nextDeadline();
+            assertEquals(T0 + 10_001, deadline, "its advertised deadtime after its last status");
+            assertEquals(List.of(), nonLogs(m.tick(deadline - 1)));
+            assertTrue(m.tick(deadline).contains(new NodeStatusChanged("bob", ACTIVE, DEAD)));
+            assertEquals(Long.MAX_VALUE, m.nextDeadline(), "nothing left to wait for");
+        }
+
+        @Test
+        void aStatusMovesTheDeadline() {
+            Peer bob = new Peer("bob", 41);
+            Membership m = upPair(bob);
+            m.onMessage(T0 + 1000, bob.status("active"), ETH0);
+            assertEquals(T0 + 11_001, m.nextDeadline());
+        }
+
+        @Test
+        void aGapArmsItsRetransmissionRequest() {
+            Peer bob = new Peer("bob", 41);
+            Membership m = upPair(bob);
+            bob.of("resource"); // lost
+            m.onMessage(T0 + 100, bob.status("active"), ETH0);
+            long deadline = m.nextDeadline();
+            assertTrue(deadline > T0 + 100 && deadline <= T0 + 350, "50-250 ms after the gap: " + deadline);
+            assertEquals(List.of(), nonLogs(m.tick(deadline - 1)));
+            assertTrue(m.tick(deadline).stream().anyMatch(e -> e instanceof MembershipEvent.Send s
+                    && s.message().type().equals("NS_rexmit")));
+        }
+    }
+
     /** Membership judges every message, not only statuses, before it hands it on (issue 12). */
     @Nested
     class IncarnationOfEveryMessage {

@@ -12,12 +12,14 @@ import io.vigil.node.NodeEffects;
 import io.vigil.node.NodeSettings;
 import io.vigil.node.Transition;
 import io.vigil.wire.Message;
+import io.vigil.wire.SendHistory;
 
 import java.lang.System.Logger.Level;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +53,8 @@ final class SimCluster {
     final List<GroupSpec> groups;
     final Net net;
     final Res res;
-    final long tickMs;
+    /** How late a timer may fire after the deadline it was armed for (ms): the daemon's one-shot timers are exact. */
+    static final long TIMER_SLACK_MS = 1;
     long now;
     long events;
     private long seqNo;
@@ -87,6 +90,8 @@ final class SimCluster {
         int incarnation;
         long generation;
         long seq;
+        /** What this incarnation sent, by sequence number (Heartbeat keeps the last 500 for retransmissions). */
+        final Map<Long, Message> sent = new HashMap<>();
         NodeCore core;
         final Map<String, Rs> rs = new LinkedHashMap<>();
         final Set<String> brokenStart = new HashSet<>();
@@ -94,6 +99,10 @@ final class SimCluster {
         int ping;
         int announces;
         long bootedAt;
+        /** The core's deadline the node's one timer is armed for; when its queued event comes, and its token. */
+        long timerAt = Long.MAX_VALUE;
+        long eventAt = Long.MAX_VALUE;
+        long timerToken;
         /** This incarnation's inputs as transcript commands (when recording), and those of earlier incarnations. */
         List<String> inputs;
         final List<List<String>> transcripts = new ArrayList<>();
@@ -116,7 +125,6 @@ final class SimCluster {
         this.res = res;
         this.verbose = verbose;
         this.observer = observer;
-        this.tickMs = Math.min(250, base.keepaliveMs() / 2);
         for (String n : nodes) {
             byName.put(n, new Node(n));
             component.put(n, 0);
@@ -180,6 +188,7 @@ final class SimCluster {
         n.incarnation++;
         n.generation++;
         n.seq = 0;
+        n.sent.clear();
         n.bootedAt = now;
         n.ping = base.pingNodeCount();
         n.rs.replaceAll((k, v) -> Rs.DOWN);
@@ -207,13 +216,16 @@ final class SimCluster {
                     + " restarts=" + base.monitorRestarts() + " pings=" + base.pingNodeCount() + " start=" + now
                     + " random=" + randomSeed);
         }
+        n.timerAt = Long.MAX_VALUE;
+        n.eventAt = Long.MAX_VALUE;
         at(now, () -> keepalive(n, inc));
-        at(now + 1 + rnd.nextInt((int) tickMs), () -> tick(n, inc));
+        at(now, () -> rearm(n, inc));
         if (base.pingNodeCount() > 0) {
             at(now, () -> {
                 if (alive(n, inc)) {
                     record(n, "ping " + n.ping);
                     n.core.pingReachability(now, n.ping);
+                    rearm(n, inc);
                 }
             });
         }
@@ -239,6 +251,7 @@ final class SimCluster {
             log(name, "== graceful shutdown requested");
             record(n, "shutdown");
             n.core.shutdown(now);
+            rearm(n, n.incarnation);
         }
     }
 
@@ -251,13 +264,40 @@ final class SimCluster {
         at(now + base.keepaliveMs(), () -> keepalive(n, inc));
     }
 
-    private void tick(Node n, int inc) {
+    /**
+     * The daemon's rule: after each input, one timer armed for the core's next deadline. (In the event queue a timer
+     * moved later is not queued again: the earlier event, when it comes, waits on to the deadline.)
+     */
+    private void rearm(Node n, int inc) {
         if (!alive(n, inc)) {
             return;
         }
-        record(n, "tick");
-        n.core.timer(now);
-        at(now + tickMs, () -> tick(n, inc));
+        n.timerAt = n.core.nextDeadline();
+        if (n.timerAt < n.eventAt) {
+            schedule(n, inc, n.timerAt);
+        }
+    }
+
+    private void schedule(Node n, int inc, long at) {
+        long token = ++n.timerToken;
+        n.eventAt = at;
+        at(at, () -> {
+            if (!alive(n, inc) || n.timerToken != token) {
+                return;
+            }
+            n.eventAt = Long.MAX_VALUE;
+            if (n.timerAt == Long.MAX_VALUE) {
+                return;
+            }
+            if (now < n.timerAt) {
+                schedule(n, inc, n.timerAt);
+                return;
+            }
+            n.timerAt = Long.MAX_VALUE;
+            record(n, "tick");
+            n.core.timer(now);
+            rearm(n, inc);
+        });
     }
 
     private boolean alive(Node n, int inc) {
@@ -280,13 +320,23 @@ final class SimCluster {
         return component.values().stream().distinct().count() <= 1;
     }
 
+    /**
+     * Sends a message of {@code from} to every other node. A lost status is gone (its retransmission, if asked for,
+     * arrives too late to say anything); another lost packet arrives {@link #REXMIT_MS} late (the receiver asks
+     * again, the sender resends). {@code NS_*} control packets are not sequenced and not lost.
+     */
     private void broadcast(Node from, Message m) {
-        if (m.type().startsWith("NS_")) {
-            return; // retransmission is modelled as a late delivery (REXMIT_MS), not as NS_rexmit traffic
+        boolean control = m.type().startsWith("NS_");
+        Message stamped = m.copy().add("src", from.name);
+        if (!control) {
+            from.seq++;
+            stamped.add("seq", Long.toHexString(from.seq));
         }
-        from.seq++;
-        Message stamped = m.copy().add("src", from.name).add("seq", Long.toHexString(from.seq))
-                .add("hg", Long.toHexString(from.generation)).add("ts", Long.toHexString(Math.max(1, now / 1000)));
+        stamped.add("hg", Long.toHexString(from.generation)).add("ts", Long.toHexString(Math.max(1, now / 1000)));
+        if (!control) {
+            from.sent.put(from.seq, stamped);
+            from.sent.remove(from.seq - SendHistory.CAPACITY);
+        }
         boolean status = "status".equals(m.type());
         if (!status) {
             log(from.name, "send " + m);
@@ -296,7 +346,7 @@ final class SimCluster {
                 continue;
             }
             long delay = 1 + rnd.nextInt(net.maxDelayMs());
-            if (rnd.nextDouble() < net.loss()) {
+            if (!control && rnd.nextDouble() < net.loss()) {
                 if (status) {
                     continue;
                 }
@@ -318,6 +368,7 @@ final class SimCluster {
             to.inputs.add(io.vigil.failover.transcript.TranscriptWriter.recv(now, m));
         }
         to.core.packet(now, m, LINK);
+        rearm(to, to.incarnation);
     }
 
     /** What one node's core asks for, carried out on the simulated machine and network. */
@@ -344,7 +395,16 @@ final class SimCluster {
 
         @Override
         public void retransmissionRequested(Message nsRexmit) {
-            // the network model resends lost packets itself (REXMIT_MS)
+            // Heartbeat's answer: the kept messages again, to the one who asked
+            Node to = byName.get(nsRexmit.get("src").orElse(""));
+            long first = Long.parseLong(nsRexmit.get("firstseq").orElse("0"));
+            long last = Long.parseLong(nsRexmit.get("lastseq").orElse("-1"));
+            for (long seq = first; seq <= last && to != null && !gone(); seq++) {
+                Message kept = n.sent.get(seq);
+                if (kept != null) {
+                    at(now + 1 + rnd.nextInt(net.maxDelayMs()), () -> deliver(n.name, to, kept));
+                }
+            }
         }
 
         @Override
@@ -366,6 +426,7 @@ final class SimCluster {
                 SimCluster.this.log(n.name, "start " + k + (ok ? " ok" : " failed"));
                 record(n, "done start " + k + (ok ? " ok ok" : " failed \"exit 1\""));
                 n.core.groupCompleted(now, k, FailoverEvent.GroupOp.START, ok, ok ? "ok" : "exit 1");
+                rearm(n, inc);
                 observer.holdersChanged(SimCluster.this);
             });
         }
@@ -386,6 +447,7 @@ final class SimCluster {
                 SimCluster.this.log(n.name, "stop " + k + " ok");
                 record(n, "done stop " + k + " ok ok");
                 n.core.groupCompleted(now, k, FailoverEvent.GroupOp.STOP, true, "ok");
+                rearm(n, inc);
                 observer.holdersChanged(SimCluster.this);
             });
         }
@@ -411,6 +473,7 @@ final class SimCluster {
                 crash(node);
                 record(n, "fenced " + node + " ok \"powered off\"");
                 n.core.fenceCompleted(now, node, true, "powered off");
+                rearm(n, inc);
             });
         }
 
@@ -464,6 +527,7 @@ final class SimCluster {
             log(node, "== monitor of " + key + " fails");
             record(n, "monitor-failed " + key + " \"status exit 7\"");
             n.core.monitorFailed(now, key, "status exit 7");
+            rearm(n, n.incarnation);
         }
     }
 
@@ -473,6 +537,7 @@ final class SimCluster {
             log(node, "== operator " + kind + " " + set.wire());
             record(n, "operator " + kind.name().toLowerCase(java.util.Locale.ROOT) + " " + set.wire());
             n.core.operator(now, kind, set);
+            rearm(n, n.incarnation);
         }
     }
 
@@ -483,6 +548,7 @@ final class SimCluster {
             log(node, "== reaches " + count + " ping nodes");
             record(n, "ping " + count);
             n.core.pingReachability(now, count);
+            rearm(n, n.incarnation);
         }
     }
 

@@ -112,6 +112,11 @@ final class NodeHarness implements NodeEffects {
         core.operator(t, kind, set);
     }
 
+    String deadline() {
+        long at = core.nextDeadline();
+        return at == Long.MAX_VALUE ? "deadline none" : "deadline @" + at;
+    }
+
     List<String> view() {
         FailoverView v = core.failoverView();
         StringJoiner groups = new StringJoiner(" ", "groups ", "");

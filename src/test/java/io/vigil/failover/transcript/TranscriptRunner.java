@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * Runs the commands of one transcript against one node and returns what each produced. Commands (time {@code @ms}
- * first, optional: 10 ms after the previous command):
+ * first, optional: 10 ms after the previous command; {@code view} and {@code deadline} take no time):
  * <pre>
  * node NAME nodes=a,b groups=KEY@PREFERRED,... [auto_failback=on|off|legacy] [keepalive=ms] [deadtime=ms]
  *      [warntime=ms] [initdead=ms] [fencing=yes|no] [restarts=n] [pings=n] [generation=n] [wire=on] [start=ms]
@@ -33,9 +33,13 @@ import java.util.Map;
  * ping N                                         we reach N ping nodes
  * shutdown                                       SIGTERM
  * view                                           the engine's and membership's view
+ * deadline                                       when the daemon's timer is armed for next (NodeCore.nextDeadline)
  * </pre>
  */
 final class TranscriptRunner {
+
+    /** Commands that only look: they take no time. */
+    private static final java.util.Set<String> QUERIES = java.util.Set.of("view", "deadline");
 
     private NodeHarness node;
     private long now;
@@ -48,7 +52,7 @@ final class TranscriptRunner {
                 throw new IllegalArgumentException("time goes back: @" + at + " after @" + now);
             }
             now = at;
-        } else if (node != null) {
+        } else if (node != null && !words.isEmpty() && !QUERIES.contains(words.get(0))) {
             now += 10;
         }
         if (words.isEmpty()) {
@@ -82,6 +86,9 @@ final class TranscriptRunner {
             case "view" -> {
                 node.drain();
                 return node.view();
+            }
+            case "deadline" -> {
+                return List.of(node.deadline());
             }
             default -> throw new IllegalArgumentException("unknown command '" + verb + "'");
         }
