@@ -63,11 +63,24 @@ final class LegacyFailback extends FailbackPolicy {
         }
     }
 
+    /**
+     * A partition healed, or a false death on our side only: we took its groups while it kept running them. A
+     * returning preferred node takes its groups back (ip-request), but one that saw nothing happen does not ask:
+     * we give them back ourselves (seed 9792: both ran the group for ever). Then we ask for ours.
+     */
     @Override
     void healed(Peer p) {
-        if (s.phase == Phase.STABLE) {
-            requestLocal(true);
+        if (s.phase != Phase.STABLE) {
+            return;
         }
+        for (LocalGroup g : s.groups.all()) {
+            if (g.preferredBy(p.name) && (g.held() || g.inFlight())) {
+                s.out.info("Giving up resource group " + g.key() + " to " + p.name + " (back after a partition).");
+                given.put(g.key(), p.name);
+                s.groups.requestStop(g);
+            }
+        }
+        requestLocal(true);
     }
 
     @Override

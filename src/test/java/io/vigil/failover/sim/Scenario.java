@@ -537,7 +537,8 @@ final class Scenario {
         long slack = 6 * maxMsg + 2 * fs.keepaliveMs();
         return switch (k) {
             case BOOT -> 2000 + fs.initdeadMs() + 2000 + start + slack;
-            case CRASH -> detect + c.res.fenceMs() + c.res.maxStartMs() + slack;
+            // once starts that fail or hang were injected, the next node may be such a one (START_FAILS's bound)
+            case CRASH -> detect + c.res.fenceMs() + (failuresInjected ? 2 * start + stop : c.res.maxStartMs()) + slack;
             case START_FAILS -> detect + c.res.fenceMs() + 2 * start + stop + slack;
             case HEAL -> boundDouble() + start + stop + slack + refusedExchangeRetry();
             default -> fs.initdeadMs() + detect + 2 * (start + stop) + slack;
