@@ -53,6 +53,14 @@ final class EngineState {
         return phase == Phase.STABLE && !groups.anyInFlight() && !standby.active();
     }
 
+    /**
+     * The earlier of {@code next} and {@code candidate}, a candidate counting only when it is after {@code now}: a
+     * time already past waits for an event (something blocks it), and every event is acted on anyway.
+     */
+    static long later(long next, long candidate, long now) {
+        return candidate > now ? Math.min(next, candidate) : next;
+    }
+
     /** Heartbeat's "Initial resource acquisition complete (why)", once. */
     void logInitial(String why) {
         if (!initialLogged) {

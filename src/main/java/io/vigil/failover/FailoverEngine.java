@@ -51,13 +51,8 @@ public final class FailoverEngine {
         if (s.phase == Phase.STOPPED) {
             return Long.MAX_VALUE;
         }
-        long next = Long.MAX_VALUE;
-        for (long t : new long[] {s.policy.nextDeadline(), s.standby.deadline(), s.fences.nextRetry()}) {
-            if (t > s.now) { // one not after now waits for an event, which the engine acts on anyway
-                next = Math.min(next, t);
-            }
-        }
-        return next;
+        // each part counts only what is after now (EngineState.later)
+        return Math.min(s.policy.nextDeadline(), Math.min(s.standby.deadline(), s.fences.nextRetry()));
     }
 
     public FailoverView view() {

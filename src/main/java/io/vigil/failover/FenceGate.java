@@ -79,7 +79,7 @@ final class FenceGate {
         long next = Long.MAX_VALUE;
         for (Map.Entry<String, Long> e : retryAt.entrySet()) {
             if (blocked.containsKey(e.getKey()) && !inFlight.contains(e.getKey())) {
-                next = Math.min(next, e.getValue());
+                next = EngineState.later(next, e.getValue(), s.now);
             }
         }
         return next;

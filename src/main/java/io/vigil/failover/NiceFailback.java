@@ -274,11 +274,11 @@ final class NiceFailback extends FailbackPolicy {
         s.announcements.ifChanged();
     }
 
-    /** RQSTDELAY while starting; then the next query of an unknown peer and the end of an orphan's grace. */
+    /** RQSTDELAY while starting; then the next query of an unknown peer and the end of an orphan's grace (after now). */
     @Override
     long nextDeadline() {
         if (s.phase == Phase.STARTING) {
-            return startDeadline;
+            return EngineState.later(Long.MAX_VALUE, startDeadline, s.now);
         }
         if (s.phase != Phase.STABLE) {
             return Long.MAX_VALUE;
@@ -286,11 +286,11 @@ final class NiceFailback extends FailbackPolicy {
         long next = Long.MAX_VALUE;
         for (Peer p : s.peers.all()) {
             if (p.alive() && !p.known()) {
-                next = Math.min(next, p.nextQueryMs);
+                next = EngineState.later(next, p.nextQueryMs, s.now);
             }
         }
         for (Map.Entry<String, Long> e : orphanSince.entrySet()) {
-            next = Math.min(next, e.getValue() + grace(e.getKey()));
+            next = EngineState.later(next, e.getValue() + grace(e.getKey()), s.now);
         }
         return next;
     }

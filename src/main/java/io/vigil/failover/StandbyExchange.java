@@ -256,7 +256,7 @@ final class StandbyExchange {
 
     /** When the exchange times out, or {@link Long#MAX_VALUE}. */
     long deadline() {
-        return x == null ? Long.MAX_VALUE : x.deadline;
+        return x == null ? Long.MAX_VALUE : EngineState.later(Long.MAX_VALUE, x.deadline, s.now);
     }
 
     /** No answer in time, or the overall limit. */
