@@ -49,9 +49,8 @@ public final class Membership {
     private static final String T_STATUS = "status";
     private static final String T_SHUTDONE = "shutdone";
     private static final String T_REQNODES = "reqnodes";
-    private static final String T_REPNODES = "repnodes";
     /** Membership's own messages: they do not say that their sender is active. */
-    private static final Set<String> MEMBERSHIP_TYPES = Set.of(T_SHUTDONE, T_REQNODES, T_REPNODES);
+    private static final Set<String> MEMBERSHIP_TYPES = Set.of(T_SHUTDONE, T_REQNODES, "repnodes");
 
     private final MembershipSettings settings;
     private final String localNode;
@@ -144,7 +143,7 @@ public final class Membership {
         boolean proofOfLife = !duplicate && !T_STATUS.equals(type) && !MEMBERSHIP_TYPES.contains(type)
                 && j.newest() && !node.saidGoodbye;
         if (proofOfLife && j.sameIncarnation() && node.status == NodeStatus.DEAD) {
-            returningAfterPartition(node, events);
+            HeartbeatWording.returningAfterPartition(node.name, events);
         }
         markLinkUp(nowMs, node, link, events);
         if (isStatus) {
@@ -166,7 +165,8 @@ public final class Membership {
                     }
                 }
                 case T_SHUTDONE -> onShutdownNotice(node, message, events);
-                case T_REQNODES -> events.add(new MembershipEvent.Send(repnodes(node.name)));
+                case T_REQNODES -> events.add(new MembershipEvent.Send(HeartbeatWording.repnodes(node.name,
+                        nodes.values().stream().filter(n -> !n.ping).map(n -> n.name).toList())));
                 default -> {
                     // other types are the failover engine's business
                 }
@@ -196,19 +196,9 @@ public final class Membership {
             return false;
         }
         if (node.status == NodeStatus.DEAD && sameIncarnation) {
-            returningAfterPartition(node, events);
+            HeartbeatWording.returningAfterPartition(node.name, events);
         }
         return true;
-    }
-
-    private static void returningAfterPartition(Member node, List<MembershipEvent> events) {
-        events.add(log(Level.ERROR, "Cluster node " + node.name + " returning after partition."));
-        events.add(log(Level.INFO,
-                "For information on cluster partitions, See URL: http://linux-ha.org/wiki/Split_Brain"));
-        events.add(log(Level.WARNING, "Deadtime value may be too small."));
-        events.add(log(Level.INFO, "See FAQ for information on tuning deadtime."));
-        events.add(log(Level.INFO, "URL: http://linux-ha.org/wiki/FAQ#Heavy_Load"));
-        events.add(new MembershipEvent.ReturnedAfterPartition(node.name));
     }
 
     private void applyStatus(long nowMs, Member node, Message message, List<MembershipEvent> events) {
@@ -270,22 +260,6 @@ public final class Membership {
         }
     }
 
-
-    /** Heartbeat's answer to {@code reqnodes} (heartbeat.c HBDoMsg_T_REQNODES): {@code dest} comes before {@code t}. */
-    private Message repnodes(String requester) {
-        StringBuilder nodelist = new StringBuilder();
-        for (Member n : nodes.values()) {
-            if (!n.ping) {
-                nodelist.append(n.name).append(' ');
-            }
-        }
-        // With no deleted nodes Heartbeat sends a single space (get_delnodelist), not an empty value.
-        return new Message()
-                .add("dest", requester)
-                .add(Message.TYPE, T_REPNODES)
-                .add("nodelist", nodelist.toString())
-                .add("delnodelist", " ");
-    }
 
     /** An ICMP echo reply from a member of ping node {@code pingNode}. */
     public List<MembershipEvent> onPingReply(long nowMs, String pingNode) {
