@@ -4,20 +4,12 @@ import io.vertx.core.Vertx;
 import io.vigil.config.ClusterConfig;
 import io.vigil.config.ConfigException;
 import io.vigil.config.ConfigLoader;
-import io.vigil.control.ControlHandler;
-import io.vigil.control.ControlServer;
 import io.vigil.control.LogSetup;
-import io.vigil.control.Reply;
-import io.vigil.control.StatusReport;
 import io.vigil.control.VigilHealth;
 import io.vigil.control.VigilMetrics;
-import io.vigil.daemon.Daemon;
 import io.vigil.daemon.DaemonPaths;
-import io.vigil.daemon.DaemonReporting;
+import io.vigil.daemon.DaemonProcess;
 import io.vigil.daemon.Guardian;
-import io.vigil.daemon.PidFile;
-import io.vigil.failover.FailoverEvent;
-import io.vigil.failover.ResourceSet;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -29,7 +21,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 
 /** `vigil run`: the daemon, in the foreground, until SIGTERM (graceful) or SIGINT. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -79,59 +70,8 @@ public class RunCommand implements Callable<Integer> {
         LogSetup.apply(config.logfile().orElse(null), config.debugfile().orElse(null),
                 config.logfacility().orElse(null), config.debugLevel());
         DaemonPaths paths = new DaemonPaths(runDirOption.runDir(), stateDir != null ? stateDir : config.vigil().stateDir());
-        try {
-            PidFile.claim(paths.pidFile());
-        } catch (IllegalStateException e) {
-            System.err.println(e.getMessage());
-            return 1;
-        }
-        Daemon daemon = new Daemon(config, vertx, paths, new DaemonReporting(metrics, version));
-        ControlServer control = new ControlServer(vertx, paths.socket(), handler(daemon));
-        try {
-            daemon.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-            control.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            LOG.errorf("vigil not started: %s", e.getCause().getMessage());
-            PidFile.release(paths.pidFile());
-            return 1;
-        }
-        metrics.bindStatus(() -> DaemonReporting.report(daemon, version));
-        health.bindLiveness(() -> !daemon.exitCode().isComplete());
-        health.bindReadiness(daemon::ready);
-        Guardian.spawn(paths.pidFile(), cleanupCommand(paths), paths.runDir().resolve("guardian.log"));
-        installSignals(daemon);
-        int code = daemon.exitCode().toCompletionStage().toCompletableFuture().get();
-        control.stop().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-        PidFile.release(paths.pidFile());
-        LOG.infof("vigil stopped (exit %d)", code);
-        return code;
-    }
-
-    private ControlHandler handler(Daemon daemon) {
-        return new ControlHandler() {
-            @Override
-            public StatusReport status() {
-                return DaemonReporting.report(daemon, version);
-            }
-
-            @Override
-            public Reply standby(ResourceSet set) {
-                daemon.operator(FailoverEvent.OperatorKind.STANDBY, set);
-                return Reply.ok("Going standby [" + set.wire() + "].");
-            }
-
-            @Override
-            public Reply takeover(ResourceSet set) {
-                daemon.operator(FailoverEvent.OperatorKind.TAKEOVER, set);
-                return Reply.ok("Taking over [" + set.wire() + "].");
-            }
-
-            @Override
-            public Reply reload() {
-                String result = daemon.reload();
-                return result.startsWith("reload refused") ? Reply.refused(result) : Reply.ok(result);
-            }
-        };
+        return DaemonProcess.run(config, paths, new DaemonProcess.Services(vertx, metrics, health, version),
+                cleanupCommand(paths));
     }
 
     /** How the guardian runs `vigil cleanup` for this node after an abnormal exit. */
@@ -142,13 +82,5 @@ public class RunCommand implements Callable<Integer> {
         configOptions.nodeName().ifPresent(n -> argv.addAll(List.of("--node-name", n)));
         argv.addAll(List.of("--run-dir", paths.runDir().toAbsolutePath().toString()));
         return argv;
-    }
-
-    /** Our own handlers replace the JVM's: a TERM must stop the groups before the process exits, and exit 0. */
-    private static void installSignals(Daemon daemon) {
-        sun.misc.SignalHandler stop = sig -> daemon.shutdown();
-        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), stop);
-        sun.misc.Signal.handle(new sun.misc.Signal("INT"), stop);
-        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> LOG.info(daemon.reload()));
     }
 }

@@ -1,34 +1,79 @@
 package io.vigil.failover;
 
-import io.vigil.wire.Message;
-
 /** Outputs of the engine, executed by the daemon in order. */
 public sealed interface FailoverAction {
 
+    void dispatch(Handler h);
+
+    /** One method per action: a new action cannot be left unexecuted. */
+    interface Handler {
+        void startGroup(StartGroup a);
+
+        void stopGroup(StopGroup a);
+
+        void announce(Announce a);
+
+        void fence(Fence a);
+
+        void send(Send a);
+
+        void log(Log a);
+
+        void shutdownComplete(ShutdownComplete a);
+    }
+
     /** Start the group's resources left to right; answer with GroupCompleted(START). */
     record StartGroup(String key) implements FailoverAction {
+        @Override
+        public void dispatch(Handler h) {
+            h.startGroup(this);
+        }
     }
 
     /** Stop the group's resources right to left; answer with GroupCompleted(STOP). */
     record StopGroup(String key) implements FailoverAction {
+        @Override
+        public void dispatch(Handler h) {
+            h.stopGroup(this);
+        }
     }
 
     /** Re-announce the group's addresses (gratuitous ARP / unsolicited NA), e.g. after a split brain heals. */
     record Announce(String key) implements FailoverAction {
+        @Override
+        public void dispatch(Handler h) {
+            h.announce(this);
+        }
     }
 
     /** Run the fence hook against a node; answer with FenceCompleted. */
     record Fence(String node) implements FailoverAction {
+        @Override
+        public void dispatch(Handler h) {
+            h.fence(this);
+        }
     }
 
-    /** Broadcast (or, with a {@code dest} field, address) a cluster message; the daemon stamps src/seq/hg/ts/... */
-    record Send(Message message) implements FailoverAction {
+    /** Broadcast (or, with a {@code dest}, address) a resource-protocol message; the daemon stamps src/seq/hg/... */
+    record Send(ResourceMessage message) implements FailoverAction {
+        @Override
+        public void dispatch(Handler h) {
+            h.send(this);
+        }
     }
 
     record Log(System.Logger.Level level, String text) implements FailoverAction {
+        @Override
+        public void dispatch(Handler h) {
+            h.log(this);
+        }
     }
 
     /** All groups are stopped and {@code shutdone} sent: the daemon may exit. */
     record ShutdownComplete() implements FailoverAction {
+        @Override
+        public void dispatch(Handler h) {
+            h.shutdownComplete(this);
+        }
     }
 }

@@ -1,5 +1,7 @@
 package io.vigil.membership;
 
+import io.vigil.wire.DropReason;
+import io.vigil.wire.Fields;
 import io.vigil.wire.Message;
 
 import java.lang.System.Logger.Level;
@@ -11,7 +13,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.random.RandomGenerator;
 
 /**
  * The failure detector: packets and clock in, node and link states out. Pure: no I/O, no threads, no clock of its
@@ -23,10 +27,13 @@ import java.util.Set;
  *   <li>{@link #statusMessage} every keepalive from a periodic timer (Vert.x {@code setPeriodic} keeps the schedule
  *       from drifting), and once right after a {@link MembershipEvent.CommUp} (Heartbeat sends on every local status
  *       change).</li>
- *   <li>{@link #tick} every {@code min(250 ms, keepalive / 2)}: a node silent for longer than its deadtime is declared
- *       dead by the first tick after the deadline.</li>
- *   <li>{@link #onMessage} for every authenticated, in-sequence (or duplicate) message, including our own looped-back
- *       packets (they only mark our own link up).</li>
+ *   <li>{@link #tick} at {@link #nextDeadline()}: a node silent for longer than its deadtime is declared dead, a
+ *       missing packet is asked for again. Calling it earlier does nothing; nothing else needs a timer.</li>
+ *   <li>{@link #onMessage} for every authenticated message from a configured node, including our own looped-back
+ *       packets (they only mark our own link up). Membership judges each message first: its generation (replay,
+ *       restart), its sequence number (duplicate, gap, stale) and what it says about its sender (back after a
+ *       partition, alive), reports that, then hands it on ({@link MembershipEvent.Deliver}) with its
+ *       {@link Arrival}.</li>
  *   <li>{@link #onPingReply} for every ICMP echo reply; for a {@code ping_group} pass the group name whatever member
  *       answered (the group is alive while any member answers).</li>
  * </ul>
@@ -42,67 +49,42 @@ public final class Membership {
     private static final String T_STATUS = "status";
     private static final String T_SHUTDONE = "shutdone";
     private static final String T_REQNODES = "reqnodes";
-    private static final String T_REPNODES = "repnodes";
+    /** Membership's own messages: they do not say that their sender is active. */
+    private static final Set<String> MEMBERSHIP_TYPES = Set.of(T_SHUTDONE, T_REQNODES, "repnodes");
 
     private final MembershipSettings settings;
     private final String localNode;
     private final long startMs;
     /** Normal nodes in ha.cf order (the local one included), then ping nodes. */
-    private final Map<String, Node> nodes = new LinkedHashMap<>();
+    private final Map<String, Member> nodes = new LinkedHashMap<>();
     /** Problems already logged (unknown senders, bad status values): logged once, not every keepalive. */
     private final Set<String> reported = new HashSet<>();
     private final List<MembershipEvent> pending = new ArrayList<>();
+    private final Incarnations incarnations;
     private NodeStatus localStatus = NodeStatus.UP;
     private boolean commUp;
 
-    private static final class Node {
-        final String name;
-        final boolean ping;
-        final boolean local;
-        final Map<String, Link> links = new LinkedHashMap<>();
-        NodeStatus status = NodeStatus.INIT;
-        /** Arrival of the last status (ping reply for ping nodes), -1 if none since start or restart. */
-        long lastStatusMs = -1;
-        /** Any packet at all since start: counts towards comm-up (Heartbeat's anypacketsyet). */
-        boolean heard;
-        long advertisedDeadtimeMs;
-        /** Last generation ({@code hg}) seen in a status, -1 if none. */
-        long generation = -1;
-        long lastStatusSeq = -1;
-        /** Set by a shutdown notice: statuses of that generation still in flight no longer mean "alive". */
-        boolean saidGoodbye;
-        long goodbyeGeneration = -1;
-
-        Node(String name, boolean ping, boolean local, long defaultDeadtimeMs) {
-            this.name = name;
-            this.ping = ping;
-            this.local = local;
-            this.advertisedDeadtimeMs = defaultDeadtimeMs;
-        }
-    }
-
-    private static final class Link {
-        boolean up;
-        long lastMs = -1;
-    }
-
-    public Membership(MembershipSettings settings, long nowMs) {
-        this.settings = validate(settings);
+    /**
+     * @param random for the retransmission requests' delays (Heartbeat waits a random time before asking)
+     */
+    public Membership(MembershipSettings settings, long nowMs, RandomGenerator random) {
+        this.settings = settings;
         this.localNode = lower(settings.localNode());
         this.startMs = nowMs;
+        this.incarnations = new Incarnations(localNode, random, settings.maxRexmitDelayMs());
         for (String name : settings.nodes()) {
             String n = lower(name);
-            Node node = new Node(n, false, n.equals(localNode), settings.deadtimeMs());
+            Member node = new Member(n, false, n.equals(localNode), settings.deadtimeMs());
             for (String link : settings.links()) {
-                node.links.put(link, new Link());
+                node.links.put(link, new Member.Link());
             }
             nodes.put(n, node);
         }
         for (String name : settings.pingNodes()) {
             String n = lower(name);
-            Node node = new Node(n, true, false, settings.deadpingMs());
+            Member node = new Member(n, true, false, settings.deadpingMs());
             // A ping node has one link named after itself (Heartbeat: "Link 192.0.2.1:192.0.2.1 up.").
-            node.links.put(n, new Link());
+            node.links.put(n, new Member.Link());
             nodes.putIfAbsent(n, node);
         }
         nodes.get(localNode).heard = true;
@@ -110,65 +92,71 @@ public final class Membership {
         checkCommUp(pending); // a one-node cluster is up at once
     }
 
-    private static MembershipSettings validate(MembershipSettings s) {
-        if (s.localNode() == null || s.localNode().isBlank()) {
-            throw new IllegalArgumentException("membership: local node name is empty");
-        }
-        if (s.nodes().stream().noneMatch(n -> lower(n).equals(lower(s.localNode())))) {
-            throw new IllegalArgumentException("membership: local node '" + s.localNode()
-                    + "' is not among the configured nodes " + s.nodes());
-        }
-        for (String p : s.pingNodes()) {
-            if (s.nodes().stream().anyMatch(n -> lower(n).equals(lower(p)))) {
-                throw new IllegalArgumentException("membership: '" + p + "' is both a node and a ping node");
-            }
-        }
-        requirePositive("keepalive", s.keepaliveMs());
-        requirePositive("deadtime", s.deadtimeMs());
-        requirePositive("warntime", s.warntimeMs());
-        requirePositive("initdead", s.initdeadMs());
-        requirePositive("deadping", s.deadpingMs());
-        return s;
-    }
-
-    private static void requirePositive(String what, long ms) {
-        if (ms <= 0) {
-            throw new IllegalArgumentException("membership: " + what + " must be > 0 ms, got " + ms);
-        }
-    }
-
     /**
-     * A message that passed authentication and sequencing, received on {@code link}.
-     * {@code duplicate}: the same sequence number was already seen (e.g. on another medium): refreshes the link only.
+     * An authenticated message from a configured node, received on {@code link}. The events say, in order, what the
+     * message told about its sender (restart, back after a partition, alive, links) and end with the message handed
+     * on ({@link MembershipEvent.Deliver}), or with why it goes no further ({@link MembershipEvent.Dropped}).
      */
-    public List<MembershipEvent> onMessage(long nowMs, Message message, String link, boolean duplicate) {
+    public List<MembershipEvent> onMessage(long nowMs, Message message, String link) {
         List<MembershipEvent> events = drainPending();
-        Optional<String> from = message.get("src").map(Membership::lower);
+        Optional<String> from = message.get(Fields.SRC).map(Membership::lower);
         if (from.isEmpty()) {
             return events; // the wire layer rejects these; nothing to attribute it to
         }
-        Node node = nodes.get(from.get());
+        Member node = nodes.get(from.get());
         if (node == null || node.ping) {
             if (reportOnce("src " + from.get())) {
                 events.add(log(Level.ERROR, "process_status_message: bad node [" + from.get() + "] in message"));
             }
+            events.add(new MembershipEvent.Dropped(DropReason.UNKNOWN_NODE, "bad node [" + from.get() + "] in message"));
             return events;
         }
+        String type = lower(message.type()); // Heartbeat compares types case-insensitively
         if (node.local) {
             // Our own packets looped back: they prove our link works, nothing else.
             markLinkUp(nowMs, node, link, events);
-            if (!duplicate && T_STATUS.equals(lower(message.type()))) {
+            if (T_STATUS.equals(type)) {
                 node.lastStatusMs = nowMs;
             }
             return events;
         }
+        if (!Fields.isSequencedType(message.type())) {
+            incarnations.control(nowMs, message, events);
+            boolean forUs = message.get(Fields.DEST).map(d -> lower(d).equals(localNode)).orElse(true);
+            if (Fields.T_REXMIT.equals(message.type()) && forUs) {
+                events.add(new MembershipEvent.RetransmitRequest(message));
+            }
+            return events;
+        }
+        // 1. The sender's incarnation and the message's place in its sequence, settled before anything else
+        //    (Heartbeat: before the link is refreshed).
+        Incarnations.Judgement j = incarnations.judge(nowMs, node, message, events);
+        if (j == null) {
+            return events;
+        }
+        boolean duplicate = j.duplicate();
         node.heard = true;
-        String type = lower(message.type()); // Heartbeat compares types case-insensitively
-        boolean forUs = message.get("dest").map(d -> lower(d).equals(localNode)).orElse(true);
+        boolean forUs = message.get(Fields.DEST).map(d -> lower(d).equals(localNode)).orElse(true);
         boolean isStatus = !duplicate && forUs && T_STATUS.equals(type);
-        // Heartbeat checks generations (restart / partition) before it refreshes the link: keep its log order.
-        boolean acceptStatus = isStatus && checkGeneration(node, message, events);
+        // 3. What it says about its sender: a status by its content; any other new message of ours by arriving.
+        boolean acceptStatus = isStatus && checkStatusOrder(node, message, j.sameIncarnation(), events);
+        boolean proofOfLife = !duplicate && !T_STATUS.equals(type) && !MEMBERSHIP_TYPES.contains(type)
+                && j.newest() && !node.saidGoodbye;
+        if (proofOfLife && j.sameIncarnation() && node.status == NodeStatus.DEAD) {
+            HeartbeatWording.returningAfterPartition(node.name, events);
+        }
         markLinkUp(nowMs, node, link, events);
+        if (isStatus) {
+            if (node.lastStatusArrivalMs >= 0) {
+                events.add(new MembershipEvent.KeepaliveArrived(node.name, nowMs - node.lastStatusArrivalMs));
+            }
+            node.lastStatusArrivalMs = nowMs;
+        }
+        if (proofOfLife && !node.status.alive()) {
+            // Its messages overtook the status packet that would say it is back: it is alive now, as it says.
+            setStatus(node, NodeStatus.ACTIVE, events);
+            node.lastStatusMs = nowMs;
+        }
         if (!duplicate && forUs) {
             switch (type) {
                 case T_STATUS -> {
@@ -177,58 +165,43 @@ public final class Membership {
                     }
                 }
                 case T_SHUTDONE -> onShutdownNotice(node, message, events);
-                case T_REQNODES -> events.add(new MembershipEvent.Send(repnodes(node.name)));
+                case T_REQNODES -> events.add(new MembershipEvent.Send(HeartbeatWording.repnodes(node.name,
+                        nodes.values().stream().filter(n -> !n.ping).map(n -> n.name).toList())));
                 default -> {
                     // other types are the failover engine's business
                 }
             }
         }
         checkCommUp(events);
+        if (!duplicate && forUs && !T_STATUS.equals(type)) {
+            events.add(new MembershipEvent.Deliver(node.name, message, node.handOn(type, j.seq())));
+        }
         return events;
     }
 
     /**
-     * Generation bookkeeping of a status from {@code node}. Returns false when the status must not refresh liveness
-     * (stale, or trailing a shutdown notice).
+     * Whether a status may refresh the node's liveness: not when it trails a shutdown notice of its generation, nor
+     * when it is older than one already applied. A status from a node we declared dead, of the same generation,
+     * means the partition healed.
      */
-    private boolean checkGeneration(Node node, Message message, List<MembershipEvent> events) {
-        long gen = hex(message.get("hg")).orElse(-1L);
-        long seq = hex(message.get("seq")).orElse(-1L);
-        if (gen < 0) {
-            // No generation to compare; a node that said goodbye stays gone until it shows a new one.
-            return !node.saidGoodbye;
+    private boolean checkStatusOrder(Member node, Message message, boolean sameIncarnation,
+                                     List<MembershipEvent> events) {
+        long gen = Fields.hex(message, Fields.GENERATION).orElse(-1);
+        long seq = Fields.hex(message, Fields.SEQ).orElse(-1);
+        if (node.saidGoodbye && (gen < 0 || gen <= node.goodbyeGeneration)) {
+            return false; // statuses sent between "shutdone" and the peer's exit
         }
-        if (node.generation >= 0 && gen < node.generation) {
-            return false; // replay; the wire layer normally drops these already
-        }
-        if (node.saidGoodbye) {
-            if (gen <= node.goodbyeGeneration) {
-                return false; // statuses sent between "shutdone" and the peer's exit
-            }
-            node.saidGoodbye = false; // a new incarnation (restart logged below when the old one was known)
-        }
-        if (node.generation >= 0 && gen > node.generation) {
-            events.add(log(Level.INFO, "Heartbeat restart on node " + node.name));
-            events.add(new MembershipEvent.NodeRestarted(node.name));
-            node.lastStatusMs = -1; // a new incarnation: its first status is not "late"
-            node.lastStatusSeq = -1;
-        } else if (gen == node.generation && seq >= 0 && seq <= node.lastStatusSeq) {
+        if (seq >= 0 && seq <= node.lastStatusSeq) {
             // An older status (a retransmission of a recorded gap) must not undo a newer one, nor revive a dead node.
             return false;
-        } else if (gen == node.generation && node.status == NodeStatus.DEAD) {
-            events.add(log(Level.ERROR, "Cluster node " + node.name + " returning after partition."));
-            events.add(log(Level.INFO,
-                    "For information on cluster partitions, See URL: http://linux-ha.org/wiki/Split_Brain"));
-            events.add(log(Level.WARNING, "Deadtime value may be too small."));
-            events.add(log(Level.INFO, "See FAQ for information on tuning deadtime."));
-            events.add(log(Level.INFO, "URL: http://linux-ha.org/wiki/FAQ#Heavy_Load"));
-            events.add(new MembershipEvent.ReturnedAfterPartition(node.name));
         }
-        node.generation = gen;
+        if (node.status == NodeStatus.DEAD && sameIncarnation) {
+            HeartbeatWording.returningAfterPartition(node.name, events);
+        }
         return true;
     }
 
-    private void applyStatus(long nowMs, Node node, Message message, List<MembershipEvent> events) {
+    private void applyStatus(long nowMs, Member node, Message message, List<MembershipEvent> events) {
         Optional<String> st = message.get("st");
         if (st.isEmpty()) {
             events.add(log(Level.ERROR, "HBDoMsg_T_STATUS: status update without st field"));
@@ -247,17 +220,20 @@ public final class Membership {
         if (node.status != NodeStatus.DEAD && node.lastStatusMs >= 0) {
             checkLateness(nowMs, node, events);
         }
-        hex(message.get("dt")).filter(dt -> dt > 0).ifPresent(dt -> node.advertisedDeadtimeMs = dt);
+        OptionalLong dt = Fields.hex(message, Fields.DEADTIME);
+        if (dt.isPresent() && dt.getAsLong() > 0) {
+            node.advertisedDeadtimeMs = dt.getAsLong();
+        }
         setStatus(node, status, events);
         node.lastStatusMs = nowMs;
-        hex(message.get("seq")).ifPresent(seq -> node.lastStatusSeq = seq);
+        Fields.hex(message, Fields.SEQ).ifPresent(seq -> node.lastStatusSeq = seq);
         if (status == NodeStatus.DEAD) {
-            sayGoodbye(node, node.generation);
+            node.sayGoodbye(node.generation);
         }
     }
 
     /** Late heartbeat: WARN past warntime; past the deadtime (a tick came too late) the node is dead anyway. */
-    private void checkLateness(long nowMs, Node node, List<MembershipEvent> events) {
+    private void checkLateness(long nowMs, Member node, List<MembershipEvent> events) {
         long interval = nowMs - node.lastStatusMs;
         if (interval > appliedDeadtime(node)) {
             events.add(log(Level.ERROR, "Late heartbeat: Node " + node.name + ": interval " + interval
@@ -270,13 +246,13 @@ public final class Membership {
         }
     }
 
-    private void onShutdownNotice(Node node, Message message, List<MembershipEvent> events) {
+    private void onShutdownNotice(Member node, Message message, List<MembershipEvent> events) {
         events.add(log(Level.INFO, "Received shutdown notice from '" + node.name + "'."));
-        long gen = hex(message.get("hg")).orElse(node.generation);
+        long gen = Fields.hex(message, Fields.GENERATION).orElse(node.generation);
         if (gen > node.generation) {
             node.generation = gen;
         }
-        sayGoodbye(node, gen);
+        node.sayGoodbye(gen);
         if (node.status != NodeStatus.DEAD) {
             NodeStatus from = node.status;
             node.status = NodeStatus.DEAD;
@@ -284,32 +260,12 @@ public final class Membership {
         }
     }
 
-    private static void sayGoodbye(Node node, long generation) {
-        node.saidGoodbye = true;
-        node.goodbyeGeneration = generation;
-    }
-
-    /** Heartbeat's answer to {@code reqnodes} (heartbeat.c HBDoMsg_T_REQNODES): {@code dest} comes before {@code t}. */
-    private Message repnodes(String requester) {
-        StringBuilder nodelist = new StringBuilder();
-        for (Node n : nodes.values()) {
-            if (!n.ping) {
-                nodelist.append(n.name).append(' ');
-            }
-        }
-        // With no deleted nodes Heartbeat sends a single space (get_delnodelist), not an empty value.
-        return new Message()
-                .add("dest", requester)
-                .add(Message.TYPE, T_REPNODES)
-                .add("nodelist", nodelist.toString())
-                .add("delnodelist", " ");
-    }
 
     /** An ICMP echo reply from a member of ping node {@code pingNode}. */
     public List<MembershipEvent> onPingReply(long nowMs, String pingNode) {
         List<MembershipEvent> events = drainPending();
         String name = lower(pingNode);
-        Node node = nodes.get(name);
+        Member node = nodes.get(name);
         if (node == null || !node.ping) {
             if (reportOnce("src " + name)) {
                 events.add(log(Level.ERROR, "process_status_message: bad node [" + name + "] in message"));
@@ -328,12 +284,12 @@ public final class Membership {
     }
 
     /**
-     * Deadline checks. The daemon calls it every {@code min(250 ms, keepalive / 2)}; a node or link silent for longer
-     * than its deadtime is declared dead by the first call after the deadline.
+     * Deadline checks: a node or link silent for longer than its deadtime is declared dead, retransmission requests
+     * due are sent. The daemon calls it at {@link #nextDeadline()}.
      */
     public List<MembershipEvent> tick(long nowMs) {
         List<MembershipEvent> events = drainPending();
-        for (Node node : nodes.values()) {
+        for (Member node : nodes.values()) {
             if (node.local || node.status == NodeStatus.DEAD) {
                 continue;
             }
@@ -343,13 +299,13 @@ public final class Membership {
             }
         }
         // Links after nodes, as Heartbeat does. Our own links are never declared dead (heartbeat.c skips curnode).
-        for (Node node : nodes.values()) {
+        for (Member node : nodes.values()) {
             if (node.local) {
                 continue;
             }
             long deadtime = appliedDeadtime(node);
-            for (Map.Entry<String, Link> e : node.links.entrySet()) {
-                Link link = e.getValue();
+            for (Map.Entry<String, Member.Link> e : node.links.entrySet()) {
+                Member.Link link = e.getValue();
                 if (link.up && nowMs - link.lastMs > deadtime) {
                     link.up = false;
                     events.add(log(Level.INFO, "Link " + node.name + ":" + e.getKey() + " dead."));
@@ -358,7 +314,37 @@ public final class Membership {
             }
         }
         checkCommUp(events);
+        for (Message rexmit : incarnations.due(nowMs, events)) {
+            events.add(new MembershipEvent.Send(rexmit));
+        }
         return events;
+    }
+
+    /**
+     * When {@link #tick} next has something to do: the earliest node or link deadline (silence past the deadtime),
+     * retransmission request or event waiting to be reported; {@link Long#MAX_VALUE} if none.
+     */
+    public long nextDeadline() {
+        if (!pending.isEmpty()) {
+            return startMs;
+        }
+        long next = incarnations.nextDue();
+        for (Member node : nodes.values()) {
+            if (node.local) {
+                continue;
+            }
+            long deadtime = appliedDeadtime(node);
+            if (node.status != NodeStatus.DEAD) {
+                long since = node.lastStatusMs >= 0 ? node.lastStatusMs : startMs;
+                next = Math.min(next, since + deadtime + 1);
+            }
+            for (Member.Link link : node.links.values()) {
+                if (link.up) {
+                    next = Math.min(next, link.lastMs + deadtime + 1);
+                }
+            }
+        }
+        return next;
     }
 
     /**
@@ -378,7 +364,7 @@ public final class Membership {
 
     public MembershipView view() {
         Map<String, MembershipView.NodeView> out = new LinkedHashMap<>();
-        for (Node node : nodes.values()) {
+        for (Member node : nodes.values()) {
             Map<String, Boolean> links = new LinkedHashMap<>();
             node.links.forEach((name, link) -> links.put(name, link.up));
             out.put(node.name, new MembershipView.NodeView(node.name, node.ping,
@@ -391,7 +377,7 @@ public final class Membership {
     /** Ping nodes answering now ({@link NodeStatus#PING}); the daemon forwards it as {@code PingReachability}. */
     public int reachablePingNodes() {
         int count = 0;
-        for (Node node : nodes.values()) {
+        for (Member node : nodes.values()) {
             if (node.ping && node.status == NodeStatus.PING) {
                 count++;
             }
@@ -401,7 +387,7 @@ public final class Membership {
 
     /** True for a {@code ping} / {@code ping_group} node: its status changes change {@link #reachablePingNodes()}. */
     public boolean isPingNode(String node) {
-        Node n = nodes.get(lower(node));
+        Member n = nodes.get(lower(node));
         return n != null && n.ping;
     }
 
@@ -415,7 +401,7 @@ public final class Membership {
 
     /** The status of a configured node or ping node (our own: {@link #localStatus()}). */
     public Optional<NodeStatus> status(String node) {
-        Node n = nodes.get(lower(node));
+        Member n = nodes.get(lower(node));
         if (n == null) {
             return Optional.empty();
         }
@@ -423,7 +409,7 @@ public final class Membership {
     }
 
     /** Before comm-up everybody gets initdead; then a node's own advertised {@code dt}, deadping for ping nodes. */
-    private long appliedDeadtime(Node node) {
+    private long appliedDeadtime(Member node) {
         if (node.local) {
             return settings.deadtimeMs();
         }
@@ -433,32 +419,35 @@ public final class Membership {
         return node.ping ? settings.deadpingMs() : node.advertisedDeadtimeMs;
     }
 
-    private void declareDead(Node node, List<MembershipEvent> events) {
+    private void declareDead(Member node, List<MembershipEvent> events) {
         events.add(log(Level.WARNING, "node " + node.name + ": is dead"));
         setStatus(node, NodeStatus.DEAD, events, false);
     }
 
-    private void setStatus(Node node, NodeStatus status, List<MembershipEvent> events) {
+    private void setStatus(Member node, NodeStatus status, List<MembershipEvent> events) {
         setStatus(node, status, events, true);
     }
 
-    private void setStatus(Node node, NodeStatus status, List<MembershipEvent> events, boolean logUpdate) {
+    private void setStatus(Member node, NodeStatus status, List<MembershipEvent> events, boolean logUpdate) {
         if (node.status == status) {
             return;
         }
         NodeStatus from = node.status;
         node.status = status;
+        if (status == NodeStatus.DEAD) {
+            incarnations.forget(node.name);
+        }
         if (logUpdate) {
             events.add(log(Level.INFO, "Status update for node " + node.name + ": status " + status.wire()));
         }
         events.add(new MembershipEvent.NodeStatusChanged(node.name, from, status));
     }
 
-    private void markLinkUp(long nowMs, Node node, String linkName, List<MembershipEvent> events) {
+    private void markLinkUp(long nowMs, Member node, String linkName, List<MembershipEvent> events) {
         if (linkName == null || linkName.isEmpty()) {
             return;
         }
-        Link link = node.links.computeIfAbsent(linkName, k -> new Link());
+        Member.Link link = node.links.computeIfAbsent(linkName, k -> new Member.Link());
         link.lastMs = nowMs;
         if (!link.up) {
             link.up = true;
@@ -472,7 +461,7 @@ public final class Membership {
         if (commUp) {
             return;
         }
-        for (Node node : nodes.values()) {
+        for (Member node : nodes.values()) {
             if (!node.ping && !node.heard && node.status != NodeStatus.DEAD) {
                 return;
             }
@@ -497,17 +486,6 @@ public final class Membership {
 
     private static MembershipEvent.Log log(Level level, String text) {
         return new MembershipEvent.Log(level, text);
-    }
-
-    private static Optional<Long> hex(Optional<String> value) {
-        if (value.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Long.parseUnsignedLong(value.get().trim(), 16));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
     }
 
     private static String lower(String s) {

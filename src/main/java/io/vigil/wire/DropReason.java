@@ -14,7 +14,7 @@ public enum DropReason {
     MISSING_FIELDS,
     /** {@code ts}, {@code seq} or {@code hg} not hex, or {@code ts} zero. */
     BAD_FIELD,
-    /** Set by the caller: {@link SequenceTracker.Verdict#REPLAY} (an older generation). */
+    /** Set by membership: an older generation than the sender's current one (a replay). */
     REPLAY,
     /** Set by the caller: {@link SequenceTracker.Verdict#STALE} (an old sequence number we are not missing). */
     STALE,

@@ -2,29 +2,34 @@ package io.vigil.wire;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 
 /**
- * Per-sender receive tracking of Heartbeat's sequence numbers and generations (reference §4.8,
- * {@code should_drop_message} and {@code hb_rexmit.c}). Pure and single-threaded: time comes in as milliseconds,
- * randomness from the injected generator, log lines are collected for {@link #drainLogs()}.
+ * Per-sender receive tracking of Heartbeat's sequence numbers (reference §4.8, {@code should_drop_message} and
+ * {@code hb_rexmit.c}). Pure and single-threaded: time comes in as milliseconds, randomness from the injected
+ * generator, log lines are collected for {@link #drainLogs()}.
  *
- * <p>Rules, for every sequenced message from node N (also those addressed to other nodes):
+ * <p>Sequence numbers count from 1 again in each generation ({@code hg}) of a sender. Which generation is current
+ * (replay, restart) is membership's judgement, made before a message gets here: a message of another generation
+ * than the one tracked simply starts the tracking afresh. Rules, for every sequenced message from node N (also
+ * those addressed to other nodes):
  * <ul>
- * <li>{@code hg} lower than N's known generation: {@link Verdict#REPLAY} (drop);</li>
- * <li>a {@code status} with a higher {@code hg}: N restarted; tracking reset ({@link Verdict#RESTARTED}, or
- *     {@link Verdict#NEW} on first contact). Only status messages update the generation;</li>
  * <li>first packet or {@code seq == last+1}: {@link Verdict#NEW}; {@code seq == last}: {@link Verdict#DUPLICATE};</li>
  * <li>{@code seq > last+1}: NEW, the numbers in between are missing and retransmission is requested after a random
  *     delay in [50, maxRexmitDelay] ms ([0, max] if max &lt; 100), then every maxRexmitDelay ms until they arrive;
  *     more than 250 missing resets the tracking;</li>
- * <li>{@code seq < last}: NEW if it is a missing number, else {@link Verdict#STALE} (drop).</li>
+ * <li>{@code seq < last}: NEW if it is a missing number, else {@link Verdict#STALE} (drop). Deviation: a number
+ *     just below the first one heard from a generation (at most {@value #FIRST_CONTACT_SEQS} below it, within
+ *     {@value #FIRST_CONTACT_MS} ms of it) is NEW once: the network reordered the sender's first packets. Heartbeat
+ *     drops them, and nobody asks for them again, so a peer's first requests could be lost for good.</li>
  * </ul>
  * Messages without {@code seq} ({@code NS_*}) are {@link Verdict#UNSEQUENCED}; an {@code NS_nak_rexmit} addressed to
  * this node also ends the requests for the seq it names.
@@ -36,12 +41,8 @@ public final class SequenceTracker {
         NEW,
         /** Seen already (e.g. on another medium): refreshes the link only, do not deliver again. */
         DUPLICATE,
-        /** Older generation: drop ({@link DropReason#REPLAY}). */
-        REPLAY,
         /** Older sequence number that is not missing: drop ({@link DropReason#STALE}). */
         STALE,
-        /** A status with a higher generation from a node we knew: it restarted; tracking was reset. Deliver. */
-        RESTARTED,
         /** An {@code NS_*} control message, not subject to sequencing. Deliver. */
         UNSEQUENCED
     }
@@ -50,6 +51,9 @@ public final class SequenceTracker {
     static final int MAX_MISSING = 499;
     /** More missing numbers than this and the tracking restarts ("lost a lot of packets!"). */
     static final int RESET_THRESHOLD = 250;
+    /** How far below, and how soon after, the first number heard a reordered packet is still taken. */
+    static final int FIRST_CONTACT_SEQS = 32;
+    static final long FIRST_CONTACT_MS = 1000;
 
     private static final long NO_SEQ = -1;
 
@@ -65,6 +69,10 @@ public final class SequenceTracker {
         long lastSeq = NO_SEQ;
         /** Missing seq → time (ms) its next NS_rexmit is due. */
         final TreeMap<Long, Long> missing = new TreeMap<>();
+        /** The first number heard from this generation, when, and those below it taken since. */
+        long firstSeq = NO_SEQ;
+        long firstAtMs;
+        final Set<Long> takenBelowFirst = new HashSet<>();
 
         Track(String node) {
             this.node = node;
@@ -73,6 +81,14 @@ public final class SequenceTracker {
         void reset() {
             lastSeq = NO_SEQ;
             missing.clear();
+            firstSeq = NO_SEQ;
+            takenBelowFirst.clear();
+        }
+
+        /** A packet sent just before the first one heard, overtaken by it on the way. */
+        boolean reorderedAtFirstContact(long s, long nowMs) {
+            return firstSeq != NO_SEQ && s < firstSeq && firstSeq - s <= FIRST_CONTACT_SEQS
+                    && nowMs - firstAtMs <= FIRST_CONTACT_MS && takenBelowFirst.add(s);
         }
     }
 
@@ -104,23 +120,18 @@ public final class SequenceTracker {
         }
         Track t = tracks.computeIfAbsent(key(src), k -> new Track(src));
         long gen = Fields.hex(m, Fields.GENERATION).orElse(0);
-        if (Long.compareUnsigned(gen, t.generation) < 0) {
-            log(WireLog.Level.ERROR, String.format("should_drop_message: attempted replay attack [%s]? [gen = %d, curgen = %d]",
-                    src, gen, t.generation));
-            return Verdict.REPLAY;
+        if (gen != t.generation) {
+            t.reset(); // a new incarnation numbers its messages from 1 again
+            t.generation = gen;
         }
         long s = seq.getAsLong();
-        if (Long.compareUnsigned(gen, t.generation) > 0 && Fields.T_STATUS.equals(m.type())) {
-            boolean known = t.generation > 0;
-            if (known) {
-                log(WireLog.Level.INFO, "Heartbeat restart on node " + src);
-            }
-            t.reset();
-            t.generation = gen;
+        if (t.lastSeq == NO_SEQ) {
             t.lastSeq = s;
-            return known ? Verdict.RESTARTED : Verdict.NEW;
+            t.firstSeq = s;
+            t.firstAtMs = nowMs;
+            return Verdict.NEW;
         }
-        if (t.lastSeq == NO_SEQ || s == t.lastSeq + 1) {
+        if (s == t.lastSeq + 1) {
             t.lastSeq = s;
             return Verdict.NEW;
         }
@@ -129,7 +140,7 @@ public final class SequenceTracker {
         }
         if (s < t.lastSeq) {
             if (t.missing.remove(s) == null) {
-                return Verdict.STALE;
+                return t.reorderedAtFirstContact(s, nowMs) ? Verdict.NEW : Verdict.STALE;
             }
             if (t.missing.isEmpty()) {
                 log(WireLog.Level.INFO, "No pkts missing from " + src + "!");
@@ -201,18 +212,12 @@ public final class SequenceTracker {
         return next == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(next);
     }
 
-    /** Stops retransmission requests to a node (it died); its generation is kept for replay detection. */
+    /** Stops retransmission requests to a node (it died). */
     public void forget(String node) {
         Track t = tracks.get(key(node));
         if (t != null) {
             t.missing.clear();
         }
-    }
-
-    /** Known generation of a node, 0 before its first status. */
-    public long generationOf(String node) {
-        Track t = tracks.get(key(node));
-        return t == null ? 0 : t.generation;
     }
 
     /** Highest sequence number accepted in order from a node. */

@@ -39,7 +39,7 @@ class MembershipTest {
     /** alice (us) and bob; keepalive 1 s, deadtime 10 s, warntime 5 s, initdead 20 s, deadping 10 s. */
     static MembershipSettings pair() {
         return new MembershipSettings("alice", List.of("alice", "bob"), List.of(), List.of(ETH0),
-                1000, 10_000, 5000, 20_000, 10_000);
+                1000, 10_000, 5000, 20_000, 10_000, 250);
     }
 
     /** A peer that numbers its packets like Heartbeat does (seq from 1, fixed generation until restart). */
@@ -86,8 +86,9 @@ class MembershipTest {
         return out;
     }
 
+    /** The events without log lines and keepalive metrics. */
     static List<MembershipEvent> nonLogs(List<MembershipEvent> events) {
-        return events.stream().filter(e -> !(e instanceof Log)).toList();
+        return events.stream().filter(e -> !(e instanceof Log || e instanceof MembershipEvent.KeepaliveArrived)).toList();
     }
 
     static Level levelOf(List<MembershipEvent> events, String text) {
@@ -111,8 +112,8 @@ class MembershipTest {
 
     /** alice + bob, bob heard once at T0 so that comm is up. */
     static Membership upPair(Peer bob) {
-        Membership m = new Membership(pair(), T0);
-        m.onMessage(T0, bob.status("active"), ETH0, false);
+        Membership m = new Membership(pair(), T0, new Random(1));
+        m.onMessage(T0, bob.status("active"), ETH0);
         assertTrue(m.commUp());
         return m;
     }
@@ -122,8 +123,8 @@ class MembershipTest {
         @Test
         void startsUpWithStartupDeadtimeThenAdvertisesPlainDeadtime() {
             MembershipSettings s = new MembershipSettings("alice", List.of("alice", "bob"), List.of(), List.of(ETH0),
-                    1000, 30_000, 15_000, 30_000, 30_000);
-            Membership m = new Membership(s, T0);
+                    1000, 30_000, 15_000, 30_000, 30_000, 250);
+            Membership m = new Membership(s, T0, new Random(1));
             Message first = m.statusMessage(T0);
             assertEquals(List.of("t", "st", "dt"), first.fields().stream().map(Message.Field::name).toList());
             assertEquals("status", first.type());
@@ -137,16 +138,16 @@ class MembershipTest {
         @Test
         void goesActiveAfterCommUp() {
             Peer bob = new Peer("bob", 0x65a1b2c3L);
-            Membership m = new Membership(pair(), T0);
+            Membership m = new Membership(pair(), T0, new Random(1));
             assertEquals(UP, m.localStatus());
-            m.onMessage(T0 + 800, bob.status("up"), ETH0, false);
+            m.onMessage(T0 + 800, bob.status("up"), ETH0);
             assertEquals("active", m.statusMessage(T0 + 900).get("st").orElseThrow());
             assertEquals(ACTIVE, m.view().localStatus());
         }
 
         @Test
         void firstCallReportsLocalStatusUp() {
-            Membership m = new Membership(pair(), T0);
+            Membership m = new Membership(pair(), T0, new Random(1));
             List<MembershipEvent> ev = m.tick(T0 + 250);
             assertEquals(List.of("Local status now set to: 'up'"), logs(ev));
             assertEquals(List.of(), m.tick(T0 + 500));
@@ -158,14 +159,14 @@ class MembershipTest {
         @Test
         void hearingEveryNodeBringsCommUpOnceInHeartbeatOrder() {
             Peer bob = new Peer("bob", 7);
-            Membership m = new Membership(pair(), T0);
+            Membership m = new Membership(pair(), T0, new Random(1));
             m.tick(T0 + 1);
-            List<MembershipEvent> ev = m.onMessage(T0 + 700, bob.status("up"), ETH0, false);
+            List<MembershipEvent> ev = m.onMessage(T0 + 700, bob.status("up"), ETH0);
             assertEquals(List.of("Link bob:eth0 up.", "Status update for node bob: status up",
                     "Comm_now_up(): updating status to active", "Local status now set to: 'active'"), logs(ev));
             assertEquals(List.of(new LinkStatusChanged("bob", ETH0, true), new NodeStatusChanged("bob", INIT, UP),
                     new CommUp()), nonLogs(ev));
-            List<MembershipEvent> later = m.onMessage(T0 + 1700, bob.status("active"), ETH0, false);
+            List<MembershipEvent> later = m.onMessage(T0 + 1700, bob.status("active"), ETH0);
             assertEquals(List.of(new NodeStatusChanged("bob", UP, ACTIVE)), nonLogs(later));
             assertEquals(List.of(), nonLogs(m.tick(T0 + 2000)), "CommUp is reported once");
         }
@@ -173,15 +174,16 @@ class MembershipTest {
         @Test
         void anyPacketCountsAsHeardForCommUp() {
             Peer bob = new Peer("bob", 7);
-            Membership m = new Membership(pair(), T0);
-            List<MembershipEvent> ev = m.onMessage(T0 + 10, bob.of("resource"), ETH0, false);
+            Membership m = new Membership(pair(), T0, new Random(1));
+            List<MembershipEvent> ev = m.onMessage(T0 + 10, bob.of("resource"), ETH0);
             assertTrue(ev.contains(new CommUp()));
-            assertEquals(INIT, m.status("bob").orElseThrow(), "only status messages set the node status");
+            assertEquals(ACTIVE, m.status("bob").orElseThrow(), "a node that speaks is alive, whatever it said");
+            assertTrue(ev.get(ev.size() - 1) instanceof MembershipEvent.Deliver, "the message is handed on last");
         }
 
         @Test
         void loneNodeReachesCommUpWhenInitdeadExpiresForTheOthers() {
-            Membership m = new Membership(pair(), T0);
+            Membership m = new Membership(pair(), T0, new Random(1));
             assertTrue(nonLogs(tickUntil(m, T0, T0 + 20_000, 250)).isEmpty(), "not before initdead (20 s)");
             assertFalse(m.commUp());
             List<MembershipEvent> ev = m.tick(T0 + 20_250);
@@ -195,8 +197,8 @@ class MembershipTest {
         @Test
         void singleNodeClusterIsUpAtOnce() {
             MembershipSettings s = new MembershipSettings("alice", List.of("alice"), List.of(), List.of(ETH0),
-                    1000, 10_000, 5000, 20_000, 10_000);
-            Membership m = new Membership(s, T0);
+                    1000, 10_000, 5000, 20_000, 10_000, 250);
+            Membership m = new Membership(s, T0, new Random(1));
             assertTrue(m.commUp());
             assertEquals("active", m.statusMessage(T0).get("st").orElseThrow());
             assertTrue(m.tick(T0 + 250).contains(new CommUp()));
@@ -205,9 +207,9 @@ class MembershipTest {
         @Test
         void pingNodesDoNotHoldBackCommUp() {
             MembershipSettings s = new MembershipSettings("alice", List.of("alice", "bob"), List.of("192.0.2.1"),
-                    List.of(ETH0), 1000, 10_000, 5000, 20_000, 10_000);
-            Membership m = new Membership(s, T0);
-            assertTrue(m.onMessage(T0 + 5, new Peer("bob", 1).status("up"), ETH0, false).contains(new CommUp()));
+                    List.of(ETH0), 1000, 10_000, 5000, 20_000, 10_000, 250);
+            Membership m = new Membership(s, T0, new Random(1));
+            assertTrue(m.onMessage(T0 + 5, new Peer("bob", 1).status("up"), ETH0).contains(new CommUp()));
         }
     }
 
@@ -221,7 +223,7 @@ class MembershipTest {
             long last = T0;
             for (int i = 1; i <= 5; i++) {
                 last = T0 + i * 1000L;
-                m.onMessage(last, bob.status("active"), ETH0, false);
+                m.onMessage(last, bob.status("active"), ETH0);
             }
             assertTrue(nonLogs(tickUntil(m, last, last + 10_000, 250)).isEmpty());
             List<MembershipEvent> ev = m.tick(last + 10_250);
@@ -234,16 +236,16 @@ class MembershipTest {
         @Test
         void initdeadAppliesBeforeCommUpAndDeadtimeAfter() {
             MembershipSettings s = new MembershipSettings("alice", List.of("alice", "bob", "carol"), List.of(),
-                    List.of(ETH0), 1000, 10_000, 5000, 30_000, 10_000);
+                    List.of(ETH0), 1000, 10_000, 5000, 30_000, 10_000, 250);
             Peer bob = new Peer("bob", 1);
             Peer carol = new Peer("carol", 1);
-            Membership m = new Membership(s, T0);
-            m.onMessage(T0 + 1000, bob.status("up"), ETH0, false);
+            Membership m = new Membership(s, T0, new Random(1));
+            m.onMessage(T0 + 1000, bob.status("up"), ETH0);
             // bob silent 15 s > deadtime but < initdead: comm is not up (carol unheard), so initdead rules
             assertEquals(List.of(), nonLogs(tickUntil(m, T0 + 1000, T0 + 16_000, 250)));
             assertEquals(30_000, m.view().nodes().get("bob").deadtimeMs());
             assertEquals(UP, m.status("bob").orElseThrow());
-            m.onMessage(T0 + 16_000, carol.status("up"), ETH0, false);
+            m.onMessage(T0 + 16_000, carol.status("up"), ETH0);
             assertTrue(m.commUp());
             assertEquals(10_000, m.view().nodes().get("bob").deadtimeMs());
             // now bob's 15 s of silence exceed its deadtime: dead at the next tick
@@ -255,11 +257,11 @@ class MembershipTest {
         @Test
         void unheardNodeIsDeclaredDeadAfterInitdeadFromStart() {
             MembershipSettings s = new MembershipSettings("alice", List.of("alice", "bob", "carol"), List.of(),
-                    List.of(ETH0), 1000, 10_000, 5000, 30_000, 10_000);
-            Membership m = new Membership(s, T0);
+                    List.of(ETH0), 1000, 10_000, 5000, 30_000, 10_000, 250);
+            Membership m = new Membership(s, T0, new Random(1));
             Peer bob = new Peer("bob", 1);
             for (long t = T0 + 1000; t <= T0 + 29_000; t += 1000) {
-                m.onMessage(t, bob.status("up"), ETH0, false);
+                m.onMessage(t, bob.status("up"), ETH0);
                 assertFalse(m.tick(t + 1).contains(new NodeStatusChanged("carol", INIT, DEAD)));
             }
             List<MembershipEvent> ev = m.tick(T0 + 30_250);
@@ -269,8 +271,8 @@ class MembershipTest {
         @Test
         void deadtimeAdvertisedByPeerIsHonoured() {
             Peer bob = new Peer("bob", 1);
-            Membership m = new Membership(pair(), T0);
-            m.onMessage(T0, bob.status("active", 20_000), ETH0, false); // dt=4e20
+            Membership m = new Membership(pair(), T0, new Random(1));
+            m.onMessage(T0, bob.status("active", 20_000), ETH0); // dt=4e20
             assertEquals(20_000, m.view().nodes().get("bob").deadtimeMs());
             assertEquals(List.of(), nonLogs(tickUntil(m, T0, T0 + 20_000, 250)), "our own deadtime is 10 s");
             assertTrue(m.tick(T0 + 20_250).contains(new NodeStatusChanged("bob", ACTIVE, DEAD)));
@@ -279,8 +281,8 @@ class MembershipTest {
         @Test
         void shorterAdvertisedDeadtimeIsHonouredToo() {
             Peer bob = new Peer("bob", 1);
-            Membership m = new Membership(pair(), T0);
-            m.onMessage(T0, bob.status("active", 4000), ETH0, false);
+            Membership m = new Membership(pair(), T0, new Random(1));
+            m.onMessage(T0, bob.status("active", 4000), ETH0);
             assertEquals(List.of(), nonLogs(tickUntil(m, T0, T0 + 4000, 250)));
             assertTrue(m.tick(T0 + 4250).contains(new NodeStatusChanged("bob", ACTIVE, DEAD)));
         }
@@ -288,10 +290,10 @@ class MembershipTest {
         @Test
         void startupDeadtimeOfPeerIsUsedThenItsPlainOne() {
             Peer bob = new Peer("bob", 1);
-            Membership m = new Membership(pair(), T0);
-            m.onMessage(T0, bob.status("up", 12_000), ETH0, false); // 2ee0: bob's first 5 s
+            Membership m = new Membership(pair(), T0, new Random(1));
+            m.onMessage(T0, bob.status("up", 12_000), ETH0); // 2ee0: bob's first 5 s
             assertEquals(12_000, m.view().nodes().get("bob").deadtimeMs());
-            m.onMessage(T0 + 6000, bob.status("active", 10_000), ETH0, false);
+            m.onMessage(T0 + 6000, bob.status("active", 10_000), ETH0);
             assertEquals(10_000, m.view().nodes().get("bob").deadtimeMs());
         }
 
@@ -301,7 +303,7 @@ class MembershipTest {
             Membership m = upPair(bob);
             List<MembershipEvent> all = new ArrayList<>();
             for (long t = T0 + 250; t <= T0 + 12_000; t += 250) {
-                all.addAll(m.onMessage(t, bob.of("resource"), ETH0, false));
+                all.addAll(m.onMessage(t, bob.of("resource"), ETH0));
                 all.addAll(m.tick(t));
             }
             assertTrue(all.contains(new NodeStatusChanged("bob", ACTIVE, DEAD)));
@@ -312,8 +314,8 @@ class MembershipTest {
         void invalidDeadtimeFieldKeepsThePreviousValue() {
             Peer bob = new Peer("bob", 1);
             Membership m = upPair(bob);
-            m.onMessage(T0 + 1000, bob.stamp(Message.of("status").add("st", "active").add("dt", "zz")), ETH0, false);
-            m.onMessage(T0 + 2000, bob.stamp(Message.of("status").add("st", "active").add("dt", "0")), ETH0, false);
+            m.onMessage(T0 + 1000, bob.stamp(Message.of("status").add("st", "active").add("dt", "zz")), ETH0);
+            m.onMessage(T0 + 2000, bob.stamp(Message.of("status").add("st", "active").add("dt", "0")), ETH0);
             assertEquals(10_000, m.view().nodes().get("bob").deadtimeMs());
         }
     }
@@ -324,9 +326,9 @@ class MembershipTest {
         void warnsPastWarntimeWithHeartbeatWording() {
             Peer bob = new Peer("bob", 1);
             Membership m = upPair(bob);
-            assertEquals(List.of(), nonLogs(m.onMessage(T0 + 5000, bob.status("active"), ETH0, false)),
+            assertEquals(List.of(), nonLogs(m.onMessage(T0 + 5000, bob.status("active"), ETH0)),
                     "exactly warntime is not late");
-            List<MembershipEvent> ev = m.onMessage(T0 + 11_000, bob.status("active"), ETH0, false);
+            List<MembershipEvent> ev = m.onMessage(T0 + 11_000, bob.status("active"), ETH0);
             assertEquals(List.of("Late heartbeat: Node bob: interval 6000 ms"), logs(ev));
             assertEquals(Level.WARNING, levelOf(ev, "Late heartbeat: Node bob: interval 6000 ms"));
             assertEquals(List.of(new LateHeartbeat("bob", 6000, false)), nonLogs(ev));
@@ -338,7 +340,7 @@ class MembershipTest {
             Peer bob = new Peer("bob", 1);
             Membership m = upPair(bob);
             // no tick ran (e.g. the daemon was stalled): the next status arrives 12 s later
-            List<MembershipEvent> ev = m.onMessage(T0 + 12_000, bob.status("active"), ETH0, false);
+            List<MembershipEvent> ev = m.onMessage(T0 + 12_000, bob.status("active"), ETH0);
             assertEquals(List.of("Late heartbeat: Node bob: interval 12000 ms (> deadtime)", "node bob: is dead",
                     "Status update for node bob: status active"), logs(ev));
             assertEquals(Level.ERROR, levelOf(ev, "Late heartbeat: Node bob: interval 12000 ms (> deadtime)"));
@@ -350,11 +352,11 @@ class MembershipTest {
         @Test
         void firstStatusAndStatusAfterRestartAreNeverLate() {
             Peer bob = new Peer("bob", 1);
-            Membership m = new Membership(pair(), T0);
-            assertFalse(m.onMessage(T0 + 15_000, bob.status("up"), ETH0, false).stream()
+            Membership m = new Membership(pair(), T0, new Random(1));
+            assertFalse(m.onMessage(T0 + 15_000, bob.status("up"), ETH0).stream()
                     .anyMatch(e -> e instanceof LateHeartbeat));
             bob.restart();
-            List<MembershipEvent> ev = m.onMessage(T0 + 23_000, bob.status("init"), ETH0, false);
+            List<MembershipEvent> ev = m.onMessage(T0 + 23_000, bob.status("init"), ETH0);
             assertFalse(ev.stream().anyMatch(e -> e instanceof LateHeartbeat), ev.toString());
             assertTrue(ev.contains(new NodeRestarted("bob")));
         }
@@ -364,8 +366,8 @@ class MembershipTest {
     class Generations {
         @Test
         void firstGenerationSeenIsNotARestart() {
-            Membership m = new Membership(pair(), T0);
-            List<MembershipEvent> ev = m.onMessage(T0, new Peer("bob", 0x6b05b70aL).status("up"), ETH0, false);
+            Membership m = new Membership(pair(), T0, new Random(1));
+            List<MembershipEvent> ev = m.onMessage(T0, new Peer("bob", 0x6b05b70aL).status("up"), ETH0);
             assertFalse(ev.stream().anyMatch(e -> e instanceof NodeRestarted));
         }
 
@@ -373,13 +375,13 @@ class MembershipTest {
         void higherGenerationIsARestartLoggedLikeHeartbeat() {
             Peer bob = new Peer("bob", 41);
             Membership m = upPair(bob);
-            m.onMessage(T0 + 1000, bob.status("active"), ETH0, false);
+            m.onMessage(T0 + 1000, bob.status("active"), ETH0);
             bob.restart();
-            List<MembershipEvent> ev = m.onMessage(T0 + 2000, bob.status("init"), ETH0, false);
+            List<MembershipEvent> ev = m.onMessage(T0 + 2000, bob.status("init"), ETH0);
             assertEquals(List.of("Heartbeat restart on node bob", "Status update for node bob: status init"), logs(ev));
             assertEquals(Level.INFO, levelOf(ev, "Heartbeat restart on node bob"));
             assertEquals(List.of(new NodeRestarted("bob"), new NodeStatusChanged("bob", ACTIVE, INIT)), nonLogs(ev));
-            ev = m.onMessage(T0 + 2100, bob.status("up"), ETH0, false);
+            ev = m.onMessage(T0 + 2100, bob.status("up"), ETH0);
             assertEquals(List.of(new NodeStatusChanged("bob", INIT, UP)), nonLogs(ev));
         }
 
@@ -390,7 +392,7 @@ class MembershipTest {
             tickUntil(m, T0, T0 + 10_250, 250);
             assertEquals(DEAD, m.status("bob").orElseThrow());
             bob.restart();
-            List<MembershipEvent> ev = m.onMessage(T0 + 17_000, bob.status("init"), ETH0, false);
+            List<MembershipEvent> ev = m.onMessage(T0 + 17_000, bob.status("init"), ETH0);
             assertEquals(List.of("Heartbeat restart on node bob", "Link bob:eth0 up.",
                     "Status update for node bob: status init"), logs(ev), "order of crash-and-failback.log");
             assertFalse(ev.stream().anyMatch(e -> e instanceof ReturnedAfterPartition));
@@ -400,10 +402,10 @@ class MembershipTest {
         void sameGenerationFromADeadNodeIsAReturnAfterPartition() {
             Peer bob = new Peer("bob", 41);
             Membership m = upPair(bob);
-            m.onMessage(T0 + 1000, bob.status("active"), ETH0, false);
+            m.onMessage(T0 + 1000, bob.status("active"), ETH0);
             tickUntil(m, T0 + 1000, T0 + 11_250, 250);
             assertEquals(DEAD, m.status("bob").orElseThrow());
-            List<MembershipEvent> ev = m.onMessage(T0 + 30_000, bob.status("active"), ETH0, false);
+            List<MembershipEvent> ev = m.onMessage(T0 + 30_000, bob.status("active"), ETH0);
             assertEquals(List.of("Cluster node bob returning after partition.",
                     "For information on cluster partitions, See URL: http://linux-ha.org/wiki/Split_Brain",
                     "Deadtime value may be too small.",
@@ -417,7 +419,7 @@ class MembershipTest {
                     new NodeStatusChanged("bob", DEAD, ACTIVE)), nonLogs(ev));
             assertFalse(ev.stream().anyMatch(e -> e instanceof LateHeartbeat), "a dead node is not 'late'");
             // the next status is ordinary again
-            assertEquals(List.of(), m.onMessage(T0 + 31_000, bob.status("active"), ETH0, false));
+            assertEquals(List.of(), nonLogs(m.onMessage(T0 + 31_000, bob.status("active"), ETH0)));
         }
 
         @Test
@@ -425,21 +427,22 @@ class MembershipTest {
             Peer bob = new Peer("bob", 41);
             Membership m = upPair(bob);
             Message old = bob.status("active"); // seq 2, will arrive late (a retransmission)
-            m.onMessage(T0 + 1000, bob.status("active"), ETH0, false); // seq 3
+            m.onMessage(T0 + 1000, bob.status("active"), ETH0); // seq 3
             tickUntil(m, T0 + 1000, T0 + 11_250, 250);
-            List<MembershipEvent> ev = m.onMessage(T0 + 12_000, old, ETH0, false);
-            assertEquals(List.of(new LinkStatusChanged("bob", ETH0, true)), nonLogs(ev));
+            List<MembershipEvent> ev = m.onMessage(T0 + 12_000, old, ETH0);
+            assertEquals(List.of(new MembershipEvent.Dropped(io.vigil.wire.DropReason.STALE, "src=bob seq=2 hg=29")),
+                    nonLogs(ev), "no longer missing once bob died: an old packet");
             assertEquals(DEAD, m.status("bob").orElseThrow());
         }
 
         @Test
         void olderStatusArrivingLateDoesNotUndoANewerOne() {
             Peer bob = new Peer("bob", 41);
-            Membership m = new Membership(pair(), T0);
+            Membership m = new Membership(pair(), T0, new Random(1));
             Message up = bob.status("up");          // seq 1, delayed (a retransmitted gap)
-            m.onMessage(T0 + 100, bob.status("active"), ETH0, false); // seq 2
-            List<MembershipEvent> ev = m.onMessage(T0 + 150, up, ETH0, false);
-            assertEquals(List.of(), ev);
+            m.onMessage(T0 + 100, bob.status("active"), ETH0); // seq 2
+            List<MembershipEvent> ev = m.onMessage(T0 + 150, up, ETH0);
+            assertEquals(List.of(), nonLogs(ev), "taken (reordered at first contact) but not applied");
             assertEquals(ACTIVE, m.status("bob").orElseThrow());
             assertEquals(T0 + 100, m.view().nodes().get("bob").lastHeardMs());
         }
@@ -449,9 +452,144 @@ class MembershipTest {
             Peer bob = new Peer("bob", 41);
             Membership m = upPair(bob);
             Peer ghost = new Peer("bob", 40);
-            List<MembershipEvent> ev = m.onMessage(T0 + 500, ghost.status("dead"), ETH0, false);
-            assertEquals(List.of(), nonLogs(ev));
+            List<MembershipEvent> ev = m.onMessage(T0 + 500, ghost.status("dead"), ETH0);
+            assertEquals(List.of(new MembershipEvent.Dropped(io.vigil.wire.DropReason.REPLAY, "src=bob seq=1 hg=28")),
+                    nonLogs(ev));
+            assertEquals(List.of("should_drop_message: attempted replay attack [bob]? [gen = 40, curgen = 41]"), logs(ev));
             assertEquals(ACTIVE, m.status("bob").orElseThrow());
+            ev = m.onMessage(T0 + 600, ghost.of("resource"), ETH0);
+            assertEquals(MembershipEvent.Dropped.class, nonLogs(ev).get(0).getClass(), "every type, not only status");
+        }
+    }
+
+    /** No polling (issue 16): the daemon calls tick at nextDeadline only; earlier calls change nothing. */
+    @Nested
+    class NextDeadline {
+        @Test
+        void theStartLineIsReportedAtOnce() {
+            Membership m = new Membership(pair(), T0, new Random(1));
+            assertEquals(T0, m.nextDeadline());
+            assertEquals(List.of("Local status now set to: 'up'"), logs(m.tick(T0)));
+            assertEquals(T0 + 20_001, m.nextDeadline(), "then initdead for the silent peer");
+        }
+
+        @Test
+        void aSilentPeerDiesAtItsDeadlineNotBefore() {
+            Peer bob = new Peer("bob", 41);
+            Membership m = upPair(bob);
+            long deadline = m.nextDeadline();
+            assertEquals(T0 + 10_001, deadline, "its advertised deadtime after its last status");
+            assertEquals(List.of(), nonLogs(m.tick(deadline - 1)));
+            assertTrue(m.tick(deadline).contains(new NodeStatusChanged("bob", ACTIVE, DEAD)));
+            assertEquals(Long.MAX_VALUE, m.nextDeadline(), "nothing left to wait for");
+        }
+
+        @Test
+        void aStatusMovesTheDeadline() {
+            Peer bob = new Peer("bob", 41);
+            Membership m = upPair(bob);
+            m.onMessage(T0 + 1000, bob.status("active"), ETH0);
+            assertEquals(T0 + 11_001, m.nextDeadline());
+        }
+
+        @Test
+        void aGapArmsItsRetransmissionRequest() {
+            Peer bob = new Peer("bob", 41);
+            Membership m = upPair(bob);
+            bob.of("resource"); // lost
+            m.onMessage(T0 + 100, bob.status("active"), ETH0);
+            long deadline = m.nextDeadline();
+            assertTrue(deadline > T0 + 100 && deadline <= T0 + 350, "50-250 ms after the gap: " + deadline);
+            assertEquals(List.of(), nonLogs(m.tick(deadline - 1)));
+            assertTrue(m.tick(deadline).stream().anyMatch(e -> e instanceof MembershipEvent.Send s
+                    && s.message().type().equals("NS_rexmit")));
+        }
+    }
+
+    /** Membership judges every message, not only statuses, before it hands it on (issue 12). */
+    @Nested
+    class IncarnationOfEveryMessage {
+        private List<MembershipEvent> kinds(List<MembershipEvent> events) {
+            return nonLogs(events).stream().map(e -> e instanceof MembershipEvent.Deliver d
+                    ? new MembershipEvent.Deliver(d.node(), Message.of(d.message().type()), d.arrival()) : e).toList();
+        }
+
+        @Test
+        void aRestartSeenInAnyMessageIsReportedBeforeTheMessage() {
+            Peer bob = new Peer("bob", 41);
+            Membership m = upPair(bob);
+            tickUntil(m, T0, T0 + 11_000, 250); // bob dies
+            bob.restart();
+            bob.seq = 1; // its first status is still on the way
+            List<MembershipEvent> ev = m.onMessage(T0 + 12_000, bob.of("starting"), ETH0);
+            assertEquals(List.of(new NodeRestarted("bob"), new LinkStatusChanged("bob", ETH0, true),
+                    new NodeStatusChanged("bob", DEAD, ACTIVE),
+                    new MembershipEvent.Deliver("bob", Message.of("starting"), new Arrival(2, java.util.Set.of()))),
+                    kinds(ev));
+            assertEquals(List.of("Heartbeat restart on node bob", "Link bob:eth0 up.",
+                    "Status update for node bob: status active"), logs(ev), "logged once");
+        }
+
+        @Test
+        void aHealSeenInAnyMessageIsReportedBeforeTheMessage() {
+            Peer bob = new Peer("bob", 41);
+            Membership m = upPair(bob);
+            tickUntil(m, T0, T0 + 11_000, 250);
+            List<MembershipEvent> ev = m.onMessage(T0 + 12_000, bob.of("resource"), ETH0);
+            assertEquals(List.of(new ReturnedAfterPartition("bob"), new LinkStatusChanged("bob", ETH0, true),
+                    new NodeStatusChanged("bob", DEAD, ACTIVE)), kinds(ev).subList(0, 3));
+            assertEquals("Cluster node bob returning after partition.", logs(ev).get(0));
+            assertEquals(List.of(), nonLogs(m.tick(T0 + 12_500)), "its silence counts from the message");
+        }
+
+        @Test
+        void messagesOfAGoodbyeDoNotRevive() {
+            Peer bob = new Peer("bob", 41);
+            Membership m = upPair(bob);
+            Message trailing = bob.stamp(Message.of("resource").add("info", "shutdown"));
+            m.onMessage(T0 + 1000, bob.stamp(Message.of("shutdone").add("st", "dead")), ETH0);
+            List<MembershipEvent> ev = m.onMessage(T0 + 1010, trailing, ETH0);
+            assertEquals(DEAD, m.status("bob").orElseThrow());
+            assertTrue(nonLogs(ev).get(nonLogs(ev).size() - 1) instanceof MembershipEvent.Deliver,
+                    "the engine still hears what it said");
+        }
+
+        @Test
+        void aMessageOvertakenByLaterOnesSaysWhich() {
+            Peer bob = new Peer("bob", 41);
+            Membership m = upPair(bob);
+            Message starting = bob.of("starting");
+            Message resource = bob.of("resource");
+            m.onMessage(T0 + 10, resource, ETH0);
+            List<MembershipEvent> ev = m.onMessage(T0 + 20, starting, ETH0);
+            MembershipEvent.Deliver d = (MembershipEvent.Deliver) ev.get(ev.size() - 1);
+            assertTrue(d.arrival().overtakenBy("resource"));
+            assertFalse(d.arrival().overtakenBy("starting"));
+            bob.restart();
+            ev = m.onMessage(T0 + 30, bob.of("starting"), ETH0);
+            d = (MembershipEvent.Deliver) ev.get(ev.size() - 1);
+            assertEquals(java.util.Set.of(), d.arrival().overtakenBy(), "a new incarnation starts afresh");
+        }
+
+        @Test
+        void anOlderGenerationIsDroppedWhateverItsType() {
+            Peer bob = new Peer("bob", 41);
+            Membership m = upPair(bob);
+            Peer ghost = new Peer("bob", 40);
+            List<MembershipEvent> ev = m.onMessage(T0 + 500, ghost.of("ask_resources"), ETH0);
+            assertEquals(List.of(new MembershipEvent.Dropped(io.vigil.wire.DropReason.REPLAY, "src=bob seq=1 hg=28")),
+                    nonLogs(ev));
+        }
+
+        @Test
+        void retransmissionRequestsFollowAGap() {
+            Peer bob = new Peer("bob", 41);
+            Membership m = upPair(bob);
+            bob.of("resource"); // seq 2 lost
+            m.onMessage(T0 + 100, bob.status("active"), ETH0);
+            List<MembershipEvent> ev = m.tick(T0 + 400);
+            assertTrue(ev.contains(new MembershipEvent.Send(Message.of("NS_rexmit").add("dest", "bob")
+                    .add("firstseq", "2").add("lastseq", "2"))), ev.toString());
         }
     }
 
@@ -462,20 +600,21 @@ class MembershipTest {
             Peer bob = new Peer("bob", 41);
             Membership m = upPair(bob);
             List<MembershipEvent> ev = m.onMessage(T0 + 1000, bob.stamp(Message.of("shutdone").add("st", "dead")),
-                    ETH0, false);
+                    ETH0);
             assertEquals(List.of("Received shutdown notice from 'bob'."), logs(ev));
             assertEquals(Level.INFO, levelOf(ev, "Received shutdown notice from 'bob'."));
-            assertEquals(List.of(new NodeStatusChanged("bob", ACTIVE, DEAD)), nonLogs(ev));
+            assertEquals(List.of(new NodeStatusChanged("bob", ACTIVE, DEAD)), nonLogs(ev).subList(0, 1));
+            assertTrue(nonLogs(ev).get(1) instanceof MembershipEvent.Deliver, "the failover engine hears it too");
             // Heartbeat keeps sending status for ~2 s after shutdone (graceful-and-failback.log)
             for (long t = T0 + 1500; t <= T0 + 3000; t += 500) {
-                List<MembershipEvent> trailing = m.onMessage(t, bob.status("active"), ETH0, false);
-                assertEquals(List.of(), trailing, "no partition, no revival");
+                List<MembershipEvent> trailing = m.onMessage(t, bob.status("active"), ETH0);
+                assertEquals(List.of(), nonLogs(trailing), "no partition, no revival");
             }
             assertEquals(DEAD, m.status("bob").orElseThrow());
             List<MembershipEvent> later = tickUntil(m, T0 + 3000, T0 + 13_250, 250);
             assertEquals(List.of("Link bob:eth0 dead."), logs(later), "no second 'is dead'");
             bob.restart();
-            ev = m.onMessage(T0 + 15_000, bob.status("init"), ETH0, false);
+            ev = m.onMessage(T0 + 15_000, bob.status("init"), ETH0);
             assertEquals(List.of(new NodeRestarted("bob"), new LinkStatusChanged("bob", ETH0, true),
                     new NodeStatusChanged("bob", DEAD, INIT)), nonLogs(ev));
         }
@@ -483,11 +622,12 @@ class MembershipTest {
         @Test
         void shutdoneBeforeCommUpCountsTowardsIt() {
             Peer bob = new Peer("bob", 41);
-            Membership m = new Membership(pair(), T0);
+            Membership m = new Membership(pair(), T0, new Random(1));
             List<MembershipEvent> ev = m.onMessage(T0 + 100, bob.stamp(Message.of("shutdone").add("st", "dead")),
-                    ETH0, false);
+                    ETH0);
             assertEquals(List.of(new LinkStatusChanged("bob", ETH0, true), new NodeStatusChanged("bob", INIT, DEAD),
-                    new CommUp()), nonLogs(ev));
+                    new CommUp()), nonLogs(ev).subList(0, 3));
+            assertTrue(nonLogs(ev).get(3) instanceof MembershipEvent.Deliver);
         }
     }
 
@@ -495,39 +635,39 @@ class MembershipTest {
     class Links {
         MembershipSettings twoLinks() {
             return new MembershipSettings("alice", List.of("alice", "bob"), List.of(), List.of(ETH0, ETH1),
-                    1000, 10_000, 5000, 20_000, 10_000);
+                    1000, 10_000, 5000, 20_000, 10_000, 250);
         }
 
         @Test
         void eachMediumIsTrackedOnItsOwn() {
             Peer bob = new Peer("bob", 1);
-            Membership m = new Membership(twoLinks(), T0);
+            Membership m = new Membership(twoLinks(), T0, new Random(1));
             Message first = bob.status("active");
-            m.onMessage(T0, first, ETH0, false);
-            List<MembershipEvent> dup = m.onMessage(T0 + 2, first, ETH1, true);
+            m.onMessage(T0, first, ETH0);
+            List<MembershipEvent> dup = m.onMessage(T0 + 2, first, ETH1);
             assertEquals(List.of("Link bob:eth1 up."), logs(dup), "a duplicate refreshes its link only");
             assertEquals(Map.of(ETH0, true, ETH1, true), m.view().nodes().get("bob").links());
             // eth0 goes quiet, eth1 keeps carrying everything
             List<MembershipEvent> all = new ArrayList<>();
             for (long t = T0 + 1000; t <= T0 + 12_000; t += 1000) {
-                all.addAll(m.onMessage(t, bob.status("active"), ETH1, false));
+                all.addAll(m.onMessage(t, bob.status("active"), ETH1));
                 all.addAll(m.tick(t + 250));
             }
             assertEquals(List.of("Link bob:eth0 dead."), logs(all));
             assertEquals(List.of(new LinkStatusChanged("bob", ETH0, false)), nonLogs(all));
             assertEquals(ACTIVE, m.status("bob").orElseThrow());
             assertEquals(Map.of(ETH0, false, ETH1, true), m.view().nodes().get("bob").links());
-            List<MembershipEvent> back = m.onMessage(T0 + 12_500, bob.of("resource"), ETH0, false);
+            List<MembershipEvent> back = m.onMessage(T0 + 12_500, bob.of("resource"), ETH0);
             assertEquals(List.of("Link bob:eth0 up."), logs(back), "any message type brings a link up");
         }
 
         @Test
         void duplicateStatusDoesNotChangeNodeStatusOrLiveness() {
             Peer bob = new Peer("bob", 1);
-            Membership m = new Membership(pair(), T0);
+            Membership m = new Membership(pair(), T0, new Random(1));
             Message up = bob.status("up");
-            m.onMessage(T0, up, ETH0, false);
-            List<MembershipEvent> ev = m.onMessage(T0 + 9000, up, ETH0, true);
+            m.onMessage(T0, up, ETH0);
+            List<MembershipEvent> ev = m.onMessage(T0 + 9000, up, ETH0);
             assertEquals(List.of(), ev);
             assertTrue(m.tick(T0 + 10_250).contains(new NodeStatusChanged("bob", UP, DEAD)),
                     "a duplicate is not a heartbeat");
@@ -536,13 +676,13 @@ class MembershipTest {
         @Test
         void ownPacketsOnlyMarkOurLinkUpAndItNeverDies() {
             Peer self = new Peer("alice", 5);
-            Membership m = new Membership(pair(), T0);
-            List<MembershipEvent> ev = m.onMessage(T0 + 10, self.status("up"), ETH0, false);
+            Membership m = new Membership(pair(), T0, new Random(1));
+            List<MembershipEvent> ev = m.onMessage(T0 + 10, self.status("up"), ETH0);
             assertEquals(List.of("Local status now set to: 'up'", "Link alice:eth0 up."), logs(ev));
             assertEquals(List.of(new LinkStatusChanged("alice", ETH0, true)), nonLogs(ev));
             assertFalse(m.commUp());
             assertEquals(UP, m.status("alice").orElseThrow());
-            assertEquals(List.of(), m.onMessage(T0 + 20, self.of("reqnodes").add("dest", "alice"), ETH0, false),
+            assertEquals(List.of(), m.onMessage(T0 + 20, self.of("reqnodes").add("dest", "alice"), ETH0),
                     "our own requests are not answered");
             List<MembershipEvent> later = tickUntil(m, T0, T0 + 60_000, 250);
             assertFalse(later.contains(new LinkStatusChanged("alice", ETH0, false)));
@@ -551,8 +691,8 @@ class MembershipTest {
 
         @Test
         void unconfiguredLinkNameIsTrackedToo() {
-            Membership m = new Membership(pair(), T0);
-            m.onMessage(T0, new Peer("bob", 1).status("up"), "eth9", false);
+            Membership m = new Membership(pair(), T0, new Random(1));
+            m.onMessage(T0, new Peer("bob", 1).status("up"), "eth9");
             assertEquals(true, m.view().nodes().get("bob").links().get("eth9"));
         }
     }
@@ -561,63 +701,65 @@ class MembershipTest {
     class Inputs {
         @Test
         void unknownSourceIsLoggedOnceAndIgnored() {
-            Membership m = new Membership(pair(), T0);
+            Membership m = new Membership(pair(), T0, new Random(1));
             m.tick(T0);
             Peer mallory = new Peer("mallory", 1);
-            List<MembershipEvent> ev = m.onMessage(T0 + 1, mallory.status("active"), ETH0, false);
-            assertEquals(List.of(new Log(Level.ERROR, "process_status_message: bad node [mallory] in message")), ev);
-            assertEquals(List.of(), m.onMessage(T0 + 2, mallory.status("active"), ETH0, false));
+            List<MembershipEvent> ev = m.onMessage(T0 + 1, mallory.status("active"), ETH0);
+            MembershipEvent dropped = new MembershipEvent.Dropped(io.vigil.wire.DropReason.UNKNOWN_NODE,
+                    "bad node [mallory] in message");
+            assertEquals(List.of(new Log(Level.ERROR, "process_status_message: bad node [mallory] in message"), dropped),
+                    ev);
+            assertEquals(List.of(dropped), m.onMessage(T0 + 2, mallory.status("active"), ETH0), "logged once");
             assertFalse(m.view().nodes().containsKey("mallory"));
         }
 
         @Test
         void sourceNamesAreCaseInsensitive() {
-            Membership m = new Membership(pair(), T0);
-            List<MembershipEvent> ev = m.onMessage(T0, new Peer("BoB", 1).status("up"), ETH0, false);
+            Membership m = new Membership(pair(), T0, new Random(1));
+            List<MembershipEvent> ev = m.onMessage(T0, new Peer("BoB", 1).status("up"), ETH0);
             assertTrue(ev.contains(new NodeStatusChanged("bob", INIT, UP)));
         }
 
         @Test
         void statusWithoutStIsRejectedWithHeartbeatWording() {
-            Membership m = new Membership(pair(), T0);
+            Membership m = new Membership(pair(), T0, new Random(1));
             m.tick(T0);
-            List<MembershipEvent> ev = m.onMessage(T0, new Peer("bob", 1).of("status"), ETH0, false);
+            List<MembershipEvent> ev = m.onMessage(T0, new Peer("bob", 1).of("status"), ETH0);
             assertTrue(logs(ev).contains("HBDoMsg_T_STATUS: status update without st field"));
             assertEquals(INIT, m.status("bob").orElseThrow());
         }
 
         @Test
         void unknownStatusValueIsLoggedOnceAndIgnored() {
-            Membership m = new Membership(pair(), T0);
+            Membership m = new Membership(pair(), T0, new Random(1));
             m.tick(T0);
             Peer bob = new Peer("bob", 1);
-            List<MembershipEvent> ev = m.onMessage(T0, bob.stamp(Message.of("status").add("st", "bogus")), ETH0, false);
+            List<MembershipEvent> ev = m.onMessage(T0, bob.stamp(Message.of("status").add("st", "bogus")), ETH0);
             assertEquals(List.of("Link bob:eth0 up.",
                     "HBDoMsg_T_STATUS: node bob sent unknown status [bogus]; its status messages are ignored",
                     "Comm_now_up(): updating status to active", "Local status now set to: 'active'"), logs(ev));
-            ev = m.onMessage(T0 + 1000, bob.stamp(Message.of("status").add("st", "bogus")), ETH0, false);
-            assertEquals(List.of(), ev);
+            ev = m.onMessage(T0 + 1000, bob.stamp(Message.of("status").add("st", "bogus")), ETH0);
+            assertEquals(List.of(), nonLogs(ev));
             assertEquals(INIT, m.status("bob").orElseThrow());
-            ev = m.onMessage(T0 + 2000, bob.stamp(Message.of("status").add("st", "ACTIVE")), ETH0, false);
+            ev = m.onMessage(T0 + 2000, bob.stamp(Message.of("status").add("st", "ACTIVE")), ETH0);
             assertEquals(List.of(new NodeStatusChanged("bob", INIT, ACTIVE)), nonLogs(ev), "case-insensitive");
         }
 
         @Test
         void messagesForAnotherNodeAreNotActedUpon() {
             MembershipSettings s = new MembershipSettings("alice", List.of("alice", "bob", "carol"), List.of(),
-                    List.of(ETH0), 1000, 10_000, 5000, 20_000, 10_000);
-            Membership m = new Membership(s, T0);
-            List<MembershipEvent> ev = m.onMessage(T0, new Peer("bob", 1).of("reqnodes").add("dest", "carol"), ETH0,
-                    false);
+                    List.of(ETH0), 1000, 10_000, 5000, 20_000, 10_000, 250);
+            Membership m = new Membership(s, T0, new Random(1));
+            List<MembershipEvent> ev = m.onMessage(T0, new Peer("bob", 1).of("reqnodes").add("dest", "carol"), ETH0);
             assertFalse(ev.stream().anyMatch(e -> e instanceof Send));
         }
 
         @Test
         void rejectsSettingsWithoutTheLocalNode() {
             assertThrows(IllegalArgumentException.class, () -> new Membership(new MembershipSettings("zed",
-                    List.of("alice", "bob"), List.of(), List.of(ETH0), 1000, 10_000, 5000, 20_000, 10_000), T0));
+                    List.of("alice", "bob"), List.of(), List.of(ETH0), 1000, 10_000, 5000, 20_000, 10_000, 250), T0, new Random(1)));
             assertThrows(IllegalArgumentException.class, () -> new Membership(new MembershipSettings("alice",
-                    List.of("alice", "bob"), List.of(), List.of(ETH0), 0, 10_000, 5000, 20_000, 10_000), T0));
+                    List.of("alice", "bob"), List.of(), List.of(ETH0), 0, 10_000, 5000, 20_000, 10_000, 250), T0, new Random(1)));
         }
     }
 
@@ -626,10 +768,10 @@ class MembershipTest {
         @Test
         void reqnodesAddressedToUsIsAnsweredWithEveryNormalNode() {
             MembershipSettings s = new MembershipSettings("alice", List.of("alice", "bob"), List.of("192.0.2.1"),
-                    List.of(ETH0), 1000, 10_000, 5000, 20_000, 10_000);
-            Membership m = new Membership(s, T0);
+                    List.of(ETH0), 1000, 10_000, 5000, 20_000, 10_000, 250);
+            Membership m = new Membership(s, T0, new Random(1));
             Message req = new Peer("bob", 1).stamp(Message.of("reqnodes").add("dest", "alice"));
-            List<MembershipEvent> ev = m.onMessage(T0, req, ETH0, false);
+            List<MembershipEvent> ev = m.onMessage(T0, req, ETH0);
             List<Send> sends = ev.stream().filter(e -> e instanceof Send).map(e -> (Send) e).toList();
             assertEquals(1, sends.size());
             Message rep = sends.get(0).message();
@@ -646,12 +788,12 @@ class MembershipTest {
     class PingNodes {
         MembershipSettings withPing() {
             return new MembershipSettings("alice", List.of("alice", "bob"), List.of("192.0.2.1", "routers"),
-                    List.of(ETH0), 1000, 10_000, 5000, 20_000, 8000);
+                    List.of(ETH0), 1000, 10_000, 5000, 20_000, 8000, 250);
         }
 
         @Test
         void answeringPingNodeIsPingAndCounted() {
-            Membership m = new Membership(withPing(), T0);
+            Membership m = new Membership(withPing(), T0, new Random(1));
             m.tick(T0);
             assertEquals(0, m.reachablePingNodes());
             List<MembershipEvent> ev = m.onPingReply(T0 + 300, "192.0.2.1");
@@ -669,14 +811,14 @@ class MembershipTest {
 
         @Test
         void pingNodeSilentForDeadpingIsDeadAfterCommUpInitdeadBefore() {
-            Membership m = new Membership(withPing(), T0);
+            Membership m = new Membership(withPing(), T0, new Random(1));
             m.onPingReply(T0, "192.0.2.1");
             m.onPingReply(T0, "routers");
             assertEquals(2, m.reachablePingNodes());
             // before comm-up: initdead (20 s), not deadping (8 s)
             assertFalse(tickUntil(m, T0, T0 + 9000, 250).contains(new NodeStatusChanged("192.0.2.1", PING, DEAD)));
             m.onPingReply(T0 + 9000, "routers");
-            m.onMessage(T0 + 9000, new Peer("bob", 1).status("up"), ETH0, false);
+            m.onMessage(T0 + 9000, new Peer("bob", 1).status("up"), ETH0);
             assertTrue(m.commUp());
             assertEquals(8000, m.view().nodes().get("192.0.2.1").deadtimeMs());
             List<MembershipEvent> ev = m.tick(T0 + 9250);
@@ -690,8 +832,8 @@ class MembershipTest {
         @Test
         void pingGroupStaysAliveWhileAnyMemberAnswers() {
             // the daemon reports a reply from any member of ping_group "routers" under the group name
-            Membership m = new Membership(withPing(), T0);
-            m.onMessage(T0, new Peer("bob", 1).status("up"), ETH0, false);
+            Membership m = new Membership(withPing(), T0, new Random(1));
+            m.onMessage(T0, new Peer("bob", 1).status("up"), ETH0);
             m.onPingReply(T0, "routers");
             List<MembershipEvent> all = new ArrayList<>();
             for (long t = T0 + 250; t <= T0 + 40_000; t += 250) {
@@ -706,7 +848,7 @@ class MembershipTest {
 
         @Test
         void neverAnsweringPingNodeIsDeclaredDeadAfterInitdead() {
-            Membership m = new Membership(withPing(), T0);
+            Membership m = new Membership(withPing(), T0, new Random(1));
             List<MembershipEvent> ev = tickUntil(m, T0, T0 + 20_250, 250);
             assertTrue(ev.contains(new NodeStatusChanged("192.0.2.1", INIT, DEAD)));
             assertTrue(ev.contains(new NodeStatusChanged("routers", INIT, DEAD)));
@@ -714,7 +856,7 @@ class MembershipTest {
 
         @Test
         void unknownPingNodeIsReportedOnce() {
-            Membership m = new Membership(withPing(), T0);
+            Membership m = new Membership(withPing(), T0, new Random(1));
             m.tick(T0);
             assertEquals(1, logs(m.onPingReply(T0, "203.0.113.9")).size());
             assertEquals(List.of(), m.onPingReply(T0, "203.0.113.9"));
@@ -729,12 +871,12 @@ class MembershipTest {
         /** keepalive 100 ms, deadtime 300 ms, warntime 200 ms, initdead 1 s; tick every min(250, 100/2) = 50 ms. */
         MembershipSettings fast() {
             return new MembershipSettings("alice", List.of("alice", "bob"), List.of(), List.of(ETH0),
-                    100, 300, 200, 1000, 300);
+                    100, 300, 200, 1000, 300, 250);
         }
 
         @Test
         void fullySupported() {
-            Membership m = new Membership(fast(), T0);
+            Membership m = new Membership(fast(), T0, new Random(1));
             assertEquals("8fc", m.statusMessage(T0).get("dt").orElseThrow(), "300 + 2000 ms during start-up");
             assertEquals("12c", m.statusMessage(T0 + 5000).get("dt").orElseThrow());
             Peer bob = new Peer("bob", 1);
@@ -742,7 +884,7 @@ class MembershipTest {
             long t = T0;
             for (; t <= T0 + 3000; t += 50) {
                 if ((t - T0) % 100 == 0) {
-                    all.addAll(m.onMessage(t, bob.status("active", 300), ETH0, false));
+                    all.addAll(m.onMessage(t, bob.status("active", 300), ETH0));
                 }
                 all.addAll(m.tick(t));
             }
@@ -753,16 +895,16 @@ class MembershipTest {
             List<MembershipEvent> ev = m.tick(last + 350);
             assertTrue(ev.contains(new NodeStatusChanged("bob", ACTIVE, DEAD)), "dead within one tick of 300 ms");
             // bob was only silent (same generation): its next status is a return after partition
-            ev = m.onMessage(last + 360, bob.status("active", 300), ETH0, false);
+            ev = m.onMessage(last + 360, bob.status("active", 300), ETH0);
             assertTrue(ev.contains(new ReturnedAfterPartition("bob")));
         }
 
         @Test
         void lateWarningBetweenWarntimeAndDeadtime() {
-            Membership m = new Membership(fast(), T0);
+            Membership m = new Membership(fast(), T0, new Random(1));
             Peer bob = new Peer("bob", 1);
-            m.onMessage(T0, bob.status("active", 300), ETH0, false);
-            List<MembershipEvent> ev = m.onMessage(T0 + 250, bob.status("active", 300), ETH0, false);
+            m.onMessage(T0, bob.status("active", 300), ETH0);
+            List<MembershipEvent> ev = m.onMessage(T0 + 250, bob.status("active", 300), ETH0);
             assertEquals(List.of("Late heartbeat: Node bob: interval 250 ms"), logs(ev));
         }
     }
@@ -770,9 +912,9 @@ class MembershipTest {
     @Test
     void viewListsNodesInOrderThenPingNodes() {
         MembershipSettings s = new MembershipSettings("alice", List.of("bob", "alice"), List.of("192.0.2.1"),
-                List.of(ETH0), 1000, 10_000, 5000, 20_000, 10_000);
-        Membership m = new Membership(s, T0);
-        m.onMessage(T0 + 40, new Peer("bob", 1).status("active", 12_000), ETH0, false);
+                List.of(ETH0), 1000, 10_000, 5000, 20_000, 10_000, 250);
+        Membership m = new Membership(s, T0, new Random(1));
+        m.onMessage(T0 + 40, new Peer("bob", 1).status("active", 12_000), ETH0);
         MembershipView v = m.view();
         assertEquals(List.of("bob", "alice", "192.0.2.1"), List.copyOf(v.nodes().keySet()));
         assertTrue(v.commUp());
@@ -798,14 +940,14 @@ class MembershipTest {
             long deadtime = keepalive * (3 + random.nextInt(20));
             long tickEvery = Math.min(250, keepalive / 2);
             MembershipSettings s = new MembershipSettings("alice", List.of("alice", "bob"), List.of(), List.of(ETH0),
-                    keepalive, deadtime, deadtime / 2, deadtime * 2, deadtime);
+                    keepalive, deadtime, deadtime / 2, deadtime * 2, deadtime, 250);
             long start = random.nextInt(1_000_000);
-            Membership m = new Membership(s, start);
+            Membership m = new Membership(s, start, new Random(1));
             Peer bob = new Peer("bob", 1 + random.nextInt(1000));
             long now = start;
             long nextTick = start + tickEvery;
             long lastArrival = now;
-            m.onMessage(now, bob.status("active", deadtime), ETH0, false);
+            m.onMessage(now, bob.status("active", deadtime), ETH0);
             int arrivals = 20 + random.nextInt(60);
             for (int i = 0; i < arrivals; i++) {
                 long gap = random.nextLong(deadtime) + 1; // 1 .. deadtime ms: never beyond the deadtime
@@ -814,7 +956,7 @@ class MembershipTest {
                     assertNoDeath(m.tick(nextTick), round);
                     nextTick += tickEvery;
                 }
-                assertNoDeath(m.onMessage(arrival, bob.status("active", deadtime), ETH0, false), round);
+                assertNoDeath(m.onMessage(arrival, bob.status("active", deadtime), ETH0), round);
                 lastArrival = arrival;
             }
             // silence: the first tick strictly past lastArrival + deadtime declares bob dead, none before

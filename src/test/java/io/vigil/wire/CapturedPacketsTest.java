@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vigil.config.AuthKeys;
 import io.vigil.config.AuthMethod;
+import io.vigil.membership.Membership;
+import io.vigil.membership.MembershipEvent;
+import io.vigil.membership.MembershipSettings;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,28 +60,35 @@ class CapturedPacketsTest {
         Map<String, Integer> types = verifyAll(payloads);
         System.out.println("captured packets by type: " + types);
 
-        // Real traffic, in capture order, through the receive tracking: nothing may be taken for a replay.
+        // Real traffic, in capture order, through membership (generations) and its sequence tracking: nothing may
+        // be taken for a replay or a stale packet, and every restart of the two nodes is seen.
         PacketCodec codec = new PacketCodec(() -> KEYS);
-        SequenceTracker tracker = new SequenceTracker("observer", new java.util.Random(7), 250);
-        Map<SequenceTracker.Verdict, Integer> verdicts = new java.util.EnumMap<>(SequenceTracker.Verdict.class);
+        Membership observer = new Membership(new MembershipSettings("observer", List.of("linux1", "linux2", "observer"),
+                List.of(), List.of("eth0"), 1000, 10_000, 5000, 60_000, 10_000, 250), 0, new java.util.Random(7));
+        Map<String, Integer> outcomes = new TreeMap<>();
+        List<String> logs = new java.util.ArrayList<>();
         long now = 0;
         for (Pcap.Payload p : payloads) {
             Message m = ((Decoded.Accepted) codec.decode(p.data(), 0, p.data().length)).message();
-            verdicts.merge(tracker.accept(now += 10, m), 1, Integer::sum);
+            for (MembershipEvent e : observer.onMessage(now += 10, m, "eth0")) {
+                if (e instanceof MembershipEvent.Log l) {
+                    logs.add(l.text());
+                } else {
+                    String k = e instanceof MembershipEvent.Dropped d ? "dropped " + d.reason() : e.getClass().getSimpleName();
+                    outcomes.merge(k, 1, Integer::sum);
+                }
+            }
         }
-        List<WireLog> logs = tracker.drainLogs();
-        System.out.println("tracker verdicts: " + verdicts + ", " + logs.size() + " log lines");
-        assertEquals(null, verdicts.get(SequenceTracker.Verdict.REPLAY));
-        assertEquals(null, verdicts.get(SequenceTracker.Verdict.STALE));
-        assertEquals(20, verdicts.get(SequenceTracker.Verdict.RESTARTED), "linux1/linux2 restarts in the capture");
+        System.out.println("membership outcomes: " + outcomes + ", " + logs.size() + " log lines");
+        assertEquals(null, outcomes.get("dropped REPLAY"));
+        assertEquals(null, outcomes.get("dropped STALE"));
+        assertEquals(20, outcomes.get("NodeRestarted"), "linux1/linux2 restarts in the capture");
         // The capture reorders a few packets: each gap must close again, as in Heartbeat's own logs
         // ("1 lost packet(s) for [linux1] [13:15]" then "No pkts missing from linux1!").
-        long gaps = logs.stream().filter(l -> l.text().contains("lost packet(s)")).count();
-        long closed = logs.stream().filter(l -> l.text().startsWith("No pkts missing from")).count();
+        long gaps = logs.stream().filter(l -> l.contains("lost packet(s)")).count();
+        long closed = logs.stream().filter(l -> l.startsWith("No pkts missing from")).count();
         assertTrue(gaps > 0);
         assertEquals(gaps, closed);
-        assertEquals(List.of(), tracker.missingOf("linux1"));
-        assertEquals(List.of(), tracker.missingOf("linux2"));
     }
 
     private static Map<String, Integer> verifyAll(List<Pcap.Payload> payloads) {

@@ -2,8 +2,6 @@ package io.vigil.wire;
 
 import static io.vigil.wire.SequenceTracker.Verdict.DUPLICATE;
 import static io.vigil.wire.SequenceTracker.Verdict.NEW;
-import static io.vigil.wire.SequenceTracker.Verdict.REPLAY;
-import static io.vigil.wire.SequenceTracker.Verdict.RESTARTED;
 import static io.vigil.wire.SequenceTracker.Verdict.STALE;
 import static io.vigil.wire.SequenceTracker.Verdict.UNSEQUENCED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -80,38 +78,31 @@ class SequenceTrackerTest {
     }
 
     @Test
-    void olderGenerationIsAReplay() {
-        tracker.accept(0, status(5, G));
-        assertEquals(REPLAY, tracker.accept(0, status(6, G - 1)));
-        assertEquals(REPLAY, tracker.accept(0, msg("resource", 6, G - 1)));
-        assertEquals(List.of(
-                String.format("should_drop_message: attempted replay attack [N]? [gen = %d, curgen = %d]", G - 1, G),
-                String.format("should_drop_message: attempted replay attack [N]? [gen = %d, curgen = %d]", G - 1, G)),
-                logTexts());
-        assertEquals(NEW, tracker.accept(0, status(6, G)), "tracking unaffected by the replay");
-    }
-
-    @Test
-    void statusWithHigherGenerationIsARestart() {
+    void aMessageOfAnotherGenerationStartsTheTrackingAfresh() {
         tracker.accept(0, status(500, G));
-        assertEquals(RESTARTED, tracker.accept(0, status(1, G + 1)));
-        assertEquals(List.of("Heartbeat restart on node N"), logTexts());
-        assertEquals(G + 1, tracker.generationOf("n"), "names compare case-insensitively");
-        assertEquals(NEW, tracker.accept(0, msg("resource", 2, G + 1)));
+        assertEquals(NEW, tracker.accept(0, msg("starting", 2, G + 1)), "a new incarnation counts from 1 again");
+        assertEquals(OptionalLong.of(2), tracker.lastSeqOf("n"), "names compare case-insensitively");
+        assertEquals(NEW, tracker.accept(0, status(1, G + 1)), "sent before the first packet heard, overtaken by it");
+        assertEquals(NEW, tracker.accept(0, msg("resource", 3, G + 1)));
+        assertEquals(List.of(), logTexts(), "restarts are membership's to judge and log");
     }
 
     @Test
-    void firstStatusIsNotARestart() {
+    void packetsReorderedAtFirstContactAreTakenOnceAndSoonOnly() {
+        assertEquals(NEW, tracker.accept(1000, status(40, G)));
+        assertEquals(NEW, tracker.accept(1010, msg("ip-request", 39, G)), "overtaken by the first one heard");
+        assertEquals(STALE, tracker.accept(1020, msg("ip-request", 39, G)), "but only once");
+        assertEquals(STALE, tracker.accept(1030, msg("resource", 40 - SequenceTracker.FIRST_CONTACT_SEQS - 1, G)),
+                "too far below: history, not reordering");
+        assertEquals(STALE, tracker.accept(1000 + SequenceTracker.FIRST_CONTACT_MS + 1, msg("resource", 38, G)),
+                "too late: a retransmission for someone else");
+        assertEquals(List.of(), tracker.missingOf("N"), "nothing below the first packet is asked for");
+    }
+
+    @Test
+    void firstMessageIsNew() {
         assertEquals(NEW, tracker.accept(0, status(1, G)));
         assertEquals(List.of(), logTexts());
-    }
-
-    @Test
-    void onlyStatusMessagesChangeTheGeneration() {
-        tracker.accept(0, status(10, G));
-        assertEquals(NEW, tracker.accept(0, msg("resource", 11, G + 1)));
-        assertEquals(G, tracker.generationOf("N"));
-        assertEquals(STALE, tracker.accept(0, msg("resource", 1, G + 1)), "old tracking still applies");
     }
 
     @Test
@@ -169,7 +160,6 @@ class SequenceTrackerTest {
         tracker.accept(0, status(3, G));
         tracker.forget("N");
         assertEquals(List.of(), tracker.due(10_000));
-        assertEquals(G, tracker.generationOf("N"), "generation kept for replay detection");
     }
 
     @Test

@@ -522,22 +522,23 @@ final class Scenario {
 
     long boundDouble() {
         // heal detected at the next status (keepalive, maybe one lost), announcements, one stop
-        return fs.deadtimeMs() + 2 * fs.keepaliveMs() + c.res.maxStopMs() + 4 * maxMsg + 2 * c.tickMs;
+        return fs.deadtimeMs() + 2 * fs.keepaliveMs() + c.res.maxStopMs() + 4 * maxMsg + 2 * SimCluster.TIMER_SLACK_MS;
     }
 
     long boundOperator() {
         // ask_resources me / other / done: one round trip and a half, then stop and start
-        return 3 * maxMsg + c.res.maxStopMs() + c.res.maxStartMs() + 2 * c.tickMs;
+        return 3 * maxMsg + c.res.maxStopMs() + c.res.maxStartMs() + 2 * SimCluster.TIMER_SLACK_MS;
     }
 
     long bound(Kind k) {
         long start = Math.max(c.res.maxStartMs(), c.res.hangTimeoutMs());
         long stop = c.res.maxStopMs();
-        long detect = fs.deadtimeMs() + fs.keepaliveMs() + 2 * c.tickMs + maxMsg;
+        long detect = fs.deadtimeMs() + fs.keepaliveMs() + 2 * SimCluster.TIMER_SLACK_MS + maxMsg;
         long slack = 6 * maxMsg + 2 * fs.keepaliveMs();
         return switch (k) {
             case BOOT -> 2000 + fs.initdeadMs() + 2000 + start + slack;
-            case CRASH -> detect + c.res.fenceMs() + c.res.maxStartMs() + slack;
+            // once starts that fail or hang were injected, the next node may be such a one (START_FAILS's bound)
+            case CRASH -> detect + c.res.fenceMs() + (failuresInjected ? 2 * start + stop : c.res.maxStartMs()) + slack;
             case START_FAILS -> detect + c.res.fenceMs() + 2 * start + stop + slack;
             case HEAL -> boundDouble() + start + stop + slack + refusedExchangeRetry();
             default -> fs.initdeadMs() + detect + 2 * (start + stop) + slack;

@@ -1,21 +1,25 @@
 package io.vigil.failover.sim;
 
 import io.vigil.config.AutoFailback;
-import io.vigil.failover.FailoverAction;
-import io.vigil.failover.FailoverEngine;
 import io.vigil.failover.FailoverEvent;
 import io.vigil.failover.FailoverSettings;
 import io.vigil.failover.GroupSpec;
 import io.vigil.failover.GroupState;
-import io.vigil.membership.Membership;
-import io.vigil.membership.MembershipEvent;
 import io.vigil.membership.MembershipSettings;
 import io.vigil.membership.NodeStatus;
+import io.vigil.node.NodeCore;
+import io.vigil.node.NodeEffects;
+import io.vigil.node.NodeSettings;
+import io.vigil.node.Transition;
 import io.vigil.wire.Message;
+import io.vigil.wire.SendHistory;
+
+import java.lang.System.Logger.Level;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,8 +29,8 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * A cluster of real {@link Membership} + {@link FailoverEngine} pairs on a simulated network and simulated
- * resources, on virtual time. Everything random comes from one seeded {@link Random}: a seed replays exactly.
+ * A cluster of real {@link NodeCore}s (sequencing, membership and failover wired as the daemon wires them) on a
+ * simulated network and simulated resources, on virtual time. Everything random comes from one seeded {@link Random}: a seed replays exactly.
  */
 final class SimCluster {
 
@@ -39,6 +43,8 @@ final class SimCluster {
     }
 
     static final int REXMIT_MS = 300;
+    /** ha.cf max_rexmit_delay (Heartbeat's default). */
+    static final long MAX_REXMIT_DELAY_MS = 250;
     static final String LINK = "eth0";
 
     final Random rnd;
@@ -47,7 +53,8 @@ final class SimCluster {
     final List<GroupSpec> groups;
     final Net net;
     final Res res;
-    final long tickMs;
+    /** How late a timer may fire after the deadline it was armed for (ms): the daemon's one-shot timers are exact. */
+    static final long TIMER_SLACK_MS = 1;
     long now;
     long events;
     private long seqNo;
@@ -83,15 +90,22 @@ final class SimCluster {
         int incarnation;
         long generation;
         long seq;
-        Membership membership;
-        FailoverEngine engine;
+        /** What this incarnation sent, by sequence number (Heartbeat keeps the last 500 for retransmissions). */
+        final Map<Long, Message> sent = new HashMap<>();
+        NodeCore core;
         final Map<String, Rs> rs = new LinkedHashMap<>();
         final Set<String> brokenStart = new HashSet<>();
         final Set<String> hangingStart = new HashSet<>();
-        final Map<String, Set<Long>> seen = new LinkedHashMap<>();
         int ping;
         int announces;
         long bootedAt;
+        /** The core's deadline the node's one timer is armed for; when its queued event comes, and its token. */
+        long timerAt = Long.MAX_VALUE;
+        long eventAt = Long.MAX_VALUE;
+        long timerToken;
+        /** This incarnation's inputs as transcript commands (when recording), and those of earlier incarnations. */
+        List<String> inputs;
+        final List<List<String>> transcripts = new ArrayList<>();
 
         Node(String name) {
             this.name = name;
@@ -100,9 +114,6 @@ final class SimCluster {
             }
         }
 
-        FailoverEngine engine() {
-            return engine;
-        }
     }
 
     SimCluster(long seed, FailoverSettings base, Net net, Res res, boolean verbose, Observer observer) {
@@ -114,7 +125,6 @@ final class SimCluster {
         this.res = res;
         this.verbose = verbose;
         this.observer = observer;
-        this.tickMs = Math.min(250, base.keepaliveMs() / 2);
         for (String n : nodes) {
             byName.put(n, new Node(n));
             component.put(n, 0);
@@ -148,6 +158,25 @@ final class SimCluster {
         }
     }
 
+    /** Notes an input of a node's core as a transcript command, when recording (a verbose replay). */
+    private void record(Node n, String command) {
+        if (n.inputs != null) {
+            n.inputs.add("@" + now + " " + command);
+        }
+    }
+
+    /** Writes one transcript per node incarnation into {@code dir}, each replaying what that node's core was fed. */
+    void dumpTranscripts(java.nio.file.Path dir, List<String> header) throws java.io.IOException {
+        for (Node n : byName.values()) {
+            for (int i = 0; i < n.transcripts.size(); i++) {
+                List<String> comments = new ArrayList<>(header);
+                comments.add(n.name + ", incarnation " + (i + 1) + " (dumped by FailoverSimulationTest)");
+                io.vigil.failover.transcript.TranscriptWriter.write(dir.resolve(n.name + "-" + (i + 1) + ".txt"),
+                        comments, n.transcripts.get(i));
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- node life
 
     void boot(String name) {
@@ -159,7 +188,7 @@ final class SimCluster {
         n.incarnation++;
         n.generation++;
         n.seq = 0;
-        n.seen.clear();
+        n.sent.clear();
         n.bootedAt = now;
         n.ping = base.pingNodeCount();
         n.rs.replaceAll((k, v) -> Rs.DOWN);
@@ -167,14 +196,38 @@ final class SimCluster {
         FailoverSettings fs = new FailoverSettings(name, base.nodes(), base.groups(), base.autoFailback(),
                 base.keepaliveMs(), base.deadtimeMs(), base.initdeadMs(), base.fencing(), base.monitorRestarts(),
                 base.pingNodeCount());
-        n.membership = new Membership(new MembershipSettings(name, nodes, List.of(), List.of(LINK), base.keepaliveMs(),
-                base.deadtimeMs(), base.deadtimeMs() / 2, base.initdeadMs(), base.deadtimeMs()), now);
-        n.engine = new FailoverEngine(fs);
+        MembershipSettings ms = new MembershipSettings(name, nodes, List.of(), List.of(LINK), base.keepaliveMs(),
+                base.deadtimeMs(), base.deadtimeMs() / 2, base.initdeadMs(), base.deadtimeMs(), MAX_REXMIT_DELAY_MS);
         int inc = n.incarnation;
+        long randomSeed = rnd.nextLong();
+        n.core = new NodeCore(new NodeSettings(ms, fs, MAX_REXMIT_DELAY_MS), now, new Random(randomSeed),
+                new Effects(n, inc));
+        if (verbose) {
+            n.inputs = new ArrayList<>();
+            n.transcripts.add(n.inputs);
+            StringBuilder groupsArg = new StringBuilder();
+            for (GroupSpec g : groups) {
+                groupsArg.append(groupsArg.isEmpty() ? "" : ",").append(g.key()).append('@').append(g.preferredNode());
+            }
+            n.inputs.add("node " + name + " nodes=" + String.join(",", nodes) + " groups=" + groupsArg
+                    + " auto_failback=" + base.autoFailback().name().toLowerCase(java.util.Locale.ROOT)
+                    + " keepalive=" + base.keepaliveMs() + " deadtime=" + base.deadtimeMs() + " warntime="
+                    + ms.warntimeMs() + " initdead=" + base.initdeadMs() + " fencing=" + (base.fencing() ? "yes" : "no")
+                    + " restarts=" + base.monitorRestarts() + " pings=" + base.pingNodeCount() + " start=" + now
+                    + " random=" + randomSeed);
+        }
+        n.timerAt = Long.MAX_VALUE;
+        n.eventAt = Long.MAX_VALUE;
         at(now, () -> keepalive(n, inc));
-        at(now + 1 + rnd.nextInt((int) tickMs), () -> tick(n, inc));
+        at(now, () -> rearm(n, inc));
         if (base.pingNodeCount() > 0) {
-            at(now, () -> feed(n, new FailoverEvent.PingReachability(n.ping)));
+            at(now, () -> {
+                if (alive(n, inc)) {
+                    record(n, "ping " + n.ping);
+                    n.core.pingReachability(now, n.ping);
+                    rearm(n, inc);
+                }
+            });
         }
         observer.holdersChanged(this);
     }
@@ -186,6 +239,7 @@ final class SimCluster {
             return;
         }
         n.up = false;
+        n.inputs = null;
         n.rs.replaceAll((k, v) -> Rs.DOWN);
         log(name, "== crash");
         observer.holdersChanged(this);
@@ -195,7 +249,9 @@ final class SimCluster {
         Node n = byName.get(name);
         if (n.up) {
             log(name, "== graceful shutdown requested");
-            feed(n, new FailoverEvent.ShutdownRequested());
+            record(n, "shutdown");
+            n.core.shutdown(now);
+            rearm(n, n.incarnation);
         }
     }
 
@@ -203,19 +259,45 @@ final class SimCluster {
         if (!alive(n, inc)) {
             return;
         }
-        broadcast(n, n.membership.statusMessage(now));
+        record(n, "keepalive");
+        n.core.keepalive(now);
         at(now + base.keepaliveMs(), () -> keepalive(n, inc));
     }
 
-    private void tick(Node n, int inc) {
+    /**
+     * The daemon's rule: after each input, one timer armed for the core's next deadline. (In the event queue a timer
+     * moved later is not queued again: the earlier event, when it comes, waits on to the deadline.)
+     */
+    private void rearm(Node n, int inc) {
         if (!alive(n, inc)) {
             return;
         }
-        membershipEvents(n, n.membership.tick(now));
-        if (alive(n, inc)) {
-            feed(n, new FailoverEvent.Tick());
+        n.timerAt = n.core.nextDeadline();
+        if (n.timerAt < n.eventAt) {
+            schedule(n, inc, n.timerAt);
         }
-        at(now + tickMs, () -> tick(n, inc));
+    }
+
+    private void schedule(Node n, int inc, long at) {
+        long token = ++n.timerToken;
+        n.eventAt = at;
+        at(at, () -> {
+            if (!alive(n, inc) || n.timerToken != token) {
+                return;
+            }
+            n.eventAt = Long.MAX_VALUE;
+            if (n.timerAt == Long.MAX_VALUE) {
+                return;
+            }
+            if (now < n.timerAt) {
+                schedule(n, inc, n.timerAt);
+                return;
+            }
+            n.timerAt = Long.MAX_VALUE;
+            record(n, "tick");
+            n.core.timer(now);
+            rearm(n, inc);
+        });
     }
 
     private boolean alive(Node n, int inc) {
@@ -238,10 +320,23 @@ final class SimCluster {
         return component.values().stream().distinct().count() <= 1;
     }
 
+    /**
+     * Sends a message of {@code from} to every other node. A lost status is gone (its retransmission, if asked for,
+     * arrives too late to say anything); another lost packet arrives {@link #REXMIT_MS} late (the receiver asks
+     * again, the sender resends). {@code NS_*} control packets are not sequenced and not lost.
+     */
     private void broadcast(Node from, Message m) {
-        from.seq++;
-        Message stamped = m.copy().add("src", from.name).add("seq", Long.toHexString(from.seq))
-                .add("hg", Long.toHexString(from.generation)).add("ts", Long.toHexString(Math.max(1, now / 1000)));
+        boolean control = m.type().startsWith("NS_");
+        Message stamped = m.copy().add("src", from.name);
+        if (!control) {
+            from.seq++;
+            stamped.add("seq", Long.toHexString(from.seq));
+        }
+        stamped.add("hg", Long.toHexString(from.generation)).add("ts", Long.toHexString(Math.max(1, now / 1000)));
+        if (!control) {
+            from.sent.put(from.seq, stamped);
+            from.sent.remove(from.seq - SendHistory.CAPACITY);
+        }
         boolean status = "status".equals(m.type());
         if (!status) {
             log(from.name, "send " + m);
@@ -251,7 +346,7 @@ final class SimCluster {
                 continue;
             }
             long delay = 1 + rnd.nextInt(net.maxDelayMs());
-            if (rnd.nextDouble() < net.loss()) {
+            if (!control && rnd.nextDouble() < net.loss()) {
                 if (status) {
                     continue;
                 }
@@ -269,26 +364,146 @@ final class SimCluster {
         if (!to.up || !component.get(from).equals(component.get(to.name))) {
             return;
         }
-        String key = from + "/" + m.get("hg").orElse("");
-        long seq = Long.parseLong(m.get("seq").orElse("0"), 16);
-        boolean dup = !to.seen.computeIfAbsent(key, k -> new HashSet<>()).add(seq);
-        int inc = to.incarnation;
-        membershipEvents(to, to.membership.onMessage(now, m, LINK, dup));
-        String t = m.type();
-        boolean forUs = m.get("dest").map(d -> d.equals(to.name)).orElse(true);
-        if (!dup && forUs && alive(to, inc) && !t.equals("status") && !t.startsWith("NS_") && !t.equals("reqnodes")
-                && !t.equals("repnodes")) {
-            feed(to, new FailoverEvent.MessageReceived(m));
+        if (to.inputs != null) {
+            to.inputs.add(io.vigil.failover.transcript.TranscriptWriter.recv(now, m));
         }
+        to.core.packet(now, m, LINK);
+        rearm(to, to.incarnation);
     }
 
-    private void membershipEvents(Node n, List<MembershipEvent> events) {
-        for (MembershipEvent e : events) {
-            if (!n.up) {
+    /** What one node's core asks for, carried out on the simulated machine and network. */
+    private final class Effects implements NodeEffects {
+        private final Node n;
+        private final int inc;
+
+        Effects(Node n, int inc) {
+            this.n = n;
+            this.inc = inc;
+        }
+
+        /** A powered-off or restarted machine does nothing more of what its old incarnation decided. */
+        private boolean gone() {
+            return !alive(n, inc);
+        }
+
+        @Override
+        public void send(Message typeFields) {
+            if (!gone()) {
+                broadcast(n, typeFields);
+            }
+        }
+
+        @Override
+        public void retransmissionRequested(Message nsRexmit) {
+            // Heartbeat's answer: the kept messages again, to the one who asked
+            Node to = byName.get(nsRexmit.get("src").orElse(""));
+            long first = Long.parseLong(nsRexmit.get("firstseq").orElse("0"));
+            long last = Long.parseLong(nsRexmit.get("lastseq").orElse("-1"));
+            for (long seq = first; seq <= last && to != null && !gone(); seq++) {
+                Message kept = n.sent.get(seq);
+                if (kept != null) {
+                    at(now + 1 + rnd.nextInt(net.maxDelayMs()), () -> deliver(n.name, to, kept));
+                }
+            }
+        }
+
+        @Override
+        public void startGroup(String k) {
+            if (gone()) {
                 return;
             }
-            if (e instanceof MembershipEvent.NodeStatusChanged c) {
-                log(n.name, "membership: " + c.node() + " " + c.from().wire() + " -> " + c.to().wire());
+            n.rs.put(k, Rs.STARTING);
+            observer.holdersChanged(SimCluster.this);
+            boolean hang = n.hangingStart.contains(k);
+            long d = hang ? res.hangTimeoutMs() : 1 + rnd.nextInt(res.maxStartMs());
+            boolean ok = !hang && !n.brokenStart.contains(k);
+            SimCluster.this.log(n.name, "start " + k + (ok ? "" : hang ? " (hangs)" : " (will fail)"));
+            at(now + d, () -> {
+                if (gone()) {
+                    return;
+                }
+                n.rs.put(k, ok ? Rs.UP : Rs.STARTING);
+                SimCluster.this.log(n.name, "start " + k + (ok ? " ok" : " failed"));
+                record(n, "done start " + k + (ok ? " ok ok" : " failed \"exit 1\""));
+                n.core.groupCompleted(now, k, FailoverEvent.GroupOp.START, ok, ok ? "ok" : "exit 1");
+                rearm(n, inc);
+                observer.holdersChanged(SimCluster.this);
+            });
+        }
+
+        @Override
+        public void stopGroup(String k) {
+            if (gone()) {
+                return;
+            }
+            n.rs.put(k, Rs.STOPPING);
+            long d = 1 + rnd.nextInt(res.maxStopMs());
+            SimCluster.this.log(n.name, "stop " + k);
+            at(now + d, () -> {
+                if (gone()) {
+                    return;
+                }
+                n.rs.put(k, Rs.DOWN);
+                SimCluster.this.log(n.name, "stop " + k + " ok");
+                record(n, "done stop " + k + " ok ok");
+                n.core.groupCompleted(now, k, FailoverEvent.GroupOp.STOP, true, "ok");
+                rearm(n, inc);
+                observer.holdersChanged(SimCluster.this);
+            });
+        }
+
+        @Override
+        public void announce(String key) {
+            if (!gone()) {
+                n.announces++;
+                SimCluster.this.log(n.name, "announce " + key);
+            }
+        }
+
+        @Override
+        public void fence(String node) {
+            if (gone()) {
+                return;
+            }
+            SimCluster.this.log(n.name, "fence " + node);
+            at(now + res.fenceMs(), () -> {
+                if (gone()) {
+                    return;
+                }
+                crash(node);
+                record(n, "fenced " + node + " ok \"powered off\"");
+                n.core.fenceCompleted(now, node, true, "powered off");
+                rearm(n, inc);
+            });
+        }
+
+        @Override
+        public void shutdownComplete() {
+            if (gone()) {
+                return;
+            }
+            SimCluster.this.log(n.name, "== shutdown complete");
+            n.up = false;
+            n.rs.replaceAll((k, v) -> Rs.DOWN);
+            observer.holdersChanged(SimCluster.this);
+        }
+
+        @Override
+        public void log(Level level, String text) {
+            if (verbose && !gone()) {
+                SimCluster.this.log(n.name, level + " " + text);
+            }
+        }
+
+        @Override
+        public void transition(Transition t) {
+            if (gone()) {
+                return;
+            }
+            if (t instanceof Transition.CommUp) {
+                SimCluster.this.log(n.name, "membership: comm up");
+            } else if (t instanceof Transition.NodeChanged c) {
+                SimCluster.this.log(n.name, "membership: " + c.node() + " " + c.from().wire() + " -> " + c.to().wire());
                 Node x = byName.get(c.node());
                 if (c.to() == NodeStatus.DEAD && x != null && x.up && now - x.bootedAt > base.deadtimeMs()
                         && component.get(x.name).equals(component.get(n.name))) {
@@ -296,94 +511,13 @@ final class SimCluster {
                     falseDeaths++;
                     lastFalseDeathAt = now;
                     falseDeathTimes.add(now);
-                    log("net", "== false death: " + n.name + " lost the status packets of " + x.name);
+                    SimCluster.this.log("net", "== false death: " + n.name + " lost the status packets of " + x.name);
                 }
-                feed(n, new FailoverEvent.NodeStatusChanged(c.node(), c.from(), c.to()));
-            } else if (e instanceof MembershipEvent.CommUp) {
-                log(n.name, "membership: comm up");
-                broadcast(n, n.membership.statusMessage(now));
-                feed(n, new FailoverEvent.CommUp());
-            } else if (e instanceof MembershipEvent.NodeRestarted c) {
-                feed(n, new FailoverEvent.NodeRestarted(c.node()));
-            } else if (e instanceof MembershipEvent.ReturnedAfterPartition c) {
-                feed(n, new FailoverEvent.PartitionHealed(c.node()));
-            } else if (e instanceof MembershipEvent.Send c) {
-                broadcast(n, c.message());
-            } else if (e instanceof MembershipEvent.Log c && verbose) {
-                log(n.name, "membership " + c.level() + ": " + c.text());
             }
         }
-    }
 
-    // ---------------------------------------------------------------- engine and resources
-
-    void feed(Node n, FailoverEvent event) {
-        if (!n.up) {
-            return;
-        }
-        List<FailoverAction> actions = n.engine.handle(now, event);
-        int inc = n.incarnation;
-        for (FailoverAction a : actions) {
-            if (!alive(n, inc)) {
-                return;
-            }
-            execute(n, inc, a);
-        }
-    }
-
-    private void execute(Node n, int inc, FailoverAction a) {
-        if (a instanceof FailoverAction.StartGroup s) {
-            String k = s.key();
-            n.rs.put(k, Rs.STARTING);
-            observer.holdersChanged(this);
-            boolean hang = n.hangingStart.contains(k);
-            long d = hang ? res.hangTimeoutMs() : 1 + rnd.nextInt(res.maxStartMs());
-            boolean ok = !hang && !n.brokenStart.contains(k);
-            log(n.name, "start " + k + (ok ? "" : hang ? " (hangs)" : " (will fail)"));
-            at(now + d, () -> {
-                if (!alive(n, inc)) {
-                    return;
-                }
-                n.rs.put(k, ok ? Rs.UP : Rs.STARTING);
-                log(n.name, "start " + k + (ok ? " ok" : " failed"));
-                feed(n, new FailoverEvent.GroupCompleted(k, FailoverEvent.GroupOp.START, ok, ok ? "ok" : "exit 1"));
-                observer.holdersChanged(this);
-            });
-        } else if (a instanceof FailoverAction.StopGroup s) {
-            String k = s.key();
-            n.rs.put(k, Rs.STOPPING);
-            long d = 1 + rnd.nextInt(res.maxStopMs());
-            log(n.name, "stop " + k);
-            at(now + d, () -> {
-                if (!alive(n, inc)) {
-                    return;
-                }
-                n.rs.put(k, Rs.DOWN);
-                log(n.name, "stop " + k + " ok");
-                feed(n, new FailoverEvent.GroupCompleted(k, FailoverEvent.GroupOp.STOP, true, "ok"));
-                observer.holdersChanged(this);
-            });
-        } else if (a instanceof FailoverAction.Announce s) {
-            n.announces++;
-            log(n.name, "announce " + s.key());
-        } else if (a instanceof FailoverAction.Fence f) {
-            log(n.name, "fence " + f.node());
-            at(now + res.fenceMs(), () -> {
-                if (!alive(n, inc)) {
-                    return;
-                }
-                crash(f.node());
-                feed(n, new FailoverEvent.FenceCompleted(f.node(), true, "powered off"));
-            });
-        } else if (a instanceof FailoverAction.Send s) {
-            broadcast(n, s.message());
-        } else if (a instanceof FailoverAction.Log l) {
-            log(n.name, l.level() + " " + l.text());
-        } else if (a instanceof FailoverAction.ShutdownComplete) {
-            log(n.name, "== shutdown complete");
-            n.up = false;
-            n.rs.replaceAll((k, v) -> Rs.DOWN);
-            observer.holdersChanged(this);
+        @Override
+        public void keepaliveInterval(String node, long intervalMs) {
         }
     }
 
@@ -391,7 +525,9 @@ final class SimCluster {
         Node n = byName.get(node);
         if (n.up && n.rs.get(key) == Rs.UP) {
             log(node, "== monitor of " + key + " fails");
-            feed(n, new FailoverEvent.MonitorFailed(key, "status exit 7"));
+            record(n, "monitor-failed " + key + " \"status exit 7\"");
+            n.core.monitorFailed(now, key, "status exit 7");
+            rearm(n, n.incarnation);
         }
     }
 
@@ -399,7 +535,9 @@ final class SimCluster {
         Node n = byName.get(node);
         if (n.up) {
             log(node, "== operator " + kind + " " + set.wire());
-            feed(n, new FailoverEvent.OperatorRequest(kind, set));
+            record(n, "operator " + kind.name().toLowerCase(java.util.Locale.ROOT) + " " + set.wire());
+            n.core.operator(now, kind, set);
+            rearm(n, n.incarnation);
         }
     }
 
@@ -408,7 +546,9 @@ final class SimCluster {
         n.ping = count;
         if (n.up) {
             log(node, "== reaches " + count + " ping nodes");
-            feed(n, new FailoverEvent.PingReachability(count));
+            record(n, "ping " + count);
+            n.core.pingReachability(now, count);
+            rearm(n, n.incarnation);
         }
     }
 
@@ -438,7 +578,7 @@ final class SimCluster {
 
     boolean failedOn(String node, String key) {
         Node n = byName.get(node);
-        return n.up && n.engine.view().groups().get(key) == GroupState.FAILED;
+        return n.up && n.core.failoverView().groups().get(key) == GroupState.FAILED;
     }
 
     static FailoverSettings settings(List<String> nodes, List<GroupSpec> groups, AutoFailback af, long keepalive,

@@ -1,0 +1,42 @@
+package io.vigil.daemon;
+
+import io.vigil.control.ControlHandler;
+import io.vigil.control.Reply;
+import io.vigil.control.StatusReport;
+import io.vigil.failover.FailoverEvent.OperatorKind;
+import io.vigil.failover.ResourceSet;
+
+/** The control socket's requests, answered by the running daemon. */
+final class DaemonControl implements ControlHandler {
+
+    private final Daemon daemon;
+    private final String version;
+
+    DaemonControl(Daemon daemon, String version) {
+        this.daemon = daemon;
+        this.version = version;
+    }
+
+    @Override
+    public StatusReport status() {
+        return DaemonReporting.report(daemon, version);
+    }
+
+    @Override
+    public Reply standby(ResourceSet set) {
+        daemon.operator(OperatorKind.STANDBY, set);
+        return Reply.ok("Going standby [" + set.wire() + "].");
+    }
+
+    @Override
+    public Reply takeover(ResourceSet set) {
+        daemon.operator(OperatorKind.TAKEOVER, set);
+        return Reply.ok("Taking over [" + set.wire() + "].");
+    }
+
+    @Override
+    public Reply reload() {
+        ReloadResult r = daemon.reload();
+        return r.applied() ? Reply.ok(r.message()) : Reply.refused(r.message());
+    }
+}

@@ -1,0 +1,41 @@
+package io.vigil.failover;
+
+import io.vigil.failover.FailoverEvent.GroupOp;
+
+/** One haresources group as this node runs it. */
+final class LocalGroup {
+
+    final GroupSpec spec;
+    GroupState state = GroupState.STOPPED;
+    /** The operation to run once the one in flight completes. */
+    GroupOp queued;
+    /** A failed status check: start it again once stopped. */
+    boolean restartAfterStop;
+    /** Taken from its preferred node (dead, leaving, or less connected): auto_failback gives it back. */
+    boolean needsFailback;
+    /** It failed here (start, or status checks past the restarts allowed): not started here again until forgiven. */
+    boolean failedHere;
+    int restarts;
+
+    LocalGroup(GroupSpec spec) {
+        this.spec = spec;
+    }
+
+    String key() {
+        return spec.key();
+    }
+
+    /** Held = running or on its way up: what we announce and what counts for double ownership. */
+    boolean held() {
+        return state == GroupState.RUNNING || state == GroupState.STARTING;
+    }
+
+    /** A start or stop is running: one operation per group at a time. */
+    boolean inFlight() {
+        return state == GroupState.STARTING || state == GroupState.STOPPING;
+    }
+
+    boolean preferredBy(String node) {
+        return spec.preferredNode().equals(node);
+    }
+}

@@ -1,0 +1,296 @@
+package io.vigil.node;
+
+import io.vigil.failover.FailoverAction;
+import io.vigil.failover.FailoverEngine;
+import io.vigil.failover.FailoverEvent;
+import io.vigil.failover.FailoverView;
+import io.vigil.failover.ResourceMessage;
+import io.vigil.failover.ResourceSet;
+import io.vigil.membership.Membership;
+import io.vigil.membership.MembershipEvent;
+import io.vigil.membership.MembershipView;
+import io.vigil.wire.DropReason;
+import io.vigil.wire.Message;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+
+/**
+ * One cluster node's decisions, without I/O: sequencing, membership and failover wired together in the order that
+ * keeps them right. Every input carries the caller's monotonic time in milliseconds; every output is a call on
+ * {@link NodeEffects}. Single-threaded. The daemon drives it with real packets, timers and processes; the
+ * simulation and the scenario transcripts drive the same class.
+ */
+public final class NodeCore {
+
+    /** Why an accepted packet went no further. */
+    public record Dropped(DropReason reason, String detail) {
+    }
+
+    private final String local;
+    private final boolean pingNodes;
+    private final NodeEffects fx;
+    private final Membership membership;
+    private final FailoverEngine engine;
+    private int reachablePingNodes = -1;
+    private boolean finished;
+
+    public NodeCore(NodeSettings settings, long nowMs, RandomGenerator random, NodeEffects effects) {
+        this.local = settings.failover().localNode();
+        this.pingNodes = !settings.membership().pingNodes().isEmpty() || settings.failover().pingNodeCount() > 0;
+        this.fx = effects;
+        this.membership = new Membership(settings.membership(), nowMs, random);
+        this.engine = new FailoverEngine(settings.failover());
+    }
+
+    // ---------------------------------------------------------------- inputs
+
+    /**
+     * An authenticated message from the network, received on {@code link}. Returns why it went no further, if it was
+     * dropped (our own packet come back is ignored without a word).
+     */
+    public Optional<Dropped> packet(long now, Message m, String link) {
+        if (finished) {
+            return Optional.empty();
+        }
+        if (m.get("src").orElse("").equalsIgnoreCase(local)) {
+            return Optional.empty();
+        }
+        return handleMembership(now, membership.onMessage(now, m, link));
+    }
+
+    /** The timer, at {@link #nextDeadline()}: node and link deadlines, retransmission requests, the engine's time-outs. */
+    public void timer(long now) {
+        handleMembership(now, membership.tick(now));
+        List<FailoverAction> actions = engine.handle(now, new FailoverEvent.Tick());
+        if (!finished) {
+            execute(actions);
+        }
+    }
+
+    /** Our status message, every keepalive. */
+    public void keepalive(long now) {
+        if (!finished) {
+            fx.send(membership.statusMessage(now));
+        }
+    }
+
+    /** An ICMP echo reply from a ping node (for a ping_group: the group's name). */
+    public void pingReply(long now, String pingNode) {
+        handleMembership(now, membership.onPingReply(now, pingNode));
+    }
+
+    /** How many ping nodes this node reaches, where no membership ping nodes are configured (simulation). */
+    public void pingReachability(long now, int reachable) {
+        if (pingNodes && reachable != reachablePingNodes) {
+            reachablePingNodes = reachable;
+            handleEngine(now, new FailoverEvent.PingReachability(reachable));
+        }
+    }
+
+    public void groupCompleted(long now, String key, FailoverEvent.GroupOp op, boolean ok, String detail) {
+        handleEngine(now, new FailoverEvent.GroupCompleted(key, op, ok, detail));
+    }
+
+    public void fenceCompleted(long now, String node, boolean ok, String detail) {
+        handleEngine(now, new FailoverEvent.FenceCompleted(node, ok, detail));
+    }
+
+    public void monitorFailed(long now, String key, String detail) {
+        handleEngine(now, new FailoverEvent.MonitorFailed(key, detail));
+    }
+
+    public void operator(long now, FailoverEvent.OperatorKind kind, ResourceSet set) {
+        handleEngine(now, new FailoverEvent.OperatorRequest(kind, set));
+    }
+
+    /** SIGTERM: give every group up, tell the peers, then {@link NodeEffects#shutdownComplete()}. */
+    public void shutdown(long now) {
+        handleEngine(now, new FailoverEvent.ShutdownRequested());
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    public MembershipView membershipView() {
+        return membership.view();
+    }
+
+    public FailoverView failoverView() {
+        return engine.view();
+    }
+
+    /**
+     * When {@link #timer} must next be called (monotonic ms): the earliest of membership's deadlines (silence past a
+     * deadtime, a retransmission request) and the engine's (time-outs, graces); {@link Long#MAX_VALUE} if nothing
+     * waits for the clock. Calling the timer earlier does nothing; there is no tick to poll.
+     */
+    public long nextDeadline() {
+        long engineNext = finished ? Long.MAX_VALUE : engine.nextDeadline();
+        return Math.min(membership.nextDeadline(), engineNext);
+    }
+
+    /** True once the engine has given everything up and said goodbye: nothing is processed any more. */
+    public boolean finished() {
+        return finished;
+    }
+
+    // ---------------------------------------------------------------- the order of things
+
+    private Optional<Dropped> handleMembership(long now, List<MembershipEvent> events) {
+        MembershipDispatch d = new MembershipDispatch(now);
+        for (MembershipEvent e : commUpLast(events)) {
+            e.dispatch(d);
+        }
+        return Optional.ofNullable(d.dropped);
+    }
+
+    /** Each membership event to the effects and the engine, in order. */
+    private final class MembershipDispatch implements MembershipEvent.Handler {
+        private final long now;
+        private Dropped dropped;
+
+        MembershipDispatch(long now) {
+            this.now = now;
+        }
+
+        @Override
+        public void nodeStatusChanged(MembershipEvent.NodeStatusChanged c) {
+            fx.transition(new Transition.NodeChanged(c.node(), c.from(), c.to()));
+            if (membership.isPingNode(c.node())) {
+                pingReachability(now, membership.reachablePingNodes());
+            } else {
+                handleEngine(now, new FailoverEvent.NodeStatusChanged(c.node(), c.from(), c.to()));
+            }
+        }
+
+        @Override
+        public void linkStatusChanged(MembershipEvent.LinkStatusChanged c) {
+            fx.transition(new Transition.LinkChanged(c.node(), c.link(), c.up()));
+        }
+
+        @Override
+        public void lateHeartbeat(MembershipEvent.LateHeartbeat e) {
+            // worded and logged by membership itself
+        }
+
+        @Override
+        public void commUp(MembershipEvent.CommUp e) {
+            fx.transition(new Transition.CommUp(local));
+            keepalive(now); // Heartbeat announces every local status change at once
+            handleEngine(now, new FailoverEvent.CommUp());
+        }
+
+        @Override
+        public void nodeRestarted(MembershipEvent.NodeRestarted r) {
+            fx.transition(new Transition.NodeRestarted(r.node()));
+            handleEngine(now, new FailoverEvent.NodeRestarted(r.node()));
+        }
+
+        @Override
+        public void returnedAfterPartition(MembershipEvent.ReturnedAfterPartition p) {
+            fx.transition(new Transition.PartitionHealed(p.node()));
+            handleEngine(now, new FailoverEvent.PartitionHealed(p.node()));
+        }
+
+        @Override
+        public void deliver(MembershipEvent.Deliver d) {
+            handleEngine(now, new FailoverEvent.MessageReceived(d.node(), ResourceMessage.decode(d.message()),
+                    d.arrival()));
+        }
+
+        @Override
+        public void dropped(MembershipEvent.Dropped d) {
+            dropped = new Dropped(d.reason(), d.detail());
+        }
+
+        @Override
+        public void retransmitRequest(MembershipEvent.RetransmitRequest r) {
+            fx.retransmissionRequested(r.request());
+        }
+
+        @Override
+        public void keepaliveArrived(MembershipEvent.KeepaliveArrived k) {
+            fx.keepaliveInterval(k.node(), k.intervalMs());
+        }
+
+        @Override
+        public void send(MembershipEvent.Send s) {
+            fx.send(s.message());
+        }
+
+        @Override
+        public void log(MembershipEvent.Log l) {
+            fx.log(l.level(), l.text());
+        }
+    }
+
+    /**
+     * The packet that brings communication up also carries its sender's status; membership reports CommUp first.
+     * The engine must learn that the peer is alive before it decides what to acquire at comm-up, else it starts
+     * groups the peer is holding (auto_failback off broken, "Split brain" at every restart).
+     */
+    static List<MembershipEvent> commUpLast(List<MembershipEvent> events) {
+        if (events.stream().noneMatch(e -> e instanceof MembershipEvent.CommUp)) {
+            return events;
+        }
+        List<MembershipEvent> ordered = new ArrayList<>(events.size());
+        events.stream().filter(e -> !(e instanceof MembershipEvent.CommUp || e instanceof MembershipEvent.Deliver))
+                .forEach(ordered::add);
+        events.stream().filter(e -> e instanceof MembershipEvent.CommUp).forEach(ordered::add);
+        events.stream().filter(e -> e instanceof MembershipEvent.Deliver).forEach(ordered::add); // the message last
+        return ordered;
+    }
+
+    private void handleEngine(long now, FailoverEvent event) {
+        if (!finished) {
+            execute(engine.handle(now, event));
+        }
+    }
+
+    private void execute(List<FailoverAction> actions) {
+        for (FailoverAction a : actions) {
+            a.dispatch(actionHandler);
+        }
+    }
+
+    /** Each engine action to the effects. */
+    private final FailoverAction.Handler actionHandler = new FailoverAction.Handler() {
+        @Override
+        public void startGroup(FailoverAction.StartGroup a) {
+            fx.startGroup(a.key());
+        }
+
+        @Override
+        public void stopGroup(FailoverAction.StopGroup a) {
+            fx.stopGroup(a.key());
+        }
+
+        @Override
+        public void announce(FailoverAction.Announce a) {
+            fx.announce(a.key());
+        }
+
+        @Override
+        public void fence(FailoverAction.Fence a) {
+            fx.fence(a.node());
+        }
+
+        @Override
+        public void send(FailoverAction.Send a) {
+            fx.send(a.message().wire());
+        }
+
+        @Override
+        public void log(FailoverAction.Log a) {
+            fx.log(a.level(), a.text());
+        }
+
+        @Override
+        public void shutdownComplete(FailoverAction.ShutdownComplete a) {
+            finished = true; // the engine has logged "All HA resources relinquished." (Heartbeat logs it once)
+            fx.shutdownComplete();
+        }
+    };
+}
