@@ -18,6 +18,7 @@ import io.vigil.daemon.Guardian;
 import io.vigil.daemon.PidFile;
 import io.vigil.failover.FailoverEvent;
 import io.vigil.failover.ResourceSet;
+import io.vigil.resource.ScriptTrust;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -70,6 +71,7 @@ public class RunCommand implements Callable<Integer> {
         ClusterConfig config;
         try {
             config = ConfigLoader.load(configOptions.configDir(), configOptions.nodeName());
+            ScriptTrust.refuseUntrusted(config); // security hook (issue 14): resource scripts root-owned, not g/o-writable
         } catch (ConfigException e) {
             e.problems().forEach(p -> System.err.println(p.format()));
             System.err.println("Configuration error, vigil not started.");
@@ -80,6 +82,7 @@ public class RunCommand implements Callable<Integer> {
                 config.logfacility().orElse(null), config.debugLevel());
         DaemonPaths paths = new DaemonPaths(runDirOption.runDir(), stateDir != null ? stateDir : config.vigil().stateDir());
         try {
+            paths.prepare(); // security hook (issue 14): run/state directories created private or refused
             PidFile.claim(paths.pidFile());
         } catch (IllegalStateException e) {
             System.err.println(e.getMessage());
