@@ -76,6 +76,7 @@ public final class FileTrust {
         List<Finding> findings = new ArrayList<>();
         Stat own;
         Path real;
+        boolean viaLink;
         try {
             own = stat(abs, false);
             if (own.link() && kind == Kind.SECRET) {
@@ -83,8 +84,9 @@ public final class FileTrust {
                 return findings;
             }
             real = abs.toRealPath();
-            if (own.link()) {
-                own = stat(real, false);
+            viaLink = own.link();
+            if (viaLink) {
+                own = stat(real, false); // judged, and named in the message, at the link's target
             }
         } catch (NoSuchFileException e) {
             return findings;
@@ -92,7 +94,7 @@ public final class FileTrust {
             findings.add(new Finding(abs, "cannot inspect " + abs + ": " + e.getMessage(), "check the path"));
             return findings;
         }
-        judgeFile(abs, own, kind, euid).ifPresent(findings::add);
+        judgeFile(viaLink ? real : abs, own, kind, euid).ifPresent(findings::add);
         findings.addAll(judgeDirectories(abs, real.getParent(), euid));
         return findings;
     }

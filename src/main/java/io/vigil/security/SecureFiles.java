@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -70,8 +69,10 @@ public final class SecureFiles {
                 throw new UntrustedFileException(findings);
             }
             return readAll(ch);
-        } catch (FileSystemException e) {
-            if (!(e instanceof NoSuchFileException) && Files.isSymbolicLink(abs)) {
+        } catch (UntrustedFileException | NoSuchFileException e) {
+            throw e;
+        } catch (IOException e) {
+            if (Files.isSymbolicLink(abs)) {
                 // O_NOFOLLOW on a link: ELOOP
                 throw new UntrustedFileException(FileTrust.check(abs, FileTrust.Kind.SECRET, euid));
             }

@@ -65,7 +65,7 @@ class CheckConfigCommandTest {
         String err = r.getErrorOutput();
         assertTrue(err.contains(dir + "/ha.cf:10: Illegal directive [keepalvie] in " + haCf), err);
         assertTrue(err.contains(dir + "/ha.cf:11: Invalid time [10s] for deadtime — ha.cf times are seconds by default"), err);
-        assertTrue(err.contains(dir + "/authkeys: Bad permissions on keyfile [" + dir + "/authkeys], 600 recommended. — run `chmod 600 "), err);
+        assertTrue(err.contains(dir + "/authkeys: Bad permissions on keyfile [" + dir + "/authkeys], 600 recommended: mode 0644 gives group or others access to the key — run `chmod 600 "), err);
         assertTrue(err.contains(dir + "/haresources:1: Bad nodename in " + dir + "/haresources [linux3]"), err);
         assertFalse(err.contains("Exception") || err.contains("\tat "), err);
     }
