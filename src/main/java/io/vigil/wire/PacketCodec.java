@@ -240,16 +240,27 @@ public final class PacketCodec {
 
     /** A received value made safe for a log line: control and non-ASCII bytes escaped, at most 64 chars. */
     static String shown(String value) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < value.length() && sb.length() < 64; i++) {
+        return shown(value, 64);
+    }
+
+    /**
+     * A received value made safe for a log line: control, non-ASCII and backslash characters escaped ({@code \xNN}),
+     * at most {@code max} characters, then {@code ...}.
+     */
+    public static String shown(String value, int max) {
+        StringBuilder sb = new StringBuilder(Math.min(value.length(), max) + 8);
+        for (int i = 0; i < value.length(); i++) {
+            if (sb.length() >= max) {
+                return sb.append("...").toString();
+            }
             char c = value.charAt(i);
-            if (c >= 0x20 && c < 0x7f) {
+            if (c >= 0x20 && c < 0x7f && c != '\\') {
                 sb.append(c);
             } else {
-                sb.append(String.format("\\x%02x", (int) c));
+                sb.append(String.format("\\x%02x", (int) c & 0xffff));
             }
         }
-        return sb.length() < 64 ? sb.toString() : sb + "...";
+        return sb.toString();
     }
 
     /** {@code <index> <hexdigest>}: index 0..15 (authkeys' range), one space, the digest. */
