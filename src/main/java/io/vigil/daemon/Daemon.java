@@ -17,6 +17,7 @@ import io.vigil.failover.FailoverView;
 import io.vigil.failover.GroupSpec;
 import io.vigil.failover.GroupState;
 import io.vigil.failover.ResourceSet;
+import io.vigil.intake.PacketIntake;
 import io.vigil.membership.Membership;
 import io.vigil.membership.MembershipEvent;
 import io.vigil.membership.MembershipSettings;
@@ -27,8 +28,8 @@ import io.vigil.resource.GroupStatus;
 import io.vigil.resource.ResourceManager;
 import io.vigil.transport.Pinger;
 import io.vigil.transport.Transport;
-import io.vigil.wire.Decoded;
 import io.vigil.wire.GenerationStore;
+import io.vigil.wire.KeyRing;
 import io.vigil.wire.LoadAverage;
 import io.vigil.wire.Message;
 import io.vigil.wire.PacketCodec;
@@ -54,7 +55,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * happens on one Vert.x context, so they stay single-threaded; resource scripts and fencing run on worker
  * threads and come back to that context as events.
  *
- * <p>The path of one keepalive: {@link Transport} receives bytes → {@link PacketCodec} decodes and authenticates →
+ * <p>The path of one keepalive: {@link Transport} receives bytes → {@link PacketIntake} (on the receive thread) checks
+ * the source and decodes and authenticates with {@link PacketCodec} →
  * {@link SequenceTracker} drops replays → {@link Membership} updates the sender → {@link FailoverEngine} decides →
  * {@link #execute} runs the actions through {@link ResourceManager} and {@link Transport}.
  */
@@ -146,7 +148,8 @@ public final class Daemon {
         clearLeftovers();
         int ttl = 1 + config.nodes().size();
         stamper = new Stamper(config.localNode(), uuid, generation, ttl);
-        codec = new PacketCodec(() -> authKeys);
+        codec = new PacketCodec(() -> authKeys, new KeyRing(config.vigil().authRotationWindow(), config.deadtimeMs()),
+                Daemon::monotonicMillis); // security hook (issue 14): only the active key, previous one after a reload
         history = new SendHistory(config.maxRexmitDelayMs());
         sequences = new SequenceTracker(config.localNode(), new Random(), config.maxRexmitDelayMs());
         long now = monotonicMillis();
@@ -158,7 +161,12 @@ public final class Daemon {
         Promise<Void> started = Promise.promise();
         context = vertx.getOrCreateContext();
         context.runOnContext(v -> {
-            transport = new Transport(vertx, config.media(), in -> onDatagram(in.data(), in.link(), String.valueOf(in.sender())));
+            // security hook (issue 14): datagrams are checked and decoded on the receive thread; only authenticated
+            // messages come onto this context
+            PacketIntake intake = PacketIntake.forDaemon(codec, config.deadtimeMs(), observer::packetDropped,
+                    a -> context.runOnContext(x -> onDatagram(a.message(), a.link(), a.sender().getAddress().getHostAddress())),
+                    Daemon::monotonicMillis);
+            transport = new Transport(vertx, config.media(), intake::receive);
             transport.start().onComplete(ar -> {
                 if (ar.failed()) {
                     started.fail(ar.cause());
@@ -219,17 +227,11 @@ public final class Daemon {
 
     // ---------------------------------------------------------------- inbound
 
-    private void onDatagram(byte[] data, String link, String sender) {
+    private void onDatagram(Message m, String link, String sender) {
         if (stopping.get() && engineFinished) {
             return;
         }
         long now = monotonicMillis();
-        Decoded d = codec.decode(data, 0, data.length);
-        if (d instanceof Decoded.Rejected r) {
-            observer.packetDropped(r.reason(), sender, r.detail());
-            return;
-        }
-        Message m = ((Decoded.Accepted) d).message();
         observer.packetReceived(link);
         String src = m.get("src").orElse("").toLowerCase(java.util.Locale.ROOT);
         if (src.equals(config.localNode())) {
@@ -490,7 +492,7 @@ public final class Daemon {
     }
 
     private void transmit(Message stamped) {
-        transport.send(codec.encode(stamped));
+        codec.encodeAll(stamped).forEach(transport::send); // security hook (issue 14): both keys during a rotation
         observer.packetSent();
     }
 

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Test-only: runs a {@link Transport} for the media on its command line (inside a network namespace), sends numbered
  * datagrams and prints what it receives. Output lines:
- * {@code READY}, {@code ERROR <message>}, {@code RECV link=<l> from=<ip>:<port> len=<n> id=<name>#<i>},
+ * {@code READY}, {@code RCVBUF <bytes>}, {@code ERROR <message>},
+ * {@code RECV link=<l> from=<ip>:<port> len=<n> id=<name>#<i> listed=<true|false>},
  * {@code COUNTERS link=<l> sent=… received=… sendErrors=… ownDropped=… ownSeen=…}, {@code DONE}.
  * <pre>
  * --name A --udpport 16940 [--bcast dev] [--mcast "dev group port ttl loop"] [--ucast "dev peer"]
@@ -75,7 +76,7 @@ public final class UdpProbeMain {
             int end = text.indexOf('.');
             System.out.println("RECV link=" + in.link() + " from=" + in.sender().getAddress().getHostAddress() + ":"
                     + in.sender().getPort() + " len=" + in.data().length + " id="
-                    + (end < 0 ? text : text.substring(0, end)));
+                    + (end < 0 ? text : text.substring(0, end)) + " listed=" + in.listedSource());
         });
         try {
             transport.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -87,6 +88,11 @@ public final class UdpProbeMain {
             System.exit(2);
         }
         System.out.println("READY");
+        // The kernel's view of the receive socket (rb = SO_RCVBUF as the kernel set it)
+        Process ss = new ProcessBuilder("ss", "-uamnH", "sport = :" + udpPort).redirectErrorStream(true).start();
+        String skmem = new String(ss.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        java.util.regex.Matcher rb = java.util.regex.Pattern.compile("rb(\\d+)").matcher(skmem);
+        System.out.println("RCVBUF " + (rb.find() ? rb.group(1) : "? " + skmem.strip()));
         System.out.flush();
         if (goFile != null) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
