@@ -99,6 +99,7 @@ public class RunCommand implements Callable<Integer> {
             return 1;
         }
         metrics.bindStatus(() -> DaemonReporting.report(daemon, version));
+        metrics.bindAuth(daemon::authKeys); // security hook (issue 14): vigil_auth_insecure while crc is active
         health.bindLiveness(() -> !daemon.exitCode().isComplete());
         health.bindReadiness(daemon::ready);
         Guardian.spawn(paths.pidFile(), cleanupCommand(paths), paths.runDir().resolve("guardian.log"));

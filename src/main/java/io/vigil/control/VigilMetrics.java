@@ -118,6 +118,16 @@ public class VigilMetrics {
                 r -> "transition".equals(r.rscstatus()) ? 1.0 : 0.0);
     }
 
+    /**
+     * {@code vigil_auth_insecure}: 1 while the active authkeys entry is crc (a checksum anyone can compute, so anyone on
+     * the heartbeat network can forge packets), 0 otherwise. Read at scrape time, so a reload shows at once.
+     */
+    public void bindAuth(Supplier<io.vigil.config.AuthKeys> keys) {
+        Gauge.builder("vigil.auth.insecure", keys, k -> k.get().active().method() == io.vigil.config.AuthMethod.CRC ? 1 : 0)
+                .description("1 while the active authkeys entry is crc: packets are not authenticated")
+                .register(registry);
+    }
+
     private void gauge(String name, String description, Tags tags, java.util.function.ToDoubleFunction<StatusReport> f) {
         Gauge g = Gauge.builder(name, this, m -> m.current().map(f::applyAsDouble).orElse(Double.NaN))
                 .description(description)

@@ -123,6 +123,11 @@ public final class Daemon {
         return snapshot;
     }
 
+    /** The authkeys in force (reloads replace them). */
+    public AuthKeys authKeys() {
+        return authKeys;
+    }
+
     public Map<String, ResourceGroup> groups() {
         return groups;
     }
