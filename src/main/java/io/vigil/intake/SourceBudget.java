@@ -1,5 +1,7 @@
 package io.vigil.intake;
 
+import io.vigil.wire.TokenBucket;
+
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
@@ -32,9 +34,9 @@ public final class SourceBudget {
     private final long trustMs;
     private final double rate;
     private final double burst;
-    private final Bucket all;
+    private final TokenBucket all;
     private final Map<InetSocketAddress, Long> trusted = new LinkedHashMap<>(64, 0.75f, true);
-    private final Map<InetAddress, Bucket> sources = new LinkedHashMap<>(256, 0.75f, true);
+    private final Map<InetAddress, TokenBucket> sources = new LinkedHashMap<>(256, 0.75f, true);
 
     /** @param trustMs how long an endpoint stays trusted after its last authenticated packet */
     public SourceBudget(long trustMs) {
@@ -45,7 +47,7 @@ public final class SourceBudget {
         this.trustMs = trustMs;
         this.rate = rate;
         this.burst = burst;
-        this.all = new Bucket(allRate, allBurst, Long.MIN_VALUE);
+        this.all = new TokenBucket(allRate, allBurst);
     }
 
     /** Whether a datagram of {@code length} bytes from {@code sender} may be decoded now (spends its cost if so). */
@@ -58,21 +60,20 @@ public final class SourceBudget {
             trusted.remove(sender);
         }
         double cost = 1 + length / 1024;
-        Bucket own = sources.get(sender.getAddress());
+        TokenBucket own = sources.get(sender.getAddress());
         if (own == null) {
             if (sources.size() >= MAX_SOURCES) {
                 sources.remove(sources.keySet().iterator().next()); // least recently seen
             }
-            own = new Bucket(rate, burst, nowMs);
+            own = new TokenBucket(rate, burst);
             sources.put(sender.getAddress(), own);
         }
-        own.refill(nowMs);
-        all.refill(nowMs);
-        if (own.tokens < cost || all.tokens < cost) {
+        boolean ownOk = own.has(cost, nowMs);
+        if (!all.has(cost, nowMs) || !ownOk) {
             return false;
         }
-        own.tokens -= cost;
-        all.tokens -= cost;
+        own.take(cost);
+        all.take(cost);
         return true;
     }
 
@@ -87,30 +88,5 @@ public final class SourceBudget {
     /** A short description for the drop log. */
     String describe() {
         return String.format("%.0f packets/s, burst %.0f, 1 more per KiB", rate, burst);
-    }
-
-    private static final class Bucket {
-        final double rate;
-        final double burst;
-        double tokens;
-        long atMs;
-
-        Bucket(double rate, double burst, long nowMs) {
-            this.rate = rate;
-            this.burst = burst;
-            this.tokens = burst;
-            this.atMs = nowMs;
-        }
-
-        void refill(long nowMs) {
-            if (atMs == Long.MIN_VALUE) {
-                atMs = nowMs;
-                return;
-            }
-            if (nowMs > atMs) {
-                tokens = Math.min(burst, tokens + (nowMs - atMs) * rate / 1000.0);
-                atMs = nowMs;
-            }
-        }
     }
 }

@@ -24,12 +24,7 @@ public final class NsRateLimiter {
     private record Key(String node, String type) {
     }
 
-    private static final class Bucket {
-        double tokens;
-        long atMs;
-    }
-
-    private final Map<Key, Bucket> buckets = new HashMap<>();
+    private final Map<Key, TokenBucket> buckets = new HashMap<>();
 
     /** Whether this {@code NS_*} message of {@code node} may be acted upon now. */
     public boolean permit(String node, String type, long nowMs) {
@@ -37,23 +32,14 @@ public final class NsRateLimiter {
         double rate = rexmit ? REXMIT_RATE : OTHER_RATE;
         double burst = rexmit ? REXMIT_BURST : OTHER_BURST;
         Key key = new Key(node, rexmit ? type : "NS_*");
-        Bucket b = buckets.get(key);
+        TokenBucket b = buckets.get(key);
         if (b == null) {
             if (buckets.size() >= MAX_KEYS) {
                 buckets.clear(); // only configured nodes reach here; a full map means something odd: start over
             }
-            b = new Bucket();
-            b.tokens = burst;
-            b.atMs = nowMs;
+            b = new TokenBucket(rate, burst);
             buckets.put(key, b);
-        } else if (nowMs > b.atMs) {
-            b.tokens = Math.min(burst, b.tokens + (nowMs - b.atMs) * rate / 1000.0);
-            b.atMs = nowMs;
         }
-        if (b.tokens < 1) {
-            return false;
-        }
-        b.tokens -= 1;
-        return true;
+        return b.tryTake(1, nowMs);
     }
 }
