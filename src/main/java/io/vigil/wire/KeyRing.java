@@ -4,6 +4,8 @@ import io.vigil.config.AuthKey;
 import io.vigil.config.AuthKeys;
 import io.vigil.config.AuthMethod;
 
+import org.jboss.logging.Logger;
+
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -24,6 +26,8 @@ import java.util.Objects;
  * too. Thread-safe; the clock is passed in (monotonic milliseconds).
  */
 public final class KeyRing {
+
+    private static final Logger LOG = Logger.getLogger(KeyRing.class);
 
     private final Duration window;
     private final long stillUsedHorizonMs;
@@ -55,6 +59,12 @@ public final class KeyRing {
     public synchronized void observe(AuthKeys keys, long nowMs) {
         if (keys == current) {
             return;
+        }
+        if (keys.active().method() == AuthMethod.CRC && (current == null || !sameKey(current.active(), keys.active()))) {
+            // Loud, and in every log (the start-up warning of check-config goes to the console before the log file is set)
+            LOG.errorf("INSECURE: the active authkeys entry (auth %d) uses crc, a checksum anyone can compute: packets"
+                    + " are not authenticated; switch every node to a sha1 key (docs/operations.md, key rotation)",
+                    keys.activeIndex());
         }
         if (current != null && !sameKey(current.active(), keys.active())) {
             previous = window.isZero() ? null : current.active();
