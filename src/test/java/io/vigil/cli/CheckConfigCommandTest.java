@@ -69,4 +69,22 @@ class CheckConfigCommandTest {
         assertTrue(err.contains(dir + "/haresources:1: Bad nodename in " + dir + "/haresources [linux3]"), err);
         assertFalse(err.contains("Exception") || err.contains("\tat "), err);
     }
+
+    /** Issue 14: check-config says why an active crc key is unsafe, and refuses a group-writable haresources. */
+    @Test
+    void crcIsExplainedAndUntrustedFilesRefused(QuarkusMainLauncher launcher) throws IOException {
+        copyTutorial();
+        Files.writeString(dir.resolve("authkeys"), "auth 2\n2 crc\n");
+        LaunchResult r = launcher.launch("check-config", "--config-dir", dir.toString(), "--node-name", "linux1");
+        assertEquals(0, r.exitCode(), r.getErrorOutput());
+        assertTrue(r.getOutput().contains("Authentication: auth 2 (crc)"), r.getOutput());
+        assertTrue(r.getOutput().contains("warning: INSECURE: the active key uses crc, a checksum and not a signature:"
+                + " anyone on the heartbeat network can forge packets"), r.getOutput());
+        Files.setPosixFilePermissions(dir.resolve("haresources"), PosixFilePermissions.fromString("rw-rw-r--"));
+        r = launcher.launch("check-config", "--config-dir", dir.toString(), "--node-name", "linux1");
+        assertEquals(6, r.exitCode(), r.getOutput());
+        assertTrue(r.getErrorOutput().contains(dir + "/haresources: " + dir + "/haresources is writable by group or others"
+                + " (mode 0664): whoever can write it decides what Vigil runs as root — run `chmod go-w " + dir + "/haresources`"),
+                r.getErrorOutput());
+    }
 }
