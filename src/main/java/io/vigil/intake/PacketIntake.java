@@ -16,7 +16,9 @@ import java.util.function.LongSupplier;
  * that sends keepalives: a source the port does not accept (ucast) is dropped; an untrusted source over its
  * {@link SourceBudget} is dropped unread; the rest is authenticated and decoded ({@link PacketCodec}, signature
  * first). Every drop is counted and reported with its reason and the sender's address; an authenticated message is
- * handed on, in arrival order, to {@code deliver} (which moves it onto the daemon's context). Thread-safe.
+ * handed on, in arrival order, to {@code deliver} (which moves it onto the daemon's context), and its endpoint is
+ * reported back to the transport ({@link Inbound#onAuthenticated()}), which then reads that peer on a socket of its
+ * own. Thread-safe.
  */
 public final class PacketIntake {
 
@@ -73,6 +75,7 @@ public final class PacketIntake {
             return;
         }
         budget.authenticated(in.sender(), now);
+        in.onAuthenticated().run(); // the transport gives the endpoint a socket of its own, out of a flood's reach
         deliver.accept(new Accepted(((Decoded.Accepted) d).message(), in.link(), in.sender()));
     }
 }

@@ -66,6 +66,7 @@ public final class Transport {
     static final int WANTED_SOCKET_RECEIVE_BUFFER = 4 * 1024 * 1024;
     private static final long SEND_ERROR_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int MAX_GUESS_WARNINGS = 64;
+    private static final Runnable NOTHING = () -> { };
 
     private final Vertx vertx;
     private final List<Medium> media;
@@ -74,6 +75,7 @@ public final class Transport {
     private final Map<InetSocketAddress, String> ownSendSockets = new ConcurrentHashMap<>();
     private final List<DatagramSocket> sockets = new CopyOnWriteArrayList<>();
     private final List<Receiver> receivers = new CopyOnWriteArrayList<>();
+    private volatile PeerSockets peers;
     private final Set<InetAddress> guessWarned = ConcurrentHashMap.newKeySet();
     private volatile List<Route> routes = List.of();
     private volatile boolean started;
@@ -159,6 +161,12 @@ public final class Transport {
         return Collections.unmodifiableMap(snapshot);
     }
 
+    /** How many peer endpoints are read on a receive socket of their own ({@link PeerSockets}). */
+    public int peerSockets() {
+        PeerSockets p = peers;
+        return p == null ? 0 : p.size();
+    }
+
     /**
      * Whether one of our own datagrams has come back to us over {@code link} since start: broadcast always does,
      * multicast only with loop 1, ucast never. Heartbeat shows its own link {@code up} on that basis; the growth of
@@ -172,6 +180,11 @@ public final class Transport {
     // --- opening --------------------------------------------------------------------------------------------------
 
     private Future<Void> open() {
+        try {
+            peers = new PeerSockets((endpoint, sender, data) -> onDatagram(endpoint, sender, data, false));
+        } catch (IOException e) {
+            throw new TransportException("cannot open a selector for the peers' receive sockets (" + e.getMessage() + ")", e);
+        }
         Map<Medium, LinkInterface> resolved = new LinkedHashMap<>();
         for (Medium medium : media) {
             resolved.put(medium, LinkInterface.resolve(medium));
@@ -350,6 +363,11 @@ public final class Transport {
             r.close();
         }
         receivers.clear();
+        PeerSockets p = peers;
+        peers = null;
+        if (p != null) {
+            p.close();
+        }
         ownSendSockets.clear();
         return Future.all(closing).mapEmpty();
     }
@@ -358,6 +376,7 @@ public final class Transport {
 
     /** One receive socket and the thread that reads it. */
     private final class Receiver extends Thread {
+        private final int port;
         private final DatagramChannel channel;
         private final LinkAttribution attribution;
         private final Set<InetAddress> listed;
@@ -365,6 +384,7 @@ public final class Transport {
         Receiver(int port, DatagramChannel channel, LinkAttribution attribution, Set<InetAddress> listed) {
             super("vigil-receive-" + port);
             setDaemon(true);
+            this.port = port;
             this.channel = channel;
             this.attribution = attribution;
             this.listed = listed;
@@ -386,7 +406,7 @@ public final class Transport {
                 }
                 if (from instanceof InetSocketAddress sender) {
                     buf.flip();
-                    onDatagram(attribution, listed, sender, buf);
+                    onDatagram(new PeerSockets.Endpoint(port, sender, attribution, listed), sender, buf, true);
                 }
             }
         }
@@ -396,14 +416,19 @@ public final class Transport {
         }
     }
 
-    private void onDatagram(LinkAttribution attribution, Set<InetAddress> listed, InetSocketAddress sender, ByteBuffer data) {
+    /** A datagram from the shared socket of a port ({@code shared}) or from a peer's own socket. */
+    private void onDatagram(PeerSockets.Endpoint endpoint, InetSocketAddress sender, ByteBuffer data, boolean shared) {
         String ownLink = ownSendSockets.get(sender);
         if (ownLink != null) {
             counters.get(ownLink).ownDropped.incrementAndGet();
             return;
         }
-        LinkAttribution.Result link = attribution.linkOf(sender.getAddress());
-        boolean listedSource = listed == null || listed.contains(sender.getAddress());
+        PeerSockets p = peers;
+        if (shared && p != null && p.has(endpoint)) {
+            return; // a broadcast or multicast of a peer with a socket of its own: that socket has its copy
+        }
+        LinkAttribution.Result link = endpoint.attribution().linkOf(sender.getAddress());
+        boolean listedSource = endpoint.listed() == null || endpoint.listed().contains(sender.getAddress());
         if (link.guessed() && listedSource && guessWarned.size() < MAX_GUESS_WARNINGS && guessWarned.add(sender.getAddress())) {
             LOG.warnf("datagram from %s matches no link subnet and no ucast peer; counted on link %s",
                     sender.getAddress().getHostAddress(), link.link());
@@ -411,8 +436,9 @@ public final class Transport {
         counters.get(link.link()).received.incrementAndGet();
         byte[] bytes = new byte[data.remaining()];
         data.get(bytes);
+        Runnable dedicate = p == null || !shared ? NOTHING : () -> p.dedicate(endpoint);
         try {
-            receiver.accept(new Inbound(bytes, link.link(), sender, listedSource));
+            receiver.accept(new Inbound(bytes, link.link(), sender, listedSource, dedicate));
         } catch (RuntimeException e) {
             LOG.errorf(e, "receiver failed on a datagram from %s (link %s)", sender, link.link());
         }

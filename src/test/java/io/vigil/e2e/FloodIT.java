@@ -101,16 +101,17 @@ class FloodIT {
         return Files.exists(f) ? Files.size(f) : 0;
     }
 
-    private static final Pattern BUCKET = Pattern.compile(
-            "vigil_keepalive_interarrival_seconds_bucket\\{[^}]*le=\"([^\"]+)\"[^}]*node=\"linux1\"[^}]*} ([0-9.Ee+-]+)");
+    private static final Pattern LE = Pattern.compile("le=\"([^\"]+)\"");
 
     /** Cumulative bucket counts of linux1's keepalive inter-arrival histogram, by upper bound ("+Inf" included). */
     static Map<String, Double> interArrival(String metrics) {
         Map<String, Double> buckets = new LinkedHashMap<>();
         for (String line : metrics.split("\n")) {
-            Matcher m = BUCKET.matcher(line);
-            if (m.find()) {
-                buckets.put(m.group(1), Double.parseDouble(m.group(2)));
+            if (line.startsWith("vigil_keepalive_interarrival_seconds_bucket{") && line.contains("node=\"linux1\"")) {
+                Matcher le = LE.matcher(line);
+                if (le.find()) {
+                    buckets.put(le.group(1), Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+                }
             }
         }
         return buckets;
@@ -130,7 +131,7 @@ class FloodIT {
                 p99 = e.getKey();
             }
         }
-        Matcher max = Pattern.compile("vigil_keepalive_interarrival_seconds_max\\{[^}]*node=\"linux1\"[^}]*} ([0-9.Ee+-]+)")
+        Matcher max = Pattern.compile("vigil_keepalive_interarrival_seconds_max\\{node=\"linux1\",?} ([0-9.Ee+-]+)")
                 .matcher(metrics);
         return String.format("linux1's keepalive inter-arrival at linux2 during the flood: %.0f samples, p50 <= %s s,"
                 + " p99 <= %s s (histogram bucket bounds), max %s s (highest of the last minutes)", total, p50, p99,
