@@ -53,10 +53,15 @@ public class VigilMetrics {
         registry.counter("vigil.packets.received", "link", link).increment();
     }
 
-    /** @param reason short, fixed word: e.g. {@code auth}, {@code malformed}, {@code replay}, {@code unknown_node} */
+    /**
+     * @param reason short, fixed word: e.g. {@code auth}, {@code malformed}, {@code replay}, {@code unknown_node}.
+     *               Called for every datagram of a flood: the counter is looked up once per reason.
+     */
     public void packetDropped(String reason) {
-        registry.counter("vigil.packets.dropped", "reason", reason).increment();
+        dropped.computeIfAbsent(reason, r -> registry.counter("vigil.packets.dropped", "reason", r)).increment();
     }
+
+    private final java.util.Map<String, Counter> dropped = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** @param reason e.g. {@code node_dead}, {@code shutdown}, {@code standby}, {@code takeover}, {@code failback} */
     public void failover(String groupKey, String reason) {
