@@ -52,7 +52,7 @@ HB_SHARE=/usr/share/heartbeat
 
 # Derived settings; called again by the bench after it changes LAB_* variables.
 lab_init() {
-  LAB_DIR=${LAB_DIR:-/tmp/vigil-lab}
+  LAB_DIR=${LAB_DIR:-$(d=$(readlink -e "/run/vigil-lab-${LAB_NS_PREFIX:-vl-}dir" 2>/dev/null) || { d=$(mktemp -d /tmp/vigil-lab.XXXXXX) && ln -sfn "$d" "/run/vigil-lab-${LAB_NS_PREFIX:-vl-}dir"; }; echo "$d")}
   NSP=${LAB_NS_PREFIX:-vl-}
   NS_SW=${NSP}switch
   NS_CLIENT=${NSP}client

@@ -7,6 +7,7 @@ import io.vigil.config.ConfigProblem;
 import io.vigil.config.ResourceGroup;
 import io.vigil.config.ResourceSpec;
 import io.vigil.config.Setting;
+import io.vigil.resource.ScriptTrust;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -40,6 +41,7 @@ public class CheckConfigCommand implements Callable<Integer> {
         ClusterConfig config;
         try {
             config = ConfigLoader.load(options.configDir(), options.nodeName());
+            ScriptTrust.refuseUntrusted(config);
         } catch (ConfigException e) {
             e.problems().forEach(p -> err.println(p.format()));
             long errors = e.errors().size();

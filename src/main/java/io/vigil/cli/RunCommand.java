@@ -10,6 +10,7 @@ import io.vigil.control.VigilMetrics;
 import io.vigil.daemon.DaemonPaths;
 import io.vigil.daemon.DaemonProcess;
 import io.vigil.daemon.Guardian;
+import io.vigil.resource.ScriptTrust;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -61,6 +62,7 @@ public class RunCommand implements Callable<Integer> {
         ClusterConfig config;
         try {
             config = ConfigLoader.load(configOptions.configDir(), configOptions.nodeName());
+            ScriptTrust.refuseUntrusted(config); // resource scripts root-owned and not group/other-writable
         } catch (ConfigException e) {
             e.problems().forEach(p -> System.err.println(p.format()));
             System.err.println("Configuration error, vigil not started.");

@@ -1,24 +1,25 @@
 package io.vigil.config;
 
+import io.vigil.security.FileTrust;
+import io.vigil.security.SecureFiles;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * authkeys as Heartbeat's auth.c reads it: {@code auth n} selects the key line {@code n method [key]} that follows
- * it; indexes 0..15; sha1/md5 (and Vigil's sha256) need a key, crc has none; the file must not be readable by group
- * or others.
+ * it; indexes 0..15; sha1/md5 (and Vigil's sha256) need a key, crc has none. Stricter than Heartbeat on the file
+ * itself (which refused only group/other read bits): a regular file, not a link, owned by root, no group or other bit,
+ * checked on the opened file before it is read ({@link SecureFiles#readSecret}).
  */
 public final class AuthKeysParser {
 
@@ -39,7 +40,12 @@ public final class AuthKeysParser {
         Origin whole = Origin.at(file, 0);
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            bytes = SecureFiles.readSecret(file);
+        } catch (SecureFiles.UntrustedFileException e) {
+            for (FileTrust.Finding f : e.findings()) {
+                problems.add(whole.error(f.problem(), f.fix()));
+            }
+            return new Result(Optional.empty(), problems);
         } catch (NoSuchFileException e) {
             problems.add(whole.error("Cannot open keyfile [" + file + "].  Stop.",
                     "create it with `auth 1` and `1 sha1 <secret>` lines, then `chmod 600 " + file + "`"));
@@ -48,7 +54,6 @@ public final class AuthKeysParser {
             problems.add(whole.error("Cannot read keyfile [" + file + "]: " + e.getMessage(), "check the file and its permissions"));
             return new Result(Optional.empty(), problems);
         }
-        checkPermissions(file).ifPresent(problems::add);
         // Keys are raw bytes: ISO-8859-1 maps each byte to one char and back unchanged.
         List<String> lines = new String(bytes, StandardCharsets.ISO_8859_1).lines().toList();
         Map<Integer, AuthKey> keys = new LinkedHashMap<>();
@@ -57,6 +62,7 @@ public final class AuthKeysParser {
         boolean authLineValid = true;
         Integer active = null;
         int keyLineErrors = 0;
+        Map<Integer, Integer> keyLines = new LinkedHashMap<>();
         for (int i = 0; i < lines.size(); i++) {
             Origin at = Origin.at(file, i + 1);
             String line = HeartbeatSyntax.stripLeading(lines.get(i)).stripTrailing();
@@ -109,6 +115,7 @@ public final class AuthKeysParser {
                 continue;
             }
             keys.put(index, new AuthKey(index, method.get(), key == null ? null : key.getBytes(StandardCharsets.ISO_8859_1)));
+            keyLines.put(index, i + 1);
             // The active key is latched when its line is read after `auth n` (auth.c): order matters.
             if (authIndex != null && authIndex.equals(index)) {
                 active = index;
@@ -128,24 +135,39 @@ public final class AuthKeysParser {
                 problems.add(Origin.at(file, authLine).warning("sha256 is a Vigil extension: Heartbeat nodes cannot check these packets",
                         "use sha1 while a Heartbeat node is in the cluster"));
             }
+            problems.addAll(crcWarnings(file, active, keys, keyLines));
         }
         return new Result(result, problems);
     }
 
-    /** Heartbeat refuses a key file that group or others can read (write and execute bits are not checked). */
-    static Optional<ConfigProblem> checkPermissions(Path file) {
-        Set<PosixFilePermission> perms;
-        try {
-            perms = Files.getPosixFilePermissions(file);
-        } catch (UnsupportedOperationException | IOException e) {
-            return Optional.empty();
+    /**
+     * crc is a checksum anyone can compute: as the active method it signs nothing (said loudly, it still works so a
+     * Heartbeat cluster using it keeps running while it migrates); as an inactive line Vigil never accepts it, but a
+     * Heartbeat node with the same file would, for any packet naming that index.
+     */
+    static List<ConfigProblem> crcWarnings(Path file, int active, Map<Integer, AuthKey> keys, Map<Integer, Integer> lines) {
+        List<ConfigProblem> warnings = new ArrayList<>();
+        for (AuthKey k : keys.values()) {
+            if (k.method() != AuthMethod.CRC) {
+                continue;
+            }
+            Origin at = Origin.at(file, lines.getOrDefault(k.index(), 0));
+            if (k.index() == active) {
+                warnings.add(at.warning(INSECURE_CRC,
+                        "add `2 sha1 <long random secret>` and switch every node to `auth 2` (docs/operations.md, key rotation)"));
+            } else {
+                warnings.add(at.warning("key " + k.index() + " (crc) is never accepted by Vigil, which takes only the active key"
+                        + " (auth " + active + "); a Heartbeat node with this line accepts any packet naming index " + k.index()
+                        + ", so anyone can forge packets to it", "remove the line from every node's authkeys"));
+            }
         }
-        if (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ)) {
-            return Optional.of(Origin.at(file, 0).error("Bad permissions on keyfile [" + file + "], 600 recommended.",
-                    "run `chmod 600 " + file + "`"));
-        }
-        return Optional.empty();
+        return warnings;
     }
+
+    /** The start-up warning and check-config line for an active crc key. */
+    public static final String INSECURE_CRC = "INSECURE: the active key uses crc, a checksum and not a signature: anyone on the"
+            + " heartbeat network can forge packets (status, shutdone, standby requests) that make this node take over or"
+            + " give up resources";
 
     private static Optional<AuthMethod> methodByName(String name) {
         for (AuthMethod m : AuthMethod.values()) {

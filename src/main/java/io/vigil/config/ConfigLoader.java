@@ -6,6 +6,7 @@ import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
+import io.vigil.security.FileTrust;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -65,6 +66,7 @@ public final class ConfigLoader {
         vigilKey("vigil.state-dir", Kind.PATH, "/var/lib/vigil");
         vigilKey("vigil.metrics.port", Kind.PORT, "9694");
         vigilKey("vigil.metrics.host", Kind.TEXT, "127.0.0.1");
+        vigilKey("vigil.auth.rotation-window", Kind.DURATION, "5m");
     }
 
     private final ConfigEnvironment host;
@@ -130,6 +132,9 @@ public final class ConfigLoader {
         Path authkeys = dir.path().resolve("authkeys");
         Path haresources = dir.path().resolve("haresources");
         Path properties = dir.path().resolve("vigil.properties");
+        for (Path f : List.of(haCf, haresources, properties, dir.path().resolve("nodeinfo"))) {
+            untrusted(f, Origin.at(f, 0), problems);
+        }
 
         // ha.cf: lexical pass, then SmallRye sources so any directive can be overridden.
         List<HaCfParser.Entry> entries = List.of();
@@ -200,6 +205,17 @@ public final class ConfigLoader {
 
         List<Setting> effective = new ArrayList<>(hacf.effective);
         VigilSettings vigil = vigilSettings(config, hacf, effective, problems);
+        if (vigil != null) {
+            ConfigValue fence = config.getConfigValue("vigil.fence-script");
+            vigil.fenceScript().ifPresent(script -> untrusted(script, hacf.originOf(fence, "VIGIL_FENCE_SCRIPT"), problems));
+            if (vigil.metricsEnabled() && VigilSettings.isWildcard(vigil.metricsHost())) {
+                ConfigValue host = config.getConfigValue("vigil.metrics.host");
+                problems.add(hacf.originOf(host, "VIGIL_METRICS_HOST").warning("vigil.metrics.host " + vigil.metricsHost()
+                        + " serves metrics and health on every address: node names, groups and packet counters are then"
+                        + " readable from any network this host is on", "keep 127.0.0.1, or give one management address"
+                        + " and firewall the port"));
+            }
+        }
 
         if (problems.stream().anyMatch(ConfigProblem::isError)) {
             throw new ConfigException(problems);
@@ -212,6 +228,16 @@ public final class ConfigLoader {
                 Optional.ofNullable(hacf.logfacility), hacf.debugLevel, hacf.maxRexmitDelayMs, hacf.hbgenmethod,
                 hacf.msgfmt, hacf.uuidfrom, hacf.logBadpack, effective,
                 problems.stream().filter(p -> !p.isError()).toList(), vigil);
+    }
+
+    /**
+     * A file that decides what runs as root (ha.cf's respawn, haresources' scripts, the fence script) must not be
+     * writable by anyone but root: one error per finding, naming the file and the fix.
+     */
+    private static void untrusted(Path file, Origin at, List<ConfigProblem> problems) {
+        for (FileTrust.Finding f : FileTrust.check(file, FileTrust.Kind.CONTROL)) {
+            problems.add(at.error(f.problem(), f.fix()));
+        }
     }
 
     /** Typos in override keys would silently do nothing: report them. */
@@ -290,7 +316,8 @@ public final class ConfigLoader {
                 DurationConverter.parseDuration(v.apply("vigil.arp.interval")),
                 Path.of(v.apply("vigil.state-dir")),
                 Integer.parseInt(v.apply("vigil.metrics.port")),
-                v.apply("vigil.metrics.host"));
+                v.apply("vigil.metrics.host"),
+                DurationConverter.parseDuration(v.apply("vigil.auth.rotation-window")));
     }
 
     private static Optional<String> check(Kind kind, String value) {

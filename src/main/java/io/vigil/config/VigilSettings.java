@@ -25,15 +25,20 @@ import java.util.Optional;
  * @param stateDir       {@code vigil.state-dir} (/var/lib/vigil): generation counter, node UUID
  * @param metricsPort    {@code vigil.metrics.port} (9694); 0 = no metrics endpoint
  * @param metricsHost    {@code vigil.metrics.host} (127.0.0.1)
+ * @param authRotationWindow {@code vigil.auth.rotation-window} (5m): after a reload that changes the active key, how
+ *                       long packets signed with the previous one are still accepted (and ours also sent signed with
+ *                       it, for peers not switched yet); 0 = no window
  */
 public record VigilSettings(Optional<Path> fenceScript, Duration monitorInterval, int monitorRestarts,
                             Duration startTimeout, Duration stopTimeout, Duration statusTimeout,
-                            int arpCount, Duration arpInterval, Path stateDir, int metricsPort, String metricsHost) {
+                            int arpCount, Duration arpInterval, Path stateDir, int metricsPort, String metricsHost,
+                            Duration authRotationWindow) {
 
     /** Every default, as if no key were set. */
     public static VigilSettings defaults() {
         return new VigilSettings(Optional.empty(), Duration.ofSeconds(10), 2, Duration.ofSeconds(60), Duration.ofSeconds(60),
-                Duration.ofSeconds(20), 5, Duration.ofMillis(200), Path.of("/var/lib/vigil"), 9694, "127.0.0.1");
+                Duration.ofSeconds(20), 5, Duration.ofMillis(200), Path.of("/var/lib/vigil"), 9694, "127.0.0.1",
+                Duration.ofMinutes(5));
     }
 
     public boolean monitorEnabled() {
@@ -42,5 +47,15 @@ public record VigilSettings(Optional<Path> fenceScript, Duration monitorInterval
 
     public boolean metricsEnabled() {
         return metricsPort != 0;
+    }
+
+    /** A host that makes the metrics endpoint listen on every address (0.0.0.0, ::, *). */
+    public static boolean isWildcard(String host) {
+        String h = host.strip();
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        return h.equals("*") || h.matches("0+(\\.0+){3}") || h.matches("[0:]+") && h.contains("::")
+                || h.matches("0+(:0+){7}");
     }
 }

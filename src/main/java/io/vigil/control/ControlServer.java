@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.LocalDateTime;
 import java.util.List;
@@ -67,7 +68,9 @@ public final class ControlServer {
 
     /**
      * Creates the socket's directory (0700) if missing, removes a stale socket left by a dead daemon (refusing to
-     * touch one a live daemon still answers on, or anything that is not a socket), listens, and sets mode 0600.
+     * touch one a live daemon still answers on, or anything that is not a socket), then binds the socket inside a
+     * fresh 0700 directory, sets mode 0600 and only then renames it into place: the JDK cannot set the umask, and a
+     * socket bound at its final path would be reachable with the umask's mode until the chmod.
      */
     public Future<Void> start() {
         if (!vertx.isNativeTransportEnabled()) {
@@ -78,24 +81,31 @@ public final class ControlServer {
                     + "). Set quarkus.vertx.prefer-native-transport=true and keep netty-transport-native-epoll"
                     + " (linux-x86_64) on the class path.", cause));
         }
-        return vertx.<Void>executeBlocking(() -> {
+        return vertx.<Path>executeBlocking(() -> {
             prepareSocketPath(socket);
-            return null;
-        }, false).compose(v -> {
+            return Files.createTempDirectory(socket.getParent(), ".sock", PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rwx------")));
+        }, false).compose(staging -> {
+            Path bound = staging.resolve("s");
             HttpServerOptions options = new HttpServerOptions()
                     .setIdleTimeout(30)
                     .setMaxInitialLineLength(8192)
                     .setMaxHeaderSize(8192);
             HttpServer s = vertx.createHttpServer(options).requestHandler(this::handle);
-            return s.listen(SocketAddress.domainSocketAddress(socket.toString())).map(bound -> {
-                server = bound;
+            return s.listen(SocketAddress.domainSocketAddress(bound.toString())).compose(listening -> {
+                server = listening;
+                return vertx.<Void>executeBlocking(() -> {
+                    Files.setPosixFilePermissions(bound, PosixFilePermissions.fromString("rw-------"));
+                    Files.move(bound, socket, StandardCopyOption.ATOMIC_MOVE);
+                    LOG.debugf("control socket listening on %s", socket);
+                    return null;
+                }, false);
+            }).eventually(() -> vertx.executeBlocking(() -> {
+                Files.deleteIfExists(bound);
+                Files.deleteIfExists(staging);
                 return null;
-            });
-        }).compose(v -> vertx.<Void>executeBlocking(() -> {
-            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-            LOG.debugf("control socket listening on %s", socket);
-            return null;
-        }, false));
+            }, false));
+        });
     }
 
     /** Closes the server and removes the socket file. */

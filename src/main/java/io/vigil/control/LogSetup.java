@@ -21,6 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 
@@ -33,8 +36,8 @@ import java.util.logging.Level;
  *   syslog: info: Link linux1:eth0 dead.      (app name vigil, facility from logfacility)
  * </pre>
  * Priority words are Heartbeat's: {@code ERROR}, {@code WARN}, {@code info}, {@code debug} ({@code CRIT} for FATAL).
- * Like Heartbeat, each file line is appended with an open/append/close, so logrotate needs no copytruncate and no
- * signal. {@code logfile} gets everything but debug; {@code debugfile} gets everything; {@code /dev/null} disables a
+ * Like Heartbeat, lines are appended with an open/append/close, so logrotate needs no copytruncate and no
+ * signal; the writes happen on a thread of their own, never on the thread that logs (the event loop). {@code logfile} gets everything but debug; {@code debugfile} gets everything; {@code /dev/null} disables a
  * file. Syslog goes through JBoss LogManager's {@link SyslogHandler} — the handler behind Quarkus'
  * {@code quarkus.log.syslog.*} — over UDP to {@code vigil.log.syslog-endpoint} (default {@code localhost:514}).
  */
@@ -190,21 +193,104 @@ public final class LogSetup {
         }
     }
 
-    /** Opens, appends and closes per record, as Heartbeat does: survives logrotate moving the file away. */
+    /**
+     * Opens, appends and closes per batch of lines, as Heartbeat does per line: survives logrotate moving the file
+     * away. The writing happens on a thread of its own ({@code vigil-log-writer}): the thread that logs — the event
+     * loop sending keepalives among them — only formats the line and queues it. When the disk cannot keep up the queue
+     * (4096 lines) overflows: lines are dropped, counted, and the count is written once the file takes lines again.
+     */
     static final class AppendingFileHandler extends ExtHandler {
+        static final int QUEUE_LINES = 4096;
+        private static final int BATCH_LINES = 512;
+
         private final Path file;
+        private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(QUEUE_LINES);
+        private final AtomicLong dropped = new AtomicLong();
+        private final Thread writer;
+        private long queued;     // guarded by this
+        private long written;    // guarded by this
+        private volatile boolean closed;
         private boolean reported;
 
         AppendingFileHandler(Path file, Level level, ExtFormatter formatter) {
             this.file = file;
             setLevel(level);
             setFormatter(formatter);
+            writer = new Thread(this::writeLoop, "vigil-log-writer");
+            writer.setDaemon(true);
+            writer.start();
         }
 
         @Override
-        protected synchronized void doPublish(ExtLogRecord record) {
+        protected void doPublish(ExtLogRecord record) {
+            if (closed) {
+                return;
+            }
+            String line = getFormatter().format(record);
+            synchronized (this) {
+                if (queue.offer(line)) {
+                    queued++;
+                } else {
+                    dropped.incrementAndGet();
+                }
+            }
+        }
+
+        /** Waits (2 s at most) until every line queued so far is in the file. */
+        @Override
+        public void flush() {
+            long deadline = System.nanoTime() + 2_000_000_000L;
+            synchronized (this) {
+                long target = queued;
+                while (written < target && System.nanoTime() < deadline && writer.isAlive()) {
+                    try {
+                        wait(50);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            flush();
+            closed = true;
+            writer.interrupt();
+        }
+
+        private void writeLoop() {
+            List<String> batch = new ArrayList<>(BATCH_LINES);
+            while (!closed || !queue.isEmpty()) {
+                try {
+                    batch.add(queue.take());
+                } catch (InterruptedException e) {
+                    if (closed) {
+                        return;
+                    }
+                    continue;
+                }
+                queue.drainTo(batch, BATCH_LINES - 1);
+                StringBuilder text = new StringBuilder(batch.size() * 100);
+                long lost = dropped.getAndSet(0);
+                if (lost > 0) {
+                    text.append(getFormatter().format(new ExtLogRecord(org.jboss.logmanager.Level.WARN, lost
+                            + " log lines dropped: the log file could not keep up", LogSetup.class.getName())));
+                }
+                batch.forEach(text::append);
+                append(text.toString());
+                synchronized (this) {
+                    written += batch.size();
+                    notifyAll();
+                }
+                batch.clear();
+            }
+        }
+
+        private void append(String text) {
             try {
-                Files.write(file, getFormatter().format(record).getBytes(StandardCharsets.UTF_8),
+                Files.write(file, text.getBytes(StandardCharsets.UTF_8),
                         StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
                 reported = false;
             } catch (IOException | RuntimeException e) {
@@ -215,5 +301,14 @@ public final class LogSetup {
                 }
             }
         }
+    }
+
+    /** Waits until the log files have every line logged so far (tests, and the last lines before exit). */
+    public static void flush() {
+        List<Handler> handlers;
+        synchronized (LogSetup.class) {
+            handlers = List.copyOf(INSTALLED);
+        }
+        handlers.forEach(Handler::flush);
     }
 }

@@ -53,10 +53,15 @@ public class VigilMetrics {
         registry.counter("vigil.packets.received", "link", link).increment();
     }
 
-    /** @param reason short, fixed word: e.g. {@code auth}, {@code malformed}, {@code replay}, {@code unknown_node} */
+    /**
+     * @param reason short, fixed word: e.g. {@code auth}, {@code malformed}, {@code replay}, {@code unknown_node}.
+     *               Called for every datagram of a flood: the counter is looked up once per reason.
+     */
     public void packetDropped(String reason) {
-        registry.counter("vigil.packets.dropped", "reason", reason).increment();
+        dropped.computeIfAbsent(reason, r -> registry.counter("vigil.packets.dropped", "reason", r)).increment();
     }
+
+    private final java.util.Map<String, Counter> dropped = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** @param reason e.g. {@code node_dead}, {@code shutdown}, {@code standby}, {@code takeover}, {@code failback} */
     public void failover(String groupKey, String reason) {
@@ -116,6 +121,16 @@ public class VigilMetrics {
         }
         gauge("vigil.in.transition", "1 while resources are moving (cl_status rscstatus = transition)", Tags.empty(),
                 r -> "transition".equals(r.rscstatus()) ? 1.0 : 0.0);
+    }
+
+    /**
+     * {@code vigil_auth_insecure}: 1 while the active authkeys entry is crc (a checksum anyone can compute, so anyone on
+     * the heartbeat network can forge packets), 0 otherwise. Read at scrape time, so a reload shows at once.
+     */
+    public void bindAuth(Supplier<io.vigil.config.AuthKeys> keys) {
+        Gauge.builder("vigil.auth.insecure", keys, k -> k.get().active().method() == io.vigil.config.AuthMethod.CRC ? 1 : 0)
+                .description("1 while the active authkeys entry is crc: packets are not authenticated")
+                .register(registry);
     }
 
     private void gauge(String name, String description, Tags tags, java.util.function.ToDoubleFunction<StatusReport> f) {

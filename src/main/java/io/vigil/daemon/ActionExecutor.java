@@ -63,7 +63,7 @@ final class ActionExecutor implements NodeEffects {
     @Override
     public void send(Message typeFields) {
         count++;
-        transmit(outbox.packet(typeFields));
+        outbox.packets(typeFields).forEach(this::transmit);
     }
 
     @Override

@@ -13,6 +13,7 @@ import io.vigil.failover.FailoverSettings;
 import io.vigil.failover.FailoverView;
 import io.vigil.failover.GroupSpec;
 import io.vigil.failover.ResourceSet;
+import io.vigil.intake.PacketIntake;
 import io.vigil.membership.MembershipSettings;
 import io.vigil.membership.MembershipView;
 import io.vigil.membership.NodeStatus;
@@ -24,6 +25,7 @@ import io.vigil.resource.ResourceManager;
 import io.vigil.transport.Pinger;
 import io.vigil.transport.Transport;
 import io.vigil.wire.GenerationStore;
+import io.vigil.wire.KeyRing;
 import io.vigil.wire.LoadAverage;
 import io.vigil.wire.Outbox;
 import io.vigil.wire.PacketCodec;
@@ -43,10 +45,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One running node: the node's pure core ({@link NodeCore}) on the daemon's loop, fed by the media and the ping
- * nodes ({@link PacketIntake}), its decisions carried out by the {@link ActionExecutor}.
+ * nodes ({@link MessageIntake}), its decisions carried out by the {@link ActionExecutor}.
  *
- * <p>The path of one keepalive: {@link Transport} receives bytes → {@link PacketIntake} decodes and authenticates →
- * {@link NodeCore}: sequencing, membership, failover → {@link ActionExecutor} sends through the {@link Outbox} and
+ * <p>The path of one keepalive: {@link Transport} receives bytes → {@link PacketIntake} (on the receive thread) checks
+ * the source, authenticates and decodes → {@link MessageIntake} on the daemon's loop → {@link NodeCore}: sequencing, membership, failover → {@link ActionExecutor} sends through the {@link Outbox} and
  * runs groups through the {@link ResourceManager}. {@link DaemonProcess} wires this together with the control
  * socket, metrics, health and signals.
  */
@@ -96,7 +98,9 @@ public final class Daemon {
         long generation = GenerationStore.next(paths.stateDir());
         byte[] uuid = GenerationStore.nodeUuid(paths.stateDir());
         clearLeftovers(resources);
-        PacketCodec codec = new PacketCodec(() -> authKeys);
+        // only the active key, and the previous one for a while after a reload (issue 14)
+        PacketCodec codec = new PacketCodec(() -> authKeys,
+                new KeyRing(config.vigil().authRotationWindow(), config.deadtimeMs()), Daemon::monotonicMillis);
         Outbox outbox = new Outbox(new Stamper(config.localNode(), uuid, generation, 1 + config.nodes().size()),
                 new SendHistory(config.maxRexmitDelayMs()), codec, () -> System.currentTimeMillis() / 1000,
                 LoadAverage::read);
@@ -104,15 +108,19 @@ public final class Daemon {
                 observer.version(), config.localNode(), generation, config.keepaliveMs(), config.deadtimeMs());
 
         loop = new DaemonLoop(vertx, transitions, observer);
-        PacketIntake intake = new PacketIntake(codec, observer);
+        MessageIntake messages = new MessageIntake(observer);
+        // datagrams are checked and decoded on the receive thread; only authenticated messages reach the loop
+        PacketIntake intake = PacketIntake.forDaemon(codec, config.deadtimeMs(), observer::packetDropped,
+                a -> loop.context().runOnContext(x -> {
+                    if (messages.receive(loop.core(), monotonicMillis(), a.message(), a.link(),
+                            a.sender().getAddress().getHostAddress())) {
+                        loop.publish();
+                    }
+                    loop.rearm();
+                }), Daemon::monotonicMillis);
         Promise<Void> started = Promise.promise();
         loop.context().runOnContext(v -> {
-            transport = new Transport(vertx, config.media(), in -> {
-                if (intake.receive(loop.core(), monotonicMillis(), in.data(), in.link(), String.valueOf(in.sender()))) {
-                    loop.publish();
-                }
-                loop.rearm();
-            });
+            transport = new Transport(vertx, config.media(), intake::receive);
             ActionExecutor executor = new ActionExecutor(config, vertx, loop, outbox, transport, resources, groups,
                     transitions, observer, () -> stopIo(0));
             loop.attach(new NodeCore(settings(config), monotonicMillis(), new Random(), executor), executor);
@@ -190,7 +198,7 @@ public final class Daemon {
 
     /** SIGTERM: give every group up (right to left), send shutdone, then exit 0. */
     public void shutdown() {
-        if (!stopping.compareAndSet(false, true)) {
+        if (loop == null || !stopping.compareAndSet(false, true)) {
             return;
         }
         loop.submit(core -> {
@@ -218,12 +226,22 @@ public final class Daemon {
 
     // ---------------------------------------------------------------- what readers see
 
+    /** Whether {@link #start} got as far as creating the loop (there may be something to shut down). */
+    boolean started() {
+        return loop != null;
+    }
+
     public ClusterConfig config() {
         return config;
     }
 
     public Snapshot snapshot() {
         return loop == null ? null : loop.snapshot();
+    }
+
+    /** The authkeys in force (reloads replace them). */
+    public AuthKeys authKeys() {
+        return authKeys;
     }
 
     public Map<String, ResourceGroup> groups() {

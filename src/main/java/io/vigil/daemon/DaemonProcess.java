@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code vigil run} from a loaded configuration to the exit code: the one place that wires the daemon to the PID
@@ -34,6 +35,7 @@ public final class DaemonProcess {
     public static int run(ClusterConfig config, DaemonPaths paths, Services services, List<String> cleanupCommand)
             throws Exception {
         try {
+            paths.prepare(); // run and state directories created private, or refused (issue 14)
             PidFile.claim(paths.pidFile());
         } catch (IllegalStateException e) {
             System.err.println(e.getMessage());
@@ -46,12 +48,15 @@ public final class DaemonProcess {
         try {
             daemon.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             control.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            LOG.errorf("vigil not started: %s", e.getCause().getMessage());
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.errorf("vigil not started: %s", e instanceof ExecutionException ? e.getCause().getMessage()
+                    : "start-up did not complete in time");
+            giveUpStart(daemon, config);
             PidFile.release(paths.pidFile());
             return 1;
         }
         services.metrics().bindStatus(() -> DaemonReporting.report(daemon, services.version()));
+        services.metrics().bindAuth(daemon::authKeys); // vigil_auth_insecure while crc is the active key
         services.health().bindLiveness(() -> !daemon.exitCode().isComplete());
         services.health().bindReadiness(daemon::ready);
         Guardian.spawn(paths.pidFile(), cleanupCommand, paths.runDir().resolve("guardian.log"));
@@ -61,6 +66,23 @@ public final class DaemonProcess {
         PidFile.release(paths.pidFile());
         LOG.infof("vigil stopped (exit %d)", code);
         return code;
+    }
+
+    /**
+     * A start that failed or hung half-way may already hold a group or a socket: the daemon is shut down like on
+     * SIGTERM (groups released) before the process exits, so nothing is left active behind it.
+     */
+    private static void giveUpStart(Daemon daemon, ClusterConfig config) {
+        if (!daemon.started()) {
+            return;
+        }
+        daemon.shutdown();
+        long limit = config.vigil().stopTimeout().toMillis() * Math.max(1, config.groups().size()) * 2 + 15_000;
+        try {
+            daemon.exitCode().toCompletionStage().toCompletableFuture().get(limit, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.errorf("Shutdown after a failed start did not complete: %s", e);
+        }
     }
 
     /** Our own handlers replace the JVM's: a TERM must stop the groups before the process exits, and exit 0. */

@@ -15,6 +15,15 @@ public final class DaemonReporting implements DaemonObserver {
     /** One line per sender and reason at most every 10 s: a flood must not flood the log. */
     private static final long DROP_LOG_INTERVAL_MS = 10_000;
 
+    /** Metric label of each reason, computed once: a flood calls {@link #packetDropped} for every datagram. */
+    private static final java.util.Map<DropReason, String> LABELS = new java.util.EnumMap<>(DropReason.class);
+
+    static {
+        for (DropReason r : DropReason.values()) {
+            LABELS.put(r, r.name().toLowerCase(java.util.Locale.ROOT));
+        }
+    }
+
     private final VigilMetrics metrics;
     private final String version;
     private final DropLog drops = new DropLog(new DropCounters(), new DropLogLimiter(DROP_LOG_INTERVAL_MS));
@@ -46,7 +55,7 @@ public final class DaemonReporting implements DaemonObserver {
     @Override
     public void packetDropped(DropReason reason, String sender, String detail) {
         drops.dropped(Daemon.monotonicMillis(), sender, reason, detail);
-        metrics.packetDropped(reason.name().toLowerCase(java.util.Locale.ROOT));
+        metrics.packetDropped(LABELS.get(reason));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.vigil.daemon;
 
+import io.vigil.security.SecureFiles;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +18,7 @@ public final class PidFile {
     /** The PID recorded in the file, if the file exists and parses. */
     public static OptionalLong read(Path file) {
         try {
-            String s = Files.readString(file, StandardCharsets.US_ASCII).trim();
+            String s = new String(SecureFiles.readNoFollow(file), StandardCharsets.US_ASCII).trim();
             return s.matches("\\d+") ? OptionalLong.of(Long.parseLong(s)) : OptionalLong.empty();
         } catch (IOException e) {
             return OptionalLong.empty();
@@ -30,7 +32,7 @@ public final class PidFile {
     }
 
     /**
-     * Claims the file for this process.
+     * Claims the file for this process (its directory is {@link DaemonPaths#prepare() prepared} first).
      *
      * @throws IllegalStateException when another live process holds it
      */
@@ -39,10 +41,9 @@ public final class PidFile {
         if (other.isPresent()) {
             throw new IllegalStateException("vigil is already running [pid " + other.get().pid() + "] (" + file + ")");
         }
-        Files.createDirectories(file.getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        // A planted link at the PID file or its temporary name is replaced, never written through.
+        SecureFiles.writeAtomically(file, (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII),
+                SecureFiles.PUBLIC_FILE, false);
     }
 
     public static void release(Path file) {

@@ -8,21 +8,27 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.datagram.DatagramPacket;
 import io.vertx.core.datagram.DatagramSocket;
 import io.vertx.core.datagram.DatagramSocketOptions;
-import io.vertx.core.net.SocketAddress;
 import io.vigil.config.Medium;
 import org.jboss.logging.Logger;
 
+import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
+import java.net.SocketAddress;
 import java.net.SocketException;
-import java.net.UnknownHostException;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -32,26 +38,35 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
- * Heartbeat's UDP media (bcast, mcast, ucast) on Vert.x datagram sockets.
+ * Heartbeat's UDP media (bcast, mcast, ucast): Vert.x datagram sockets to send, JDK datagram channels read by a thread
+ * of their own to receive.
  * <p>
  * Sockets: one send socket per device carrying bcast/ucast lines and one per mcast line, each bound to the link's own
  * IPv4 address (the JDK has no SO_BINDTODEVICE; binding the source address makes Linux route broadcasts and
- * multicasts out of that link). One receive socket per distinct port on {@code 0.0.0.0:port} with SO_REUSEADDR; mcast
- * groups are joined on that socket per listed interface. Received datagrams are attributed to a link by
- * {@link LinkAttribution}; our own datagrams (sender = one of our send sockets) are dropped and counted.
+ * multicasts out of that link). One receive socket per distinct port on {@code 0.0.0.0:port} with SO_REUSEADDR and a
+ * kernel receive buffer no smaller than the system default ({@link #socketReceiveBuffer}); mcast groups are joined on
+ * that socket per listed interface. Each receive socket is read by its own thread ({@code vigil-receive-<port>}), so a
+ * flood of datagrams never competes with the event loop that sends keepalives and checks deadlines. Received datagrams
+ * are attributed to a link by {@link LinkAttribution}; our own datagrams (sender = one of our send sockets) are dropped
+ * and counted. On a port that carries only ucast media, a datagram whose source is no ucast peer of that port is
+ * marked {@link Inbound#listedSource() unlisted} (the receiver drops and counts it).
  * <p>
- * Threading: sockets are created on the Vert.x context current when {@link #start()} is called (a new event-loop
- * context if called from elsewhere); the receiver is called on that context's thread. {@link #send(byte[])} may be
- * called from any thread and never throws.
+ * Threading: send sockets are created on the Vert.x context current when {@link #start()} is called (a new event-loop
+ * context if called from elsewhere). The receiver is called on the receive thread of the datagram's port: it must be
+ * thread-safe and hand work for single-threaded code over to that code's context. {@link #send(byte[])} may be called
+ * from any thread and never throws.
  */
 public final class Transport {
 
     private static final Logger LOG = Logger.getLogger(Transport.class);
 
-    /** Receive buffer per read: the largest IPv4 UDP payload is 65,507 bytes (Netty's default would truncate at 2048). */
-    static final int RECEIVE_BUFFER_BYTES = 65_536;
+    /** Read buffer: the largest IPv4 UDP payload is 65,507 bytes. */
+    static final int READ_BUFFER_BYTES = 65_536;
+    /** Kernel receive buffer asked for (the kernel caps it at net.core.rmem_max): absorbs bursts while a flood lasts. */
+    static final int WANTED_SOCKET_RECEIVE_BUFFER = 4 * 1024 * 1024;
     private static final long SEND_ERROR_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int MAX_GUESS_WARNINGS = 64;
+    private static final Runnable NOTHING = () -> { };
 
     private final Vertx vertx;
     private final List<Medium> media;
@@ -59,6 +74,8 @@ public final class Transport {
     private final Map<String, Counters> counters = new LinkedHashMap<>();
     private final Map<InetSocketAddress, String> ownSendSockets = new ConcurrentHashMap<>();
     private final List<DatagramSocket> sockets = new CopyOnWriteArrayList<>();
+    private final List<Receiver> receivers = new CopyOnWriteArrayList<>();
+    private volatile PeerSockets peers;
     private final Set<InetAddress> guessWarned = ConcurrentHashMap.newKeySet();
     private volatile List<Route> routes = List.of();
     private volatile boolean started;
@@ -144,6 +161,12 @@ public final class Transport {
         return Collections.unmodifiableMap(snapshot);
     }
 
+    /** How many peer endpoints are read on a receive socket of their own ({@link PeerSockets}). */
+    public int peerSockets() {
+        PeerSockets p = peers;
+        return p == null ? 0 : p.size();
+    }
+
     /**
      * Whether one of our own datagrams has come back to us over {@code link} since start: broadcast always does,
      * multicast only with loop 1, ucast never. Heartbeat shows its own link {@code up} on that basis; the growth of
@@ -157,6 +180,11 @@ public final class Transport {
     // --- opening --------------------------------------------------------------------------------------------------
 
     private Future<Void> open() {
+        try {
+            peers = new PeerSockets((endpoint, sender, data) -> onDatagram(endpoint, sender, data, false));
+        } catch (IOException e) {
+            throw new TransportException("cannot open a selector for the peers' receive sockets (" + e.getMessage() + ")", e);
+        }
         Map<Medium, LinkInterface> resolved = new LinkedHashMap<>();
         for (Medium medium : media) {
             resolved.put(medium, LinkInterface.resolve(medium));
@@ -230,12 +258,12 @@ public final class Transport {
         return socket.listen(0, address).recover(cause -> Future.failedFuture(new TransportException(
                 what + ": cannot bind a send socket to " + address + " (" + cause.getMessage() + ")", cause)))
                 .onSuccess(s -> {
-                    SocketAddress local = s.localAddress();
+                    io.vertx.core.net.SocketAddress local = s.localAddress();
                     ownSendSockets.put(new InetSocketAddress(link.address(), local.port()), link.device());
                 });
     }
 
-    private Future<DatagramSocket> openReceiver(int port, List<Medium> users, Map<Medium, LinkInterface> resolved) {
+    private Future<Void> openReceiver(int port, List<Medium> users, Map<Medium, LinkInterface> resolved) {
         List<LinkInterface> links = LinkAttribution.distinct(users.stream().map(resolved::get).toList());
         Map<InetAddress, String> ucastPeers = new LinkedHashMap<>();
         for (Medium m : users) {
@@ -244,29 +272,85 @@ public final class Transport {
             }
         }
         LinkAttribution attribution = new LinkAttribution(links, ucastPeers);
+        // A port only ucast lines use hears only the peers they name; with bcast/mcast on it anyone may speak.
+        Set<InetAddress> listed = users.stream().allMatch(m -> m instanceof Medium.Ucast) ? Set.copyOf(ucastPeers.keySet()) : null;
         String what = users.stream().map(Transport::describe).collect(Collectors.joining(", "));
+        DatagramChannel channel = null;
+        try {
+            channel = DatagramChannel.open(StandardProtocolFamily.INET);
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            OptionalInt rcvbuf = socketReceiveBuffer();
+            if (rcvbuf.isPresent()) {
+                channel.setOption(StandardSocketOptions.SO_RCVBUF, rcvbuf.getAsInt());
+            }
+            channel.bind(new InetSocketAddress("0.0.0.0", port));
+            for (Medium m : users) {
+                if (m instanceof Medium.Mcast mc) {
+                    join(channel, mc);
+                }
+            }
+            Receiver r = new Receiver(port, channel, attribution, listed);
+            receivers.add(r);
+            LOG.debugf("receiving on 0.0.0.0:%d (%s), SO_RCVBUF %d bytes", port, what,
+                    channel.getOption(StandardSocketOptions.SO_RCVBUF));
+            r.start();
+            return Future.succeededFuture();
+        } catch (TransportException e) {
+            closeQuietly(channel);
+            return Future.failedFuture(e);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            return Future.failedFuture(new TransportException("cannot receive on 0.0.0.0:" + port + " for " + what
+                    + " (" + e.getMessage() + ")"
+                    + (port < 1024 ? "; ports below 1024 need root or CAP_NET_BIND_SERVICE" : ""), e));
+        }
+    }
 
-        DatagramSocket socket = vertx.createDatagramSocket(new DatagramSocketOptions()
-                .setReuseAddress(true)
-                .setReceiveBufferSize(RECEIVE_BUFFER_BYTES));
-        sockets.add(socket);
-        socket.handler(packet -> onPacket(attribution, packet));
-        socket.exceptionHandler(e -> LOG.warnf("receive error on port %d: %s", port, e.toString()));
-        Future<DatagramSocket> listening = socket.listen(port, "0.0.0.0").recover(cause ->
-                Future.failedFuture(new TransportException("cannot receive on 0.0.0.0:" + port + " for " + what
-                        + " (" + cause.getMessage() + ")"
-                        + (port < 1024 ? "; ports below 1024 need root or CAP_NET_BIND_SERVICE" : ""), cause)));
-        for (Medium m : users) {
-            if (m instanceof Medium.Mcast mc) {
-                String group = mc.group().getHostAddress();
-                listening = listening.compose(s -> s.listenMulticastGroup(group, mc.device(), null)
-                        .recover(cause -> Future.failedFuture(new TransportException(describe(mc)
-                                + ": cannot join group " + group + " on " + mc.device() + " (" + cause.getMessage()
-                                + ") — check the mcast line in ha.cf", cause)))
-                        .map(s));
+    private static void join(DatagramChannel channel, Medium.Mcast mc) {
+        String group = mc.group().getHostAddress();
+        try {
+            NetworkInterface nif = NetworkInterface.getByName(mc.device());
+            if (nif == null) {
+                throw new IOException("no such interface");
+            }
+            channel.join(mc.group(), nif);
+        } catch (IOException e) {
+            throw new TransportException(describe(mc) + ": cannot join group " + group + " on " + mc.device() + " ("
+                    + e.getMessage() + ") — check the mcast line in ha.cf", e);
+        }
+    }
+
+    /**
+     * The SO_RCVBUF to ask for: {@link #WANTED_SOCKET_RECEIVE_BUFFER}, never less than {@code net.core.rmem_default}
+     * (the kernel caps a request at {@code rmem_max} and doubles it); empty — keep the system default — when even the
+     * capped request would give less than that default.
+     */
+    static OptionalInt socketReceiveBuffer() {
+        long def = sysctl("/proc/sys/net/core/rmem_default");
+        long max = sysctl("/proc/sys/net/core/rmem_max");
+        if (def <= 0 || max <= 0) {
+            return OptionalInt.of(WANTED_SOCKET_RECEIVE_BUFFER);
+        }
+        long wanted = Math.max(WANTED_SOCKET_RECEIVE_BUFFER, def);
+        return 2 * Math.min(wanted, max) < def ? OptionalInt.empty() : OptionalInt.of((int) Math.min(wanted, Integer.MAX_VALUE));
+    }
+
+    private static long sysctl(String path) {
+        try {
+            return Long.parseLong(java.nio.file.Files.readString(java.nio.file.Path.of(path)).strip());
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static void closeQuietly(DatagramChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // nothing more to release
             }
         }
-        return listening;
     }
 
     private Future<Void> closeAll() {
@@ -275,35 +359,86 @@ public final class Transport {
             closing.add(socket.close().recover(e -> Future.succeededFuture()));
         }
         sockets.clear();
+        for (Receiver r : receivers) {
+            r.close();
+        }
+        receivers.clear();
+        PeerSockets p = peers;
+        peers = null;
+        if (p != null) {
+            p.close();
+        }
         ownSendSockets.clear();
         return Future.all(closing).mapEmpty();
     }
 
     // --- receiving ------------------------------------------------------------------------------------------------
 
-    private void onPacket(LinkAttribution attribution, DatagramPacket packet) {
-        SocketAddress from = packet.sender();
-        InetSocketAddress sender;
-        try {
-            // hostAddress() is a numeric literal: no name lookup happens here.
-            sender = new InetSocketAddress(InetAddress.getByName(from.hostAddress()), from.port());
-        } catch (UnknownHostException e) {
-            LOG.debugf("datagram from unparsable sender %s dropped", from);
-            return;
+    /** One receive socket and the thread that reads it. */
+    private final class Receiver extends Thread {
+        private final int port;
+        private final DatagramChannel channel;
+        private final LinkAttribution attribution;
+        private final Set<InetAddress> listed;
+
+        Receiver(int port, DatagramChannel channel, LinkAttribution attribution, Set<InetAddress> listed) {
+            super("vigil-receive-" + port);
+            setDaemon(true);
+            this.port = port;
+            this.channel = channel;
+            this.attribution = attribution;
+            this.listed = listed;
         }
+
+        @Override
+        public void run() {
+            ByteBuffer buf = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
+            while (channel.isOpen()) {
+                buf.clear();
+                SocketAddress from;
+                try {
+                    from = channel.receive(buf);
+                } catch (ClosedChannelException e) {
+                    return;
+                } catch (IOException e) {
+                    LOG.warnf("receive error on %s: %s", getName(), e.toString());
+                    continue;
+                }
+                if (from instanceof InetSocketAddress sender) {
+                    buf.flip();
+                    onDatagram(new PeerSockets.Endpoint(port, sender, attribution, listed), sender, buf, true);
+                }
+            }
+        }
+
+        void close() {
+            closeQuietly(channel);
+        }
+    }
+
+    /** A datagram from the shared socket of a port ({@code shared}) or from a peer's own socket. */
+    private void onDatagram(PeerSockets.Endpoint endpoint, InetSocketAddress sender, ByteBuffer data, boolean shared) {
         String ownLink = ownSendSockets.get(sender);
         if (ownLink != null) {
             counters.get(ownLink).ownDropped.incrementAndGet();
             return;
         }
-        LinkAttribution.Result link = attribution.linkOf(sender.getAddress());
-        if (link.guessed() && guessWarned.size() < MAX_GUESS_WARNINGS && guessWarned.add(sender.getAddress())) {
+        PeerSockets p = peers;
+        if (shared && p != null && p.has(endpoint)) {
+            return; // a broadcast or multicast of a peer with a socket of its own: that socket has its copy
+        }
+        LinkAttribution.Result link = endpoint.attribution().linkOf(sender.getAddress());
+        boolean listedSource = endpoint.listed() == null || endpoint.listed().contains(sender.getAddress());
+        if (link.guessed() && listedSource && guessWarned.size() < MAX_GUESS_WARNINGS && guessWarned.add(sender.getAddress())) {
             LOG.warnf("datagram from %s matches no link subnet and no ucast peer; counted on link %s",
                     sender.getAddress().getHostAddress(), link.link());
         }
         counters.get(link.link()).received.incrementAndGet();
+        byte[] bytes = new byte[data.remaining()];
+        data.get(bytes);
+        Runnable dedicate = p == null || !shared ? NOTHING : () -> p.dedicate(endpoint);
         try {
-            receiver.accept(new Inbound(packet.data().getBytes(), link.link(), sender));
+            receiver.accept(new Inbound(bytes, link.link(), sender, listedSource, dedicate));
         } catch (RuntimeException e) {
             LOG.errorf(e, "receiver failed on a datagram from %s (link %s)", sender, link.link());
         }

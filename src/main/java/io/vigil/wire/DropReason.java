@@ -10,6 +10,11 @@ public enum DropReason {
     BAD_AUTH,
     /** The packet names an authkeys index this node does not have. */
     UNKNOWN_KEY_INDEX,
+    /**
+     * The packet names a key of authkeys that is not accepted: neither the active one nor, during a rotation window,
+     * the previous one (issue 14: no downgrade to a forgotten crc line).
+     */
+    INACTIVE_KEY,
     /** {@code t}, {@code src} or {@code ts} missing, or {@code seq} missing on a sequenced type. */
     MISSING_FIELDS,
     /** {@code ts}, {@code seq} or {@code hg} not hex, or {@code ts} zero. */
@@ -19,5 +24,9 @@ public enum DropReason {
     /** Set by the caller: {@link SequenceTracker.Verdict#STALE} (an old sequence number we are not missing). */
     STALE,
     /** Set by the caller: {@code src} is not a configured node (Heartbeat's {@code bad node [%s] in message}). */
-    UNKNOWN_NODE
+    UNKNOWN_NODE,
+    /** Set by the intake: on a port that carries only ucast media, the source address is no ucast peer. */
+    UNLISTED_SOURCE,
+    /** Set by the intake: the source address spent its budget of unauthenticated work; dropped unread. */
+    RATE_LIMITED
 }

@@ -1,24 +1,20 @@
 package io.vigil.wire;
 
+import io.vigil.security.SecureFiles;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 
 /**
  * This node's persistent identity under the state directory, in Heartbeat's file formats (reference §4.8):
  * {@code hb_generation} (decimal, right-aligned in 15 characters, newline; +1 at every start) and {@code hb_uuid}
  * (16 raw bytes). Both are written durably (temporary file, fsync, atomic rename, fsync of the directory) before
- * anything is sent, so a crash cannot reuse a generation.
+ * anything is sent, so a crash cannot reuse a generation; neither is read or written through a symbolic link.
  */
 public final class GenerationStore {
 
@@ -39,7 +35,7 @@ public final class GenerationStore {
         Path file = stateDir.resolve(GENERATION_FILE);
         long generation;
         try {
-            String text = Files.readString(file, StandardCharsets.US_ASCII).strip();
+            String text = new String(SecureFiles.readNoFollow(file), StandardCharsets.US_ASCII).strip();
             try {
                 generation = Long.parseLong(text) + 1;
             } catch (NumberFormatException e) {
@@ -61,7 +57,7 @@ public final class GenerationStore {
     public static byte[] nodeUuid(Path stateDir) throws IOException {
         Path file = stateDir.resolve(UUID_FILE);
         try {
-            byte[] uuid = Files.readAllBytes(file);
+            byte[] uuid = SecureFiles.readNoFollow(file);
             if (uuid.length != 16) {
                 throw new IOException(file + ": expected 16 bytes, found " + uuid.length
                         + "; delete it to generate a new node UUID (peers will re-learn it)");
@@ -77,27 +73,9 @@ public final class GenerationStore {
         }
     }
 
-    private static void writeDurably(Path file, byte[] content) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = dir.resolve(file.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buf = ByteBuffer.wrap(content);
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-            ch.force(true);
-        }
-        try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true); // makes the rename itself durable
-        } catch (IOException e) {
-            // Some file systems cannot open or sync a directory; the file content is already synced.
-        }
+    /** Temporary file, fsync, atomic rename, fsync of the directory; a planted link is replaced, never followed. */
+    static void writeDurably(Path file, byte[] content) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        SecureFiles.writeAtomically(file, content, SecureFiles.PUBLIC_FILE, true);
     }
 }

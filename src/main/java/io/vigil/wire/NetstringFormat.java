@@ -17,6 +17,45 @@ final class NetstringFormat {
     private NetstringFormat() {
     }
 
+    /** The longest auth token netstring: {@code 3 digits + ':' + 2 digits + ' ' + 64 hex + ','}, with margin. */
+    private static final int MAX_TRAILER_BYTES = 128;
+
+    /** Where the signed part ends (relative to the packet start) and the token after it. */
+    record Trailer(int signedEnd, String token) {
+    }
+
+    /**
+     * Finds the auth token from the end, without parsing a field: trailing NULs skipped, the last {@code %%%\n} within
+     * the last {@value #MAX_TRAILER_BYTES} bytes is the end marker (a token holds no '%'), and exactly one netstring
+     * must follow it. What the fields hold is checked only once the trailer's signature is.
+     */
+    static Trailer trailer(byte[] d, int off, int len) throws WireFormatException {
+        int tail = off + len;
+        while (tail > off && d[tail - 1] == 0) {
+            tail--;
+        }
+        int from = Math.max(off + START.length, tail - MAX_TRAILER_BYTES - END.length);
+        int marker = -1;
+        for (int i = tail - END.length; i >= from; i--) {
+            if (ClassicFormat.startsWith(d, i, END.length, END)) {
+                marker = i;
+                break;
+            }
+        }
+        if (marker < 0) {
+            throw WireFormatException.malformed("netstring message has no \"%%%\" end marker before its auth token");
+        }
+        int tokenStart = marker + END.length;
+        if (tokenStart == tail) {
+            throw new WireFormatException(DropReason.MISSING_AUTH, "netstring authentication failed: no auth token");
+        }
+        int[] span = new int[2];
+        if (readNetstring(d, tokenStart, tail, span) != tail) {
+            throw WireFormatException.malformed("bytes after the auth token");
+        }
+        return new Trailer(tokenStart - off, new String(d, span[0], span[1], StandardCharsets.ISO_8859_1));
+    }
+
     /** What {@link #parse} found: the fields, the end of the signed part, and the token (null when absent). */
     record Parsed(Message message, int signedEnd, String token) {
     }

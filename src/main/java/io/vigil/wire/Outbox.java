@@ -28,11 +28,14 @@ public final class Outbox {
         this.loadAverage = Objects.requireNonNull(loadAverage, "loadAverage");
     }
 
-    /** The packet for a new message of ours (type fields only). */
-    public byte[] packet(Message typeFields) {
+    /**
+     * The packets for a new message of ours (type fields only): one, or one per key while a key rotation lets peers
+     * still use the previous key.
+     */
+    public List<byte[]> packets(Message typeFields) {
         Message stamped = stamper.stamp(typeFields, epochSeconds.getAsLong(), loadAverage.get());
         history.record(stamped);
-        return codec.encode(stamped);
+        return codec.encodeAll(stamped);
     }
 
     /**
@@ -42,7 +45,7 @@ public final class Outbox {
     public List<byte[]> answer(Message nsRexmit, long nowMs) {
         List<byte[]> out = new ArrayList<>();
         for (Message again : history.answer(nsRexmit, stamper.localNode(), nowMs)) {
-            out.add(again.has(Fields.SRC) ? codec.encode(again) : packet(again));
+            out.addAll(again.has(Fields.SRC) ? codec.encodeAll(again) : packets(again));
         }
         return out;
     }

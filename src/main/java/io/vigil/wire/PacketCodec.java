@@ -2,13 +2,17 @@ package io.vigil.wire;
 
 import io.vigil.config.AuthKey;
 import io.vigil.config.AuthKeys;
+import io.vigil.config.AuthMethod;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -16,15 +20,18 @@ import java.util.function.Supplier;
  *
  * <p>Sending (reference §4.4, §4.5): netstring framing; the inner {@code auth} field (HMAC of the classic body
  * without {@code auth}) is appended last, then {@code %%%\n} and the trailer token signed, with the active
- * authkeys entry, over every byte from {@code ###\n} through {@code %%%\n}.
+ * authkeys entry, over every byte from {@code ###\n} through {@code %%%\n}. During a key rotation
+ * {@link #encodeAll} also gives the packet signed with the previous key ({@link KeyRing}).
  *
- * <p>Receiving: netstring and classic packets, with or without trailing NUL bytes. A netstring packet is verified
- * by its trailer only (the inner {@code auth} field is not checked, as in Heartbeat), with <b>the algorithm of the
- * index named in the packet and the key of this node's active entry</b>: Heartbeat's quirk
- * ({@code heartbeat.c:3706} passes {@code config->authmethod}), so during a key rotation netstring packets only
- * verify when both sides have the same active key. A classic packet is verified by its inner {@code auth} field with
- * the method and key of the index it names. Then the mandatory fields of §4.6 are checked. {@link #decode} never
- * throws on any content.
+ * <p>Receiving: netstring and classic packets, with or without trailing NUL bytes. Only the keys {@link KeyRing}
+ * accepts verify a packet — the active one, and the previous one for a while after a reload — with the method and key
+ * of that entry (Heartbeat accepts any index of authkeys, and for netstring uses the named index's algorithm with the
+ * receiver's active key: with the index restricted to the active one, that quirk and this rule agree). A netstring
+ * packet is verified by its trailer, located from the end, <b>before any field is parsed</b>: the trailer covers every
+ * byte before it, so a forged packet costs one HMAC and no objects; the inner {@code auth} field is not checked, as in
+ * Heartbeat. A classic packet is verified by its inner {@code auth} field, which covers a re-serialisation of the
+ * parsed fields, so it is parsed first. Then the mandatory fields of §4.6 are checked. {@link #decode} never throws on
+ * any content.
  *
  * <p>The key supplier is called once per packet, so a re-read authkeys applies to the next packet. Thread-safe.
  */
@@ -34,24 +41,57 @@ public final class PacketCodec {
     public static final int MAX_PACKET_BYTES = 256 * 1024;
 
     private final Supplier<AuthKeys> keys;
+    private final KeyRing ring;
+    private final LongSupplier clockMs;
 
+    /** Only the active key, no rotation window (tools and tests). */
     public PacketCodec(Supplier<AuthKeys> keys) {
-        this.keys = Objects.requireNonNull(keys, "keys");
+        this(keys, KeyRing.strict(), () -> System.nanoTime() / 1_000_000);
     }
 
     /**
-     * The netstring packet for an already stamped message. An existing {@code auth} field is replaced by a fresh one
-     * appended last (so a message from the send history re-encodes identically).
+     * @param keys    the authkeys in force, read for every packet (a reload swaps what it returns)
+     * @param ring    which keys are accepted and used for signing during a rotation
+     * @param clockMs monotonic milliseconds, for the rotation window
+     */
+    public PacketCodec(Supplier<AuthKeys> keys, KeyRing ring, LongSupplier clockMs) {
+        this.keys = Objects.requireNonNull(keys, "keys");
+        this.ring = Objects.requireNonNull(ring, "ring");
+        this.clockMs = Objects.requireNonNull(clockMs, "clockMs");
+    }
+
+    /**
+     * The netstring packet for an already stamped message, signed with the active key. An existing {@code auth} field
+     * is replaced by a fresh one appended last (so a message from the send history re-encodes identically).
      *
      * @throws IllegalArgumentException if a field name cannot be encoded or the packet exceeds {@link #MAX_PACKET_BYTES}
      */
     public byte[] encode(Message stamped) {
-        AuthKey active = keys.get().active();
-        byte[] signed = NetstringFormat.encodeSignedPart(withInnerAuth(stamped, active));
-        String digest = AuthDigest.digest(active.method(), active.key(), signed);
+        return encodeAll(stamped).get(0);
+    }
+
+    /**
+     * The packets to send for one message: signed with the active key, and during a key rotation, while a peer still
+     * signs with the previous key, also signed with that one (same fields and sequence number: the receiver keeps one,
+     * the other is a duplicate or fails its check).
+     */
+    public List<byte[]> encodeAll(Message stamped) {
+        long now = clockMs.getAsLong();
+        ring.observe(keys.get(), now);
+        List<AuthKey> signers = ring.signers(now);
+        List<byte[]> packets = new ArrayList<>(signers.size());
+        for (AuthKey key : signers) {
+            packets.add(encode(stamped, key));
+        }
+        return packets;
+    }
+
+    private static byte[] encode(Message stamped, AuthKey key) {
+        byte[] signed = NetstringFormat.encodeSignedPart(withInnerAuth(stamped, key));
+        String digest = AuthDigest.digest(key.method(), key.key(), signed);
         ByteArrayOutputStream out = new ByteArrayOutputStream(signed.length + 80);
         out.writeBytes(signed);
-        out.writeBytes(NetstringFormat.token(active.index(), digest));
+        out.writeBytes(NetstringFormat.token(key.index(), digest));
         if (out.size() > MAX_PACKET_BYTES) {
             throw new IllegalArgumentException("packet of " + out.size() + " bytes exceeds " + MAX_PACKET_BYTES);
         }
@@ -106,17 +146,22 @@ public final class PacketCodec {
         if (authKeys == null) {
             return new Decoded.Rejected(DropReason.UNKNOWN_KEY_INDEX, "no authkeys loaded");
         }
+        long now = clockMs.getAsLong();
+        ring.observe(authKeys, now);
         try {
             Message message;
             Decoded.Format format;
             if (NetstringFormat.startsNetstring(data, offset, length)) {
+                int signedEnd = verifyTrailer(authKeys, data, offset, length, now);
                 NetstringFormat.Parsed parsed = NetstringFormat.parse(data, offset, length);
-                verifyTrailer(authKeys, data, offset, parsed);
+                if (parsed.signedEnd() != signedEnd) {
+                    throw WireFormatException.malformed("the auth token does not follow the last field");
+                }
                 message = parsed.message();
                 format = Decoded.Format.NETSTRING;
             } else if (ClassicFormat.startsClassic(data, offset, length)) {
                 message = ClassicFormat.parse(data, offset, length);
-                verifyInnerAuth(authKeys, message);
+                verifyInnerAuth(authKeys, message, now);
                 format = Decoded.Format.CLASSIC;
             } else {
                 return new Decoded.Rejected(DropReason.MALFORMED, "neither \"###\\n\" nor \">>>\\n\" at packet start");
@@ -128,33 +173,46 @@ public final class PacketCodec {
         }
     }
 
-    /** {@code is_auth_netstring}: algorithm of the packet's index, key of our active entry (see class comment). */
-    private static void verifyTrailer(AuthKeys authKeys, byte[] data, int offset, NetstringFormat.Parsed parsed)
-            throws WireFormatException {
-        if (parsed.token() == null) {
-            throw new WireFormatException(DropReason.MISSING_AUTH, "netstring authentication failed: no auth token");
+    /** The trailer, found from the end, against the accepted keys; returns where the signed part ends. */
+    private int verifyTrailer(AuthKeys authKeys, byte[] data, int offset, int length, long now) throws WireFormatException {
+        NetstringFormat.Trailer trailer = NetstringFormat.trailer(data, offset, length);
+        Token token = Token.parse(trailer.token(), "netstring authentication failed: malformed auth token");
+        for (AuthKey key : verifiers(authKeys, token.index(), now, "Invalid authentication [" + token.index() + "] in message!")) {
+            if (token.plausibleFor(key.method())
+                    && token.matches(AuthDigest.digest(key.method(), key.key(), data, offset, trailer.signedEnd()))) {
+                ring.verified(key, now);
+                return trailer.signedEnd();
+            }
         }
-        Token token = Token.parse(parsed.token(), "netstring authentication failed: malformed auth token");
-        AuthKey named = authKeys.byIndex(token.index()).orElseThrow(() -> new WireFormatException(
-                DropReason.UNKNOWN_KEY_INDEX, "Invalid authentication [" + token.index() + "] in message!"));
-        String expected = AuthDigest.digest(named.method(), authKeys.active().key(), data, offset, parsed.signedEnd());
-        if (!token.matches(expected)) {
-            throw new WireFormatException(DropReason.BAD_AUTH, "netstring authentication failed");
-        }
+        throw new WireFormatException(DropReason.BAD_AUTH, "netstring authentication failed");
     }
 
-    /** {@code isauthentic}: method and key of the index named by the {@code auth} field. */
-    private static void verifyInnerAuth(AuthKeys authKeys, Message message) throws WireFormatException {
+    /** {@code isauthentic}: method and key of the accepted entry the {@code auth} field names. */
+    private void verifyInnerAuth(AuthKeys authKeys, Message message, long now) throws WireFormatException {
         String src = shown(message.get(Fields.SRC).orElse("?"));
         String value = message.get(Fields.AUTH).orElseThrow(() -> new WireFormatException(
                 DropReason.MISSING_AUTH, "string2msg_ll: node [" + src + "] failed authentication (no auth field)"));
         Token token = Token.parse(value, "string2msg_ll: node [" + src + "] failed authentication (malformed auth field)");
-        AuthKey named = authKeys.byIndex(token.index()).orElseThrow(() -> new WireFormatException(
-                DropReason.UNKNOWN_KEY_INDEX, "Invalid authentication type [" + token.index() + "] in message!"));
-        String expected = AuthDigest.digest(named.method(), named.key(), ClassicFormat.signedBody(message));
-        if (!token.matches(expected)) {
-            throw new WireFormatException(DropReason.BAD_AUTH, "string2msg_ll: node [" + src + "] failed authentication");
+        byte[] body = ClassicFormat.signedBody(message);
+        for (AuthKey key : verifiers(authKeys, token.index(), now, "Invalid authentication type [" + token.index() + "] in message!")) {
+            if (token.plausibleFor(key.method()) && token.matches(AuthDigest.digest(key.method(), key.key(), body))) {
+                ring.verified(key, now);
+                return;
+            }
         }
+        throw new WireFormatException(DropReason.BAD_AUTH, "string2msg_ll: node [" + src + "] failed authentication");
+    }
+
+    /** The keys that may verify a packet naming {@code index}; none: unknown index, or a known but inactive one. */
+    private List<AuthKey> verifiers(AuthKeys authKeys, int index, long now, String unknown) throws WireFormatException {
+        List<AuthKey> verifiers = ring.verifiers(index, now);
+        if (!verifiers.isEmpty()) {
+            return verifiers;
+        }
+        if (authKeys.byIndex(index).isEmpty() && !ring.wasPrevious(index)) {
+            throw new WireFormatException(DropReason.UNKNOWN_KEY_INDEX, unknown);
+        }
+        throw new WireFormatException(DropReason.INACTIVE_KEY, ring.refusal(index, now));
     }
 
     /** {@code process_clustermsg} (§4.6): t, src, ts mandatory; ts hex non-zero; seq hex unless NS_*; hg hex. */
@@ -182,16 +240,27 @@ public final class PacketCodec {
 
     /** A received value made safe for a log line: control and non-ASCII bytes escaped, at most 64 chars. */
     static String shown(String value) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < value.length() && sb.length() < 64; i++) {
+        return shown(value, 64);
+    }
+
+    /**
+     * A received value made safe for a log line: control, non-ASCII and backslash characters escaped ({@code \xNN}),
+     * at most {@code max} characters, then {@code ...}.
+     */
+    public static String shown(String value, int max) {
+        StringBuilder sb = new StringBuilder(Math.min(value.length(), max) + 8);
+        for (int i = 0; i < value.length(); i++) {
+            if (sb.length() >= max) {
+                return sb.append("...").toString();
+            }
             char c = value.charAt(i);
-            if (c >= 0x20 && c < 0x7f) {
+            if (c >= 0x20 && c < 0x7f && c != '\\') {
                 sb.append(c);
             } else {
-                sb.append(String.format("\\x%02x", (int) c));
+                sb.append(String.format("\\x%02x", (int) c & 0xffff));
             }
         }
-        return sb.length() < 64 ? sb.toString() : sb + "...";
+        return sb.toString();
     }
 
     /** {@code <index> <hexdigest>}: index 0..15 (authkeys' range), one space, the digest. */
@@ -210,6 +279,17 @@ public final class PacketCodec {
                 index = index * 10 + (c - '0');
             }
             return new Token(index, text.substring(space + 1));
+        }
+
+        /** Digest length as the method prints it: cheap refusal of junk before any HMAC is computed. */
+        boolean plausibleFor(AuthMethod method) {
+            int n = digest.length();
+            return switch (method) {
+                case SHA1 -> n == 40;
+                case MD5 -> n == 32;
+                case SHA256 -> n == 64;
+                case CRC -> n >= 1 && n <= 8;
+            };
         }
 
         boolean matches(String expected) {

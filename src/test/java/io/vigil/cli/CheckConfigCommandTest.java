@@ -65,8 +65,26 @@ class CheckConfigCommandTest {
         String err = r.getErrorOutput();
         assertTrue(err.contains(dir + "/ha.cf:10: Illegal directive [keepalvie] in " + haCf), err);
         assertTrue(err.contains(dir + "/ha.cf:11: Invalid time [10s] for deadtime — ha.cf times are seconds by default"), err);
-        assertTrue(err.contains(dir + "/authkeys: Bad permissions on keyfile [" + dir + "/authkeys], 600 recommended. — run `chmod 600 "), err);
+        assertTrue(err.contains(dir + "/authkeys: Bad permissions on keyfile [" + dir + "/authkeys], 600 recommended: mode 0644 gives group or others access to the key — run `chmod 600 "), err);
         assertTrue(err.contains(dir + "/haresources:1: Bad nodename in " + dir + "/haresources [linux3]"), err);
         assertFalse(err.contains("Exception") || err.contains("\tat "), err);
+    }
+
+    /** Issue 14: check-config says why an active crc key is unsafe, and refuses a group-writable haresources. */
+    @Test
+    void crcIsExplainedAndUntrustedFilesRefused(QuarkusMainLauncher launcher) throws IOException {
+        copyTutorial();
+        Files.writeString(dir.resolve("authkeys"), "auth 2\n2 crc\n");
+        LaunchResult r = launcher.launch("check-config", "--config-dir", dir.toString(), "--node-name", "linux1");
+        assertEquals(0, r.exitCode(), r.getErrorOutput());
+        assertTrue(r.getOutput().contains("Authentication: auth 2 (crc)"), r.getOutput());
+        assertTrue(r.getOutput().contains("warning: INSECURE: the active key uses crc, a checksum and not a signature:"
+                + " anyone on the heartbeat network can forge packets"), r.getOutput());
+        Files.setPosixFilePermissions(dir.resolve("haresources"), PosixFilePermissions.fromString("rw-rw-r--"));
+        r = launcher.launch("check-config", "--config-dir", dir.toString(), "--node-name", "linux1");
+        assertEquals(6, r.exitCode(), r.getOutput());
+        assertTrue(r.getErrorOutput().contains(dir + "/haresources: " + dir + "/haresources is writable by group or others"
+                + " (mode 0664): whoever can write it decides what Vigil runs as root — run `chmod go-w " + dir + "/haresources`"),
+                r.getErrorOutput());
     }
 }

@@ -38,21 +38,84 @@ class AuthKeysTest {
     }
 
     @ParameterizedTest(name = "mode {0} accepted")
-    @ValueSource(strings = {"rw-------", "r--------", "rw--w----"})
-    void modesWithoutGroupOrOtherReadPass(String mode) throws Exception {
+    @ValueSource(strings = {"rw-------", "r--------", "rwx------"})
+    void modesWithoutGroupOrOtherBitsPass(String mode) throws Exception {
         AuthKeys keys = ConfigLoader.loadAuthKeys(keyFile("auth 1\n1 sha1 secret\n", mode));
         assertEquals(1, keys.activeIndex());
         assertEquals(AuthMethod.SHA1, keys.active().method());
         assertArrayEquals("secret".getBytes(StandardCharsets.US_ASCII), keys.active().key());
     }
 
+    /** Issue 14: Heartbeat refused only group/other read; Vigil refuses any group or other bit (0620 and 0602 too). */
     @ParameterizedTest(name = "mode {0} refused")
-    @ValueSource(strings = {"rw-r-----", "rw-r--r--", "rw----r--"})
-    void groupOrOtherReadableIsRefused(String mode) throws Exception {
+    @CsvSource({"rw-r-----,0640", "rw-r--r--,0644", "rw----r--,0604", "rw--w----,0620", "rw-----w-,0602", "rw---x---,0610"})
+    void anyGroupOrOtherBitIsRefused(String mode, String octal) throws Exception {
         Path file = keyFile("auth 1\n1 sha1 secret\n", mode);
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.loadAuthKeys(file));
-        assertEquals(List.of(file + ": Bad permissions on keyfile [" + file + "], 600 recommended. — run `chmod 600 " + file + "`"),
+        assertEquals(List.of(file + ": Bad permissions on keyfile [" + file + "], 600 recommended: mode " + octal
+                        + " gives group or others access to the key — run `chmod 600 " + file + "`"),
                 e.problems().stream().map(ConfigProblem::format).toList());
+    }
+
+    /** Issue 14: a key file owned by another user is refused, whatever its mode. */
+    @Test
+    void ownedByAnotherUserIsRefused() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.vigil.security.FileTrust.effectiveUid() == 0, "needs root to chown");
+        Path file = keyFile("auth 1\n1 sha1 secret\n", "rw-------");
+        Files.setAttribute(file, "unix:uid", 4242);
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.loadAuthKeys(file));
+        assertEquals(List.of(file + ": " + file + " is owned by uid 4242, not root — run `chown root:root " + file + "`"),
+                e.problems().stream().map(ConfigProblem::format).toList());
+    }
+
+    /** Issue 14: a symbolic link is refused (not followed), even to a perfect key file. */
+    @Test
+    void symlinkIsRefusedNotFollowed() throws Exception {
+        Path real = tmp.resolve("real-authkeys");
+        Files.writeString(real, "auth 1\n1 sha1 secret\n");
+        Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("rw-------"));
+        Path link = Files.createSymbolicLink(tmp.resolve("authkeys"), real);
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.loadAuthKeys(link));
+        List<String> problems = e.problems().stream().map(ConfigProblem::format).toList();
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith(link + ": " + link + " is a symbolic link (to " + real
+                + "): the key file must be a regular file — replace the link with the file itself"), problems.get(0));
+    }
+
+    /** Issue 14: whoever can write the directory can swap the file: a group-writable directory is refused. */
+    @Test
+    void writableDirectoryIsRefused() throws Exception {
+        Path dir = Files.createDirectory(tmp.resolve("shared"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxr-x"));
+        Path file = dir.resolve("authkeys");
+        Files.writeString(file, "auth 1\n1 sha1 secret\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.loadAuthKeys(file));
+        assertEquals(List.of(file + ": directory " + dir + " (above " + file + ") is writable by group or others (mode 0775):"
+                        + " whoever can write it can replace what it holds — run `chmod go-w " + dir + "`"),
+                e.problems().stream().map(ConfigProblem::format).toList());
+    }
+
+    /** Issue 14 item 1: an active crc key works (a Heartbeat cluster using it keeps running) but is loudly unsafe. */
+    @Test
+    void activeCrcIsLoudlyUnsafe() throws Exception {
+        AuthKeysParser.Result r = AuthKeysParser.parse(keyFile("auth 2\n2 crc\n", "rw-------"));
+        assertEquals(AuthMethod.CRC, r.keys().orElseThrow().active().method());
+        List<String> warnings = r.problems().stream().map(ConfigProblem::format).toList();
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).startsWith(tmp + "/authkeys:2: warning: INSECURE: the active key uses crc, a checksum and"
+                + " not a signature: anyone on the heartbeat network can forge packets"), warnings.get(0));
+    }
+
+    /** Issue 14 item 1: a crc line left after switching to sha1 is never accepted by Vigil; said, with why it matters. */
+    @Test
+    void inactiveCrcLineIsReportedAsIgnored() throws Exception {
+        AuthKeysParser.Result r = AuthKeysParser.parse(keyFile("auth 2\n1 crc\n2 sha1 secret\n", "rw-------"));
+        assertEquals(2, r.keys().orElseThrow().activeIndex());
+        List<String> warnings = r.problems().stream().map(ConfigProblem::format).toList();
+        assertEquals(List.of(tmp + "/authkeys:2: warning: key 1 (crc) is never accepted by Vigil, which takes only the active"
+                + " key (auth 2); a Heartbeat node with this line accepts any packet naming index 1, so anyone can forge"
+                + " packets to it — remove the line from every node's authkeys"), warnings);
     }
 
     @Test

@@ -52,6 +52,45 @@ class ControlServerTest {
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
     }
 
+    /**
+     * Issue 14 item 4: the socket is bound inside a private directory and moved into place already 0600, so even in a
+     * run directory others can enter it is never reachable with the umask's mode; nothing is left behind.
+     */
+    @Test
+    void socketInAnOpenRunDirectoryIsPrivateFromTheStart(@TempDir Path tmp) throws Exception {
+        Path open = Files.createDirectory(tmp.resolve("run"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path sock = open.resolve("vigil.sock");
+        java.util.Set<String> modesSeen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.atomic.AtomicBoolean watching = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread watcher = new Thread(() -> {   // samples the socket's mode as fast as it can while the server starts
+            while (watching.get()) {
+                try {
+                    modesSeen.add(PosixFilePermissions.toString(Files.getPosixFilePermissions(sock)));
+                } catch (java.io.IOException e) {
+                    // not there yet
+                }
+            }
+        });
+        watcher.start();
+        ControlServer other = new ControlServer(vertx, sock, handler);
+        try {
+            other.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            Thread.sleep(50);
+            watching.set(false);
+            watcher.join();
+            assertEquals(java.util.Set.of("rw-------"), modesSeen, "modes the socket had at its path");
+            try (var entries = Files.list(open)) {
+                assertEquals(java.util.List.of("vigil.sock"), entries.map(p -> p.getFileName().toString()).toList(),
+                        "the private staging directory is gone");
+            }
+            assertEquals(200, new ControlClient(sock).get("/v1/status").status());
+        } finally {
+            watching.set(false);
+            other.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void statusRoundTrips() throws Exception {
         ControlClient.Response r = new ControlClient(socket).get("/v1/status");

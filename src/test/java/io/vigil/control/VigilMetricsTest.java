@@ -34,6 +34,19 @@ class VigilMetricsTest {
         assertEquals(1003, reg.get("vigil.keepalive.interarrival").tag("node", "bob").timer().max(java.util.concurrent.TimeUnit.MILLISECONDS));
     }
 
+    /** Issue 14 item 1: an active crc key is visible as a metric, and follows a reload. */
+    @Test
+    void insecureAuthGauge() {
+        SimpleMeterRegistry reg = new SimpleMeterRegistry();
+        VigilMetrics m = new VigilMetrics(reg);
+        AtomicReference<io.vigil.config.AuthKeys> keys = new AtomicReference<>(
+                io.vigil.config.AuthKeys.single(1, io.vigil.config.AuthMethod.CRC, null));
+        m.bindAuth(keys::get);
+        assertEquals(1.0, reg.get("vigil.auth.insecure").gauge().value());
+        keys.set(io.vigil.config.AuthKeys.single(2, io.vigil.config.AuthMethod.SHA1, "k"));
+        assertEquals(0.0, reg.get("vigil.auth.insecure").gauge().value());
+    }
+
     @Test
     void gaugesFollowTheStatusAndRebind() {
         SimpleMeterRegistry reg = new SimpleMeterRegistry();

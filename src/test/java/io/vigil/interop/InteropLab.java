@@ -175,6 +175,20 @@ final class InteropLab implements AutoCloseable {
                 "status", "--run-dir", dir.resolve(node).resolve("run/vigil").toString());
     }
 
+    /** {@code vigil ARGS --run-dir <node's run dir>} on a Vigil node; returns the output (exit code must be 0). */
+    String vigil(String node, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("exec", node, "java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-jar", jar));
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("--run-dir", dir.resolve(node).resolve("run/vigil").toString()));
+        return ok(Duration.ofSeconds(60), cmd.toArray(String[]::new));
+    }
+
+    /** The node's directory in the lab ({@code ha.d/} holds the files its daemon reads). */
+    Path nodeDir(String node) {
+        return dir.resolve(node);
+    }
+
     /** The status Vigil's {@code vigil status} table shows for {@code peer}, or "" when the row is missing. */
     static String vigilRowStatus(String status, String peer) {
         var m = Pattern.compile("(?m)^\\s*" + Pattern.quote(peer) + "\\s+normal\\s+(\\S+)").matcher(status);

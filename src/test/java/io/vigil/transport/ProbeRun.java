@@ -21,11 +21,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 final class ProbeRun {
 
     private static final Pattern RECV = Pattern.compile(
-            "RECV link=(\\S+) from=([0-9.]+):(\\d+) len=(\\d+) id=(\\S+)");
+            "RECV link=(\\S+) from=([0-9.]+):(\\d+) len=(\\d+) id=(\\S+) listed=(\\w+)");
     private static final Pattern COUNTERS = Pattern.compile(
             "COUNTERS link=(\\S+) sent=(\\d+) received=(\\d+) sendErrors=(\\d+) ownDropped=(\\d+) ownSeen=(\\w+)");
 
-    record Recv(String link, String from, int port, int length, String id) {
+    record Recv(String link, String from, int port, int length, String id, boolean listed) {
     }
 
     record Counters(long sent, long received, long sendErrors, long ownDropped, boolean ownSeen) {
@@ -39,7 +39,7 @@ final class ProbeRun {
                 Matcher m = RECV.matcher(line);
                 if (m.matches()) {
                     out.add(new Recv(m.group(1), m.group(2), Integer.parseInt(m.group(3)),
-                            Integer.parseInt(m.group(4)), m.group(5)));
+                            Integer.parseInt(m.group(4)), m.group(5), Boolean.parseBoolean(m.group(6))));
                 }
             }
             return out;

@@ -166,6 +166,65 @@ class TransportNetnsTest {
         assertEquals(new ProbeRun.Counters(2 * COUNT, 3 * COUNT, 0, 0, false), b.counters().get("hb1"), b.text());
     }
 
+    /**
+     * Issue 14 item 1: on a port only ucast lines use, a source none of them names is marked unlisted (the daemon's
+     * intake drops and counts it); with a bcast line on the same port anyone on the segment may speak.
+     */
+    @Test
+    void aUcastOnlyPortMarksSourcesNoLineNames() throws Exception {
+        List<ProbeRun.Output> out = run(args("A", "--ucast", "hb0 203.0.113.77"), args("B", "--ucast", "hb0 203.0.113.1"));
+        ProbeRun.Output a = out.get(0);
+        assertEquals(COUNT, a.received().size(), a.text());
+        assertTrue(a.received().stream().allMatch(r -> r.from().equals("203.0.113.2") && !r.listed()), a.text());
+
+        out = run(args("A", "--ucast", "hb0 203.0.113.2"), args("B", "--ucast", "hb0 203.0.113.1"));
+        assertTrue(out.get(0).received().stream().allMatch(ProbeRun.Recv::listed), out.get(0).text());
+
+        out = run(args("A", "--bcast", "hb0", "--ucast", "hb0 203.0.113.77"), args("B", "--ucast", "hb0 203.0.113.1"));
+        assertEquals(COUNT, out.get(0).received().size(), out.get(0).text());
+        assertTrue(out.get(0).received().stream().allMatch(ProbeRun.Recv::listed), out.get(0).text());
+    }
+
+    /**
+     * Issue 14 item 3: once a peer's endpoint is found authentic it gets a receive socket of its own, so a flood that
+     * overwhelms the shared socket (here: rejecting each junk datagram costs 300 µs on purpose) takes none of its
+     * datagrams. The same run without it loses some: the test can tell the two apart.
+     */
+    @Test
+    void aTrustedPeerIsHeardThroughAFloodOnItsOwnSocket() throws Exception {
+        int count = 40;
+        List<String> peer = new java.util.ArrayList<>(List.of("--name", "B", "--udpport", "16940", "--count", String.valueOf(count),
+                "--interval-ms", "50", "--linger-ms", "1500", "--ucast", "hb0 203.0.113.1", "--flood", "203.0.113.1:16940:300"));
+        long lostWithout = count - run(victim(false), peer).get(0).received().size();
+        ProbeRun.Output a = run(victim(true), peer).get(0);
+        long lostWith = count - a.received().size();
+        System.out.println("flood on the shared socket: B's datagrams lost " + lostWithout + " of " + count
+                + " without a socket of its own, " + lostWith + " with one; " + a.text().lines()
+                .filter(l -> l.startsWith("JUNK") || l.startsWith("FLOODED")).toList());
+        assertTrue(a.has("JUNK") && !a.has("JUNK 0 "), "the flood reached the shared socket: " + a.text());
+        assertTrue(a.has("JUNK") && a.text().contains("DEDICATED 1"), a.text());
+        assertEquals(0, lostWith, a.text());
+        assertTrue(lostWithout > 0, "without a socket of its own the flood costs datagrams (else this test proves nothing)");
+    }
+
+    private static List<String> victim(boolean trust) {
+        return new java.util.ArrayList<>(List.of("--name", "A", "--udpport", "16940", "--count", "1", "--interval-ms", "50",
+                "--linger-ms", "4000", "--ucast", "hb0 203.0.113.2", "--trust-peers", String.valueOf(trust),
+                "--junk-cost-us", "300"));
+    }
+
+    /** Issue 14 item 3: the kernel receive buffer is no smaller than the system default (it was 64 KiB before). */
+    @Test
+    void receiveBufferIsNoSmallerThanTheSystemDefault() throws Exception {
+        ProbeRun.Output a = ProbeRun.udpProbes(netns, dir, Map.of(A, args("A", "--bcast", "hb0"))).get(0);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("RCVBUF (\\d+)").matcher(a.text());
+        assertTrue(m.find(), a.text());
+        long rb = Long.parseLong(m.group(1));
+        long def = Long.parseLong(java.nio.file.Files.readString(Path.of("/proc/sys/net/core/rmem_default")).strip());
+        System.out.println("receive socket SO_RCVBUF " + rb + " bytes (rmem_default " + def + ")");
+        assertTrue(rb >= def, "SO_RCVBUF " + rb + " < rmem_default " + def);
+    }
+
     @Test
     void missingInterfaceIsAClearError() throws Exception {
         ProbeRun.Output a = ProbeRun.udpProbes(netns, dir, Map.of(A, args("A", "--bcast", "hb0 eth9"))).get(0);

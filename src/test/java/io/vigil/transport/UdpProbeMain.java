@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Test-only: runs a {@link Transport} for the media on its command line (inside a network namespace), sends numbered
  * datagrams and prints what it receives. Output lines:
- * {@code READY}, {@code ERROR <message>}, {@code RECV link=<l> from=<ip>:<port> len=<n> id=<name>#<i>},
+ * {@code READY}, {@code RCVBUF <bytes>}, {@code ERROR <message>},
+ * {@code RECV link=<l> from=<ip>:<port> len=<n> id=<name>#<i> listed=<true|false>},
  * {@code COUNTERS link=<l> sent=… received=… sendErrors=… ownDropped=… ownSeen=…}, {@code DONE}.
  * <pre>
  * --name A --udpport 16940 [--bcast dev] [--mcast "dev group port ttl loop"] [--ucast "dev peer"]
@@ -35,6 +36,9 @@ public final class UdpProbeMain {
         int size = 0;
         long lingerMs = 1500;
         Path goFile = null;
+        boolean trustPeers = false;
+        long junkCostMicros = 0;
+        String flood = null;
         List<String[]> bcast = new ArrayList<>();
         List<String[]> mcast = new ArrayList<>();
         List<String[]> ucast = new ArrayList<>();
@@ -51,6 +55,9 @@ public final class UdpProbeMain {
                 case "--size" -> size = Integer.parseInt(value);
                 case "--linger-ms" -> lingerMs = Long.parseLong(value);
                 case "--go-file" -> goFile = Path.of(value);
+                case "--trust-peers" -> trustPeers = Boolean.parseBoolean(value);
+                case "--junk-cost-us" -> junkCostMicros = Long.parseLong(value);
+                case "--flood" -> flood = value;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -70,12 +77,26 @@ public final class UdpProbeMain {
         }
 
         Vertx vertx = Vertx.vertx();
+        java.util.concurrent.atomic.AtomicLong junk = new java.util.concurrent.atomic.AtomicLong();
+        boolean trust = trustPeers;
+        long junkCost = junkCostMicros;
         Transport transport = new Transport(vertx, media, in -> {
             String text = new String(in.data(), StandardCharsets.US_ASCII);
+            if (text.startsWith("JUNK")) {
+                junk.incrementAndGet();
+                long until = System.nanoTime() + junkCost * 1000;
+                while (System.nanoTime() < until) {
+                    Thread.onSpinWait(); // what rejecting a forged packet costs, made expensive on purpose
+                }
+                return;
+            }
+            if (trust) {
+                in.onAuthenticated().run(); // as the daemon's intake does once a packet is authentic
+            }
             int end = text.indexOf('.');
             System.out.println("RECV link=" + in.link() + " from=" + in.sender().getAddress().getHostAddress() + ":"
                     + in.sender().getPort() + " len=" + in.data().length + " id="
-                    + (end < 0 ? text : text.substring(0, end)));
+                    + (end < 0 ? text : text.substring(0, end)) + " listed=" + in.listedSource());
         });
         try {
             transport.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -87,6 +108,11 @@ public final class UdpProbeMain {
             System.exit(2);
         }
         System.out.println("READY");
+        // The kernel's view of the receive socket (rb = SO_RCVBUF as the kernel set it)
+        Process ss = new ProcessBuilder("ss", "-uamnH", "sport = :" + udpPort).redirectErrorStream(true).start();
+        String skmem = new String(ss.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        java.util.regex.Matcher rb = java.util.regex.Pattern.compile("rb(\\d+)").matcher(skmem);
+        System.out.println("RCVBUF " + (rb.find() ? rb.group(1) : "? " + skmem.strip()));
         System.out.flush();
         if (goFile != null) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -94,6 +120,7 @@ public final class UdpProbeMain {
                 Thread.sleep(20);
             }
         }
+        Thread flooder = flood == null ? null : flood(flood);
         for (int i = 1; i <= count; i++) {
             byte[] packet = new byte[Math.max(size, 0)];
             byte[] id = (name + "#" + i + ".").getBytes(StandardCharsets.US_ASCII);
@@ -107,6 +134,11 @@ public final class UdpProbeMain {
             Thread.sleep(intervalMs);
         }
         Thread.sleep(lingerMs);
+        if (flooder != null) {
+            flooder.interrupt();
+            flooder.join();
+        }
+        System.out.println("JUNK " + junk.get() + " DEDICATED " + transport.peerSockets());
         for (Map.Entry<String, LinkCounters> e : transport.counters().entrySet()) {
             LinkCounters c = e.getValue();
             System.out.println("COUNTERS link=" + e.getKey() + " sent=" + c.sent() + " received=" + c.received()
@@ -118,5 +150,43 @@ public final class UdpProbeMain {
         System.out.println("DONE");
         System.out.flush();
         System.exit(0);
+    }
+
+    /** {@code <ip>:<port>:<delay-ms>}: after the delay, JUNK datagrams as fast as possible from 64 sockets. */
+    private static Thread flood(String spec) {
+        String[] f = spec.split(":");
+        java.net.InetSocketAddress to = new java.net.InetSocketAddress(f[0], Integer.parseInt(f[1]));
+        long delay = Long.parseLong(f[2]);
+        Thread t = new Thread(() -> {
+            List<java.nio.channels.DatagramChannel> pool = new ArrayList<>();
+            long sent = 0;
+            try {
+                Thread.sleep(delay);
+                for (int i = 0; i < 64; i++) {
+                    pool.add(java.nio.channels.DatagramChannel.open().bind(new java.net.InetSocketAddress(0)));
+                }
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap("JUNK".repeat(25).getBytes(StandardCharsets.US_ASCII));
+                java.util.Random r = new java.util.Random(1);
+                while (!Thread.currentThread().isInterrupted()) {
+                    pool.get(r.nextInt(pool.size())).send(b.duplicate(), to);
+                    sent++;
+                }
+            } catch (InterruptedException | java.nio.channels.ClosedByInterruptException e) {
+                // done
+            } catch (java.io.IOException e) {
+                System.out.println("flood failed: " + e);
+            } finally {
+                System.out.println("FLOODED " + sent);
+                for (var ch : pool) {
+                    try {
+                        ch.close();
+                    } catch (java.io.IOException e) {
+                        // done
+                    }
+                }
+            }
+        }, "flood");
+        t.start();
+        return t;
     }
 }

@@ -73,4 +73,18 @@ class GenerationStoreTest {
         assertFalse(live.contains("\n"));
         assertFalse(live.isEmpty());
     }
+
+    /** Issue 14 item 4: a link planted at the generation file is neither read nor written through. */
+    @Test
+    void aPlantedLinkIsNeitherReadNorWrittenThrough() throws IOException {
+        Path victim = dir.resolve("victim");
+        Files.writeString(victim, "     1700000000\n");
+        Files.createSymbolicLink(dir.resolve("hb_generation"), victim);
+        assertThrows(IOException.class, () -> GenerationStore.next(dir, 1));
+        assertEquals("     1700000000\n", Files.readString(victim));
+        Files.delete(dir.resolve("hb_generation"));
+        Files.createSymbolicLink(dir.resolve("hb_uuid"), victim);
+        assertThrows(IOException.class, () -> GenerationStore.nodeUuid(dir));
+        assertEquals("     1700000000\n", Files.readString(victim));
+    }
 }

@@ -145,10 +145,13 @@ class PacketCodecTest {
         assertEquals("Invalid authentication [2] in message!", r.detail());
     }
 
+    /**
+     * Issue 14 item 1: Heartbeat verifies a netstring packet with the algorithm of the index it names and the receiver's
+     * active key, and a classic one with the named index's method and key — so any other line of authkeys, a forgotten
+     * {@code crc} above all, lets anyone forge packets. Vigil accepts only the active key.
+     */
     @Test
-    void netstringTrailerUsesTheIndexAlgorithmButTheActiveKey() {
-        // Receiver: active 1 = sha1 "s3cr3t"; index 2 = md5 "other". A packet signed "2 <md5 with s3cr3t>" verifies,
-        // one signed "2 <md5 with other>" does not (Heartbeat quirk, heartbeat.c:3706).
+    void aPacketNamingAnInactiveKeyIsRefusedWhateverItsSignature() {
         AuthKeys receiver = new AuthKeys(1, Map.of(
                 1, new AuthKey(1, AuthMethod.SHA1, bytes("s3cr3t")),
                 2, new AuthKey(2, AuthMethod.MD5, bytes("other"))));
@@ -156,14 +159,32 @@ class PacketCodecTest {
         byte[] signed = NetstringFormat.encodeSignedPart(Vectors.stampedStatus());
         byte[] withActiveKey = concat(signed, NetstringFormat.token(2, AuthDigest.digest(AuthMethod.MD5, bytes("s3cr3t"), signed)));
         byte[] withOwnKey = concat(signed, NetstringFormat.token(2, AuthDigest.digest(AuthMethod.MD5, bytes("other"), signed)));
-        accepted(codec.decode(withActiveKey));
-        assertEquals(DropReason.BAD_AUTH, rejected(codec.decode(withOwnKey)).reason());
+        for (byte[] packet : List.of(withActiveKey, withOwnKey)) {
+            Decoded.Rejected r = rejected(codec.decode(packet));
+            assertEquals(DropReason.INACTIVE_KEY, r.reason());
+            assertEquals("the packet names key 2, not the active key 1", r.detail());
+        }
+    }
+
+    /** The attack of issue 14: {@code auth 1 / 1 sha1 … / 2 crc}; a packet anyone can sign with crc is refused. */
+    @Test
+    void aForgedCrcPacketIsRefusedWhenACrcLineIsPresentButInactive() {
+        AuthKeys receiver = new AuthKeys(1, Map.of(
+                1, new AuthKey(1, AuthMethod.SHA1, bytes("s3cr3t")),
+                2, new AuthKey(2, AuthMethod.CRC, null)));
+        PacketCodec forger = new PacketCodec(() -> AuthKeys.single(2, AuthMethod.CRC, null));
+        Message shutdone = Vectors.alice().stamp(Message.of("shutdone").add("st", "dead"), Vectors.TS, Vectors.LOAD, Vectors::uuidOf);
+        PacketCodec codec = new PacketCodec(() -> receiver);
+        assertEquals(DropReason.INACTIVE_KEY, rejected(codec.decode(forger.encode(shutdone))).reason());
+        assertEquals(DropReason.INACTIVE_KEY, rejected(codec.decode(bytes(forger.encodeClassic(shutdone)))).reason());
+        // the same packet is accepted only where crc is the active key (said loudly at start-up)
+        accepted(new PacketCodec(() -> AuthKeys.single(2, AuthMethod.CRC, null)).decode(forger.encode(shutdone)));
     }
 
     @Test
-    void classicInnerAuthUsesTheIndexMethodAndKey() {
+    void classicInnerAuthUsesTheActiveKeysMethodAndKey() {
         AuthKeys sender = AuthKeys.single(2, AuthMethod.MD5, "other");
-        AuthKeys receiver = new AuthKeys(1, Map.of(
+        AuthKeys receiver = new AuthKeys(2, Map.of(
                 1, new AuthKey(1, AuthMethod.SHA1, bytes("s3cr3t")),
                 2, new AuthKey(2, AuthMethod.MD5, bytes("other"))));
         String classic = new PacketCodec(() -> sender).encodeClassic(Vectors.stampedStatus());
@@ -301,14 +322,43 @@ class PacketCodecTest {
     @Test
     void rejectsBrokenNetstringFraming() {
         PacketCodec codec = Vectors.codec(AuthMethod.SHA1);
-        for (String s : List.of("###\n", "###\n5:(0)t=x", "###\n99:(0)t=x,%%%\n", "###\n3:(0),%%%\n",
-                "###\n6:(9)t=x,%%%\n", "###\n6:(0)txy,%%%\n", "###\n5:(0)=x,%%%\n", "###\nx:(0)t=x,%%%\n",
-                "###\n12345678:(0)t=x,%%%\n")) {
-            Decoded.Rejected r = rejected(codec.decode(bytes(s)));
-            assertEquals(DropReason.MALFORMED, r.reason(), s);
+        for (String s : List.of("###\n", "###\n5:(0)t=x", "###\n5:(0)t=x,")) {
+            assertEquals(DropReason.MALFORMED, rejected(codec.decode(bytes(s))).reason(), s);
+        }
+        // framing broken and no token: nothing to verify, nothing parsed
+        for (String s : List.of("###\n99:(0)t=x,%%%\n", "###\n3:(0),%%%\n", "###\n6:(9)t=x,%%%\n")) {
+            assertEquals(DropReason.MISSING_AUTH, rejected(codec.decode(bytes(s))).reason(), s);
+        }
+        // framing broken under a valid signature (only a key holder can send that): refused after the check
+        for (String s : List.of("###\n99:(0)t=x,%%%\n", "###\n3:(0),%%%\n", "###\n6:(9)t=x,%%%\n",
+                "###\n6:(0)txy,%%%\n", "###\n5:(0)=x,%%%\n", "###\nx:(0)t=x,%%%\n", "###\n12345678:(0)t=x,%%%\n")) {
+            byte[] signed = bytes(s);
+            byte[] packet = concat(signed, NetstringFormat.token(1, AuthDigest.digest(AuthMethod.SHA1, bytes("s3cr3t"), signed)));
+            assertEquals(DropReason.MALFORMED, rejected(codec.decode(packet)).reason(), s);
         }
         byte[] trailing = concat(Vectors.statusPacket(), bytes("x"));
         assertEquals(DropReason.MALFORMED, rejected(codec.decode(trailing)).reason());
+    }
+
+    /**
+     * Issue 14 item 3: the trailer is judged before any field is parsed — a forged packet whose fields are garbage is
+     * refused for its signature, not its framing, and a huge one the same way.
+     */
+    @Test
+    void theSignatureIsCheckedBeforeTheFields() {
+        PacketCodec codec = Vectors.codec(AuthMethod.SHA1);
+        String wrongDigest = "1 " + "0".repeat(40);
+        byte[] garbage = concat(bytes("###\n" + "\u0001".repeat(100) + "%%%\n"), bytes(wrongDigest.length() + ":" + wrongDigest + ","));
+        Decoded.Rejected r = rejected(codec.decode(garbage));
+        assertEquals(DropReason.BAD_AUTH, r.reason(), r.detail());
+        byte[] big = new byte[65_000];
+        Arrays.fill(big, (byte) 'A');
+        System.arraycopy(bytes("###\n"), 0, big, 0, 4);
+        byte[] forgedBig = concat(concat(big, bytes("%%%\n")), bytes(wrongDigest.length() + ":" + wrongDigest + ","));
+        assertEquals(DropReason.BAD_AUTH, rejected(codec.decode(forgedBig)).reason());
+        // a token of the wrong length for the method is refused without computing anything
+        byte[] shortDigest = concat(NetstringFormat.encodeSignedPart(Vectors.stampedStatus()), bytes("4:1 ab,"));
+        assertEquals(DropReason.BAD_AUTH, rejected(codec.decode(shortDigest)).reason());
     }
 
     @Test

@@ -134,9 +134,10 @@ final class NodeHarness implements NodeEffects {
     @Override
     public void send(Message typeFields) {
         out.add("send " + fields(typeFields));
-        byte[] packet = outbox.packet(typeFields);
-        if (wire) {
-            out.add("wire " + Tokens.bytes(packet));
+        for (byte[] packet : outbox.packets(typeFields)) {
+            if (wire) {
+                out.add("wire " + Tokens.bytes(packet));
+            }
         }
     }
 
