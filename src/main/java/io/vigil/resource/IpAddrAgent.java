@@ -57,8 +57,8 @@ public final class IpAddrAgent implements ResourceAgent {
         this.arg = a;
         this.argError = err;
         this.settings = settings;
-        // `ip -o addr show` lists every address of the host: keep all of its lines, not a tail
-        this.runner = new ProcessRunner(10_000);
+        // `ip -o addr show` lists every address of the host: keep all of it (up to 4 MB), not a tail
+        this.runner = new ProcessRunner(20, ProcessRunner.OutputLimit.whole(4 << 20));
         this.announcer = announcer;
     }
 

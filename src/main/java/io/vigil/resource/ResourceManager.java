@@ -10,13 +10,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Starts, stops and probes haresources groups the way Heartbeat's ResourceManager does (§3.3): start left to right
  * skipping what already runs, on a failure stop what was started right to left; stop right to left with retries;
  * statgroup NONE/SOME/ALL. Every method blocks on processes: call it from a worker thread, never a Vert.x event loop
- * (it refuses). Starts and stops are serialized, as Heartbeat runs one resource child at a time.
+ * (it refuses). Starts and stops of one group are serialized; different groups run concurrently, so a stop that hangs
+ * until its timeout (and retries) holds its own group only. Heartbeat ran one resource child at a time: there, one
+ * hanging script delayed every other group's takeover for (retries + 1) × timeout.
  */
 public final class ResourceManager {
 
@@ -25,7 +29,8 @@ public final class ResourceManager {
     private final ResourceSettings settings;
     private final ProcessRunner runner = new ProcessRunner(20);
     private final Announcer announcer = new Announcer();
-    private final ReentrantLock changes = new ReentrantLock();
+    /** One lock per group key: a group's operations never overlap, other groups' are not held up. */
+    private final Map<String, ReentrantLock> changes = new ConcurrentHashMap<>();
 
     public ResourceManager(ResourceSettings settings) {
         this.settings = settings;
@@ -66,10 +71,10 @@ public final class ResourceManager {
     /** Left to right, skipping resources already running; on the first failure the group is rolled back. */
     public GroupResult start(ResourceGroup g) {
         requireWorkerThread();
-        changes.lock();
+        ReentrantLock lock = lockOf(g);
+        lock.lock();
         try {
             List<OperationResult> ops = new ArrayList<>();
-            List<ResourceAgent> touched = new ArrayList<>();
             for (ResourceSpec spec : g.resources()) {
                 ResourceAgent agent = agentFor(spec);
                 if (!agent.startChecksRunning()) {
@@ -82,7 +87,6 @@ public final class ResourceManager {
                 }
                 OperationResult r = agent.start();
                 ops.add(r);
-                touched.add(agent);
                 if (!r.ok()) {
                     LOG.fatalf("Giving up resources due to failure of %s", agent.name());
                     // Heartbeat gives up the whole group; the resources right of the failing one never ran.
@@ -99,22 +103,27 @@ public final class ResourceManager {
             }
             return new GroupResult(g.key(), true, ops);
         } finally {
-            changes.unlock();
+            lock.unlock();
         }
     }
 
     /** Right to left; a failing stop is retried, and forgiven only when status then says the resource is stopped. */
     public GroupResult stop(ResourceGroup g) {
         requireWorkerThread();
-        changes.lock();
+        ReentrantLock lock = lockOf(g);
+        lock.lock();
         try {
             List<OperationResult> ops = new ArrayList<>();
             List<ResourceAgent> agents = g.resources().stream().map(this::agentFor).toList();
             boolean ok = stopAll(agents, ops);
             return new GroupResult(g.key(), ok, ops);
         } finally {
-            changes.unlock();
+            lock.unlock();
         }
+    }
+
+    private ReentrantLock lockOf(ResourceGroup g) {
+        return changes.computeIfAbsent(g.key(), k -> new ReentrantLock());
     }
 
     /** Stops {@code agents} right to left; false when one could not be stopped. */
