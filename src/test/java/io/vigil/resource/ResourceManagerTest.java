@@ -61,6 +61,33 @@ class ResourceManagerTest {
         return Files.exists(calls) ? Files.readAllLines(calls) : List.of();
     }
 
+    /**
+     * Group A's stop blocks until group B's start has returned: with one lock for every group (before issue 13) B
+     * waited behind A and this test failed; per-group locks let B through while A is stuck.
+     */
+    @Test
+    void aStuckStopOfOneGroupDoesNotHoldAnotherGroupsStart() throws Exception {
+        Path release = dir.resolve("release");
+        TestScripts.write(scripts, "Stuck", "case $1 in stop) while [ ! -e " + release + " ]; do sleep 0.05; done;; "
+                + "status) echo running;; esac; exit 0\n");
+        ResourceManager m = manager();
+        ResourceGroup a = group("Stuck");
+        ResourceGroup b = group("Rec::b");
+        var stopA = java.util.concurrent.CompletableFuture.supplyAsync(() -> m.stop(a));
+        // A's stop is running (its script polls the release file) before B starts
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (ProcessHandle.current().descendants().noneMatch(h -> h.info().commandLine().orElse("").contains("Stuck"))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        var startB = java.util.concurrent.CompletableFuture.supplyAsync(() -> m.start(b));
+        GroupResult rb = startB.get(8, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(rb.success(), rb.summary());
+        assertFalse(stopA.isDone(), "A's stop is still stuck while B started");
+        Files.writeString(release, "");
+        assertTrue(stopA.get(20, java.util.concurrent.TimeUnit.SECONDS).success());
+    }
+
     @Test
     void startsLeftToRightAndStopsRightToLeft() throws Exception {
         ResourceManager m = manager();
