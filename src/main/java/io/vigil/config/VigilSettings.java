@@ -25,15 +25,29 @@ import java.util.Optional;
  * @param stateDir       {@code vigil.state-dir} (/var/lib/vigil): generation counter, node UUID
  * @param metricsPort    {@code vigil.metrics.port} (9694); 0 = no metrics endpoint
  * @param metricsHost    {@code vigil.metrics.host} (127.0.0.1)
+ * @param fenceTimeout   {@code vigil.fence-timeout} (60s): one fence attempt (a stonith call or the fence script)
+ * @param onStopFailure  {@code vigil.on-stop-failure}: reboot, fence or block; default fence when fencing is
+ *                       configured, else reboot (Heartbeat's behaviour)
+ * @param rebootCommand  {@code vigil.reboot-command} ({@value #DEFAULT_REBOOT_COMMAND}): how this node reboots itself
  */
 public record VigilSettings(Optional<Path> fenceScript, Duration monitorInterval, int monitorRestarts,
                             Duration startTimeout, Duration stopTimeout, Duration statusTimeout,
-                            int arpCount, Duration arpInterval, Path stateDir, int metricsPort, String metricsHost) {
+                            int arpCount, Duration arpInterval, Path stateDir, int metricsPort, String metricsHost,
+                            Duration fenceTimeout, StopFailurePolicy onStopFailure, String rebootCommand) {
 
-    /** Every default, as if no key were set. */
+    /** Heartbeat's {@code reboot -nf}: at once, without syncing or stopping services (a stop already failed). */
+    public static final String DEFAULT_REBOOT_COMMAND = "reboot -nf";
+
+    /** Every default, as if no key were set (and no fencing configured). */
     public static VigilSettings defaults() {
         return new VigilSettings(Optional.empty(), Duration.ofSeconds(10), 2, Duration.ofSeconds(60), Duration.ofSeconds(60),
-                Duration.ofSeconds(20), 5, Duration.ofMillis(200), Path.of("/var/lib/vigil"), 9694, "127.0.0.1");
+                Duration.ofSeconds(20), 5, Duration.ofMillis(200), Path.of("/var/lib/vigil"), 9694, "127.0.0.1",
+                Duration.ofSeconds(60), StopFailurePolicy.REBOOT, DEFAULT_REBOOT_COMMAND);
+    }
+
+    /** The reboot command is the built-in default (a real reboot of this machine). */
+    public boolean defaultRebootCommand() {
+        return rebootCommand.strip().equals(DEFAULT_REBOOT_COMMAND);
     }
 
     public boolean monitorEnabled() {

@@ -1,5 +1,7 @@
 package io.vigil.resource;
 
+import io.vigil.config.ConfigProblem;
+import io.vigil.config.Origin;
 import io.vigil.config.ResourceGroup;
 import io.vigil.config.ResourceSpec;
 import org.jboss.logging.Logger;
@@ -63,9 +65,21 @@ public final class ResourceManager {
         }
         return LsbAgent.locate(agent, settings.scriptDirs())
                 .<ResourceAgent>map(p -> new LsbAgent(spec, p, settings, runner))
-                .orElseGet(() -> new MissingAgent(spec, "Cannot locate resource script " + agent
-                        + " (looked in " + settings.scriptDirs().stream().map(Path::toString).reduce((a, b) -> a + ", " + b)
-                        .orElse("no directory") + ")"));
+                .orElseGet(() -> new MissingAgent(spec, notFound(agent)));
+    }
+
+    /** Why a script cannot be used: absent from every directory, or present but not an executable file. */
+    private String notFound(String agent) {
+        if (!agent.contains("/")) {
+            for (Path dir : settings.scriptDirs()) {
+                Path p = dir.resolve(agent);
+                if (Files.exists(p)) {
+                    return "Resource script " + p + " is not an executable file (chmod 755 " + p + ")";
+                }
+            }
+        }
+        return "Cannot locate resource script " + agent + " (looked in " + settings.scriptDirs().stream().map(Path::toString)
+                .reduce((a, b) -> a + ", " + b).orElse("no directory") + ")";
     }
 
     /** Left to right, skipping resources already running; on the first failure the group is rolled back. */
@@ -191,12 +205,16 @@ public final class ResourceManager {
         return announcer.awaitIdle(timeout);
     }
 
-    /** Problems that make the group unusable: unknown scripts, bad IPaddr arguments, missing or misused OCF agents. */
-    public List<String> validate(ResourceGroup g) {
-        List<String> problems = new ArrayList<>();
+    /**
+     * Problems that make the group unusable (unknown or non-executable scripts, bad IPaddr arguments, missing
+     * ip/arping/send_ua, missing or misused OCF agents), each located at the group's line of {@code haresources}.
+     */
+    public List<ConfigProblem> validate(ResourceGroup g, Path haresources) {
+        List<ConfigProblem> problems = new ArrayList<>();
         for (ResourceSpec spec : g.resources()) {
             for (String p : agentFor(spec).validate()) {
-                problems.add("haresources line " + g.line() + ", resource " + spec.token() + ": " + p);
+                problems.add(Origin.at(haresources, g.line()).error("resource " + spec.token() + ": " + p,
+                        "fix it (`vigil resource check " + spec.token() + "` tells more) or change the line"));
             }
         }
         return problems;

@@ -184,13 +184,17 @@ class ResourceManagerTest {
         assertTrue(m.agentFor(SpecSyntax.parse("192.0.2.10")) instanceof IpAddrAgent);
         assertTrue(m.agentFor(SpecSyntax.parse("IPaddr2::192.0.2.10/24")) instanceof IpAddrAgent);
 
+        Path file = Path.of("/etc/ha.d/haresources");
+        Files.writeString(second.resolve("NotExec"), "#!/bin/sh\nexit 0\n");
         List<String> problems = m.validate(group("Rec::a", "Nope", "IPaddr::192.0.2.300", "ocf:vt-res:Nothing::a=1",
-                "IPaddr::192.0.2.10::extra"));
-        assertEquals(4, problems.size(), problems.toString());
-        assertTrue(problems.get(0).contains("haresources line 7, resource Nope: Cannot locate resource script Nope"), problems.get(0));
+                "IPaddr::192.0.2.10::extra", "NotExec"), file).stream().map(io.vigil.config.ConfigProblem::format).toList();
+        assertEquals(5, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith(file + ":7: resource Nope: Cannot locate resource script Nope"), problems.get(0));
         assertTrue(problems.get(1).contains("'192.0.2.300' is not an IPv4"), problems.get(1));
         assertTrue(problems.get(2).contains("OCF agent /usr/lib/ocf/resource.d/vt-res/Nothing not found"), problems.get(2));
         assertTrue(problems.get(3).contains("exactly one argument"), problems.get(3));
+        assertTrue(problems.get(4).contains("resource NotExec: Resource script " + second.resolve("NotExec")
+                + " is not an executable file (chmod 755"), problems.get(4));
         // a missing script fails its start cleanly
         GroupResult r = m.start(group("Nope"));
         assertFalse(r.success());
