@@ -38,7 +38,6 @@ import io.vigil.wire.Stamper;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -67,6 +66,7 @@ public final class Daemon {
     private final Vertx vertx;
     private final DaemonPaths paths;
     private final DaemonObserver observer;
+    private final Fencing fencing;
 
     private Context context;
     private volatile AuthKeys authKeys;
@@ -108,6 +108,7 @@ public final class Daemon {
         this.paths = paths;
         this.observer = observer;
         this.authKeys = config.authKeys();
+        this.fencing = Fencing.of(config);
         for (ResourceGroup g : config.groups()) {
             groups.put(g.key(), g);
         }
@@ -199,7 +200,7 @@ public final class Daemon {
         List<GroupSpec> specs = config.groups().stream().map(g -> new GroupSpec(g.key(), g.preferredNode())).toList();
         return new FailoverSettings(config.localNode(), config.nodes(), specs, config.autoFailback(),
                 config.keepaliveMs(), config.deadtimeMs(), config.initdeadMs(),
-                config.vigil().fenceScript().isPresent(), config.vigil().monitorRestarts(), config.pingNodes().size());
+                fencing.configured(), config.vigil().monitorRestarts(), config.pingNodes().size());
     }
 
     /**
@@ -465,17 +466,16 @@ public final class Daemon {
     }
 
     private void fence(String node) {
-        Path script = config.vigil().fenceScript().orElse(null);
-        if (script == null) {
-            handleEngine(monotonicMillis(), new FailoverEvent.FenceCompleted(node, true, "no fence script"));
+        if (!fencing.configured()) {
+            handleEngine(monotonicMillis(), new FailoverEvent.FenceCompleted(node, true, "no fencing configured"));
             return;
         }
-        record("fencing " + node + " with " + script);
-        vertx.executeBlocking(() -> Fencing.run(script, node, config.localNode(), config.vigil().stopTimeout()), false)
+        record("fencing " + node + " with " + fencing.describe());
+        vertx.executeBlocking(() -> fencing.fence(node), false)
                 .onComplete(ar -> {
                     boolean ok = ar.succeeded() && ar.result().ok();
                     String detail = ar.succeeded() ? ar.result().summary() : String.valueOf(ar.cause());
-                    record("fence of " + node + (ok ? " succeeded" : " FAILED: " + detail));
+                    record("fence of " + node + (ok ? " succeeded: " + detail : " FAILED: " + detail));
                     handleEngine(monotonicMillis(), new FailoverEvent.FenceCompleted(node, ok, detail));
                     refreshSnapshot();
                 });

@@ -86,16 +86,16 @@ public final class IpAddrAgent implements ResourceAgent {
             return List.of(argError);
         }
         List<String> problems = new ArrayList<>();
-        if (Announcer.findExecutable("ip").isEmpty()) {
+        if (ProcessRunner.findExecutable("ip").isEmpty()) {
             problems.add(name() + ": the ip command (iproute2) is not installed");
         }
         if (settings.arpCount() > 0) {
             // Without announcements the address moves but the neighbours keep the old MAC for minutes.
-            if (!arg.ipv6() && Announcer.findExecutable("arping").isEmpty()) {
+            if (!arg.ipv6() && ProcessRunner.findExecutable("arping").isEmpty()) {
                 problems.add(name() + ": arping is not installed, so no gratuitous ARP would tell the neighbours that "
                         + arg.ip() + " moved (install iputils-arping)");
             } else if (arg.ipv6() && Announcer.SEND_UA.stream().noneMatch(java.nio.file.Files::isExecutable)
-                    && Announcer.findExecutable("ndsend").isEmpty()) {
+                    && ProcessRunner.findExecutable("ndsend").isEmpty()) {
                 problems.add(name() + ": neither send_ua nor ndsend is installed, so no unsolicited neighbour advertisement "
                         + "would tell the neighbours that " + arg.ip() + " moved (install resource-agents)");
             }

@@ -5,6 +5,8 @@ import org.jboss.logging.Logger;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -13,6 +15,7 @@ import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -189,6 +192,26 @@ public final class ProcessRunner {
             }
             return new Outcome(rc, Duration.ofNanos(System.nanoTime() - startNanos), stdout, merged.lines(), timedOut, omitted);
         }
+    }
+
+    /** {@code name} in PATH, then the sbin directories (which a non-login PATH may miss). */
+    public static Optional<Path> findExecutable(String name) {
+        List<String> dirs = new ArrayList<>();
+        String path = System.getenv("PATH");
+        if (path != null) {
+            dirs.addAll(List.of(path.split(":")));
+        }
+        dirs.addAll(List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin"));
+        for (String d : dirs) {
+            if (d.isEmpty()) {
+                continue;
+            }
+            Path p = Path.of(d, name);
+            if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
     }
 
     /** TERM to the process and every descendant, then KILL to whatever is left after {@link #KILL_GRACE}. */
