@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -185,6 +186,53 @@ public final class ResourceManager {
             list.add(new GroupStatus.ResourceStatus(agent.name(), st.state(), st.probe()));
         }
         return GroupStatus.of(g.key(), list);
+    }
+
+    /**
+     * What {@code vigil resource cleanup <group>} does once the operator has fixed why the group's stop failed: probe
+     * every resource; if any is still running or unknown, stop the group again (right to left, with retries) and probe
+     * once more. The group may be released (reported stopped to the peers) only if every resource then says stopped.
+     */
+    public CleanupResult cleanup(ResourceGroup g) {
+        requireWorkerThread();
+        GroupStatus before = status(g);
+        if (allStopped(before)) {
+            return new CleanupResult(g.key(), before, Optional.empty(), before);
+        }
+        GroupResult stop = stop(g);
+        return new CleanupResult(g.key(), before, Optional.of(stop), status(g));
+    }
+
+    private static boolean allStopped(GroupStatus s) {
+        return s.resources().stream().allMatch(r -> r.state() == ResourceState.STOPPED);
+    }
+
+    /**
+     * The outcome of a cleanup.
+     *
+     * @param before the first probe
+     * @param stop   the stop run because something was not stopped, if one was needed
+     * @param after  the last probe (the same as {@code before} when no stop was needed)
+     */
+    public record CleanupResult(String key, GroupStatus before, Optional<GroupResult> stop, GroupStatus after) {
+
+        /** Every resource says stopped: the group can be reported released. */
+        public boolean released() {
+            return allStopped(after);
+        }
+
+        /** One line: what was found, what was done, and the verdict. */
+        public String summary() {
+            String found = before.resources().stream().map(r -> r.resource() + " " + r.state().name().toLowerCase(java.util.Locale.ROOT))
+                    .reduce((a, b) -> a + ", " + b).orElse("no resources");
+            String did = stop.map(s -> "; stopped again: " + s.summary()).orElse("");
+            String still = released() ? "" : " (still " + after.resources().stream()
+                    .filter(r -> r.state() != ResourceState.STOPPED)
+                    .map(r -> r.resource() + " " + r.state().name().toLowerCase(java.util.Locale.ROOT))
+                    .reduce((a, b) -> a + ", " + b).orElse("") + ")";
+            return "group " + key + ": found " + found + did + (released() ? "; every resource is stopped: released"
+                    : "; NOT released" + still);
+        }
     }
 
     /** Re-sends gratuitous ARP / unsolicited NA for every IP address of the group that is here; returns at once. */

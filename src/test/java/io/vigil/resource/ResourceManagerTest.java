@@ -88,6 +88,48 @@ class ResourceManagerTest {
         assertTrue(stopA.get(20, java.util.concurrent.TimeUnit.SECONDS).success());
     }
 
+    /** vigil resource cleanup's re-probe: released only when every resource says stopped. */
+    @Test
+    void cleanupReleasesAGroupOnlyOnceEveryResourceSaysStopped() throws Exception {
+        Path fixed = dir.resolve("fixed");
+        // Stubborn: its stop fails (and it keeps running) until the operator has fixed it
+        TestScripts.write(scripts, "Stubborn", "st=$HA_RSCTMP/stubborn\ncase $1 in\n"
+                + " start) mkdir -p $HA_RSCTMP; touch $st;;\n"
+                + " stop) [ -e " + fixed + " ] || { echo 'device busy' >&2; exit 1; }; rm -f $st;;\n"
+                + " status) if [ -f $st ]; then echo running; else echo stopped; exit 3; fi;;\nesac\nexit 0\n");
+        ResourceManager m = manager();
+        ResourceGroup g = group("Rec::a", "Stubborn");
+        assertTrue(m.start(g).success());
+        assertFalse(m.stop(g).success(), "the stop fails: the group would be stop-failed");
+
+        ResourceManager.CleanupResult still = m.cleanup(g);
+        assertFalse(still.released(), still.summary());
+        assertTrue(still.stop().isPresent());
+        assertTrue(still.summary().contains("NOT released (still Stubborn running)"), still.summary());
+
+        Files.writeString(fixed, "");
+        Files.deleteIfExists(calls);
+        ResourceManager.CleanupResult done = m.cleanup(g);
+        assertTrue(done.released(), done.summary());
+        assertTrue(done.summary().endsWith("every resource is stopped: released"), done.summary());
+
+        // nothing running: a pure probe, no stop
+        Files.delete(calls);
+        ResourceManager.CleanupResult idle = m.cleanup(g);
+        assertTrue(idle.released());
+        assertTrue(idle.stop().isEmpty());
+        assertEquals(List.of("a status"), calls());
+    }
+
+    @Test
+    void cleanupDoesNotReleaseWhatItCannotProbe() throws Exception {
+        TestScripts.write(scripts, "Mute", "case $1 in status) exit 4;; esac; exit 0\n");
+        ResourceManager.CleanupResult r = manager().cleanup(group("Mute"));
+        assertFalse(r.released(), r.summary());
+        assertTrue(r.stop().isPresent(), "an unknown state is stopped again");
+        assertTrue(r.summary().contains("still Mute unknown"), r.summary());
+    }
+
     @Test
     void startsLeftToRightAndStopsRightToLeft() throws Exception {
         ResourceManager m = manager();
