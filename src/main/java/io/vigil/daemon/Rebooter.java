@@ -132,7 +132,7 @@ public final class Rebooter {
 
             @Override
             public Optional<String> foreignNetworkNamespace() {
-                return foreignNetworkNamespace(Path.of("/proc/self/ns/net"), Path.of("/proc/1/ns/net"), Path.of("/run/netns"));
+                return Rebooter.foreignNetworkNamespace(Path.of("/proc/self/ns/net"), Path.of("/proc/1/ns/net"), Path.of("/run/netns"));
             }
 
             @Override
