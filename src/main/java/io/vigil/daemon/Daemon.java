@@ -79,6 +79,7 @@ public final class Daemon {
     private Transport transport;
     private Pinger pinger;
     private ResourceManager resources;
+    private WatchdogFeeder watchdogs;
     private final Map<String, ResourceGroup> groups = new LinkedHashMap<>();
     private final Deque<Transition> transitions = new ArrayDeque<>();
     private final Map<String, Long> lastStatusAt = new LinkedHashMap<>();
@@ -145,6 +146,7 @@ public final class Daemon {
         generation = GenerationStore.next(paths.stateDir());
         byte[] uuid = GenerationStore.nodeUuid(paths.stateDir());
         clearLeftovers();
+        watchdogs = WatchdogFeeder.of(config);
         int ttl = 1 + config.nodes().size();
         stamper = new Stamper(config.localNode(), uuid, generation, ttl);
         codec = new PacketCodec(() -> authKeys);
@@ -178,6 +180,7 @@ public final class Daemon {
                     monitorTimer = vertx.setPeriodic(monitorMs, id -> monitor());
                 }
                 refreshSnapshot();
+                watchdogs.start(vertx, config.keepaliveMs());
                 started.complete();
             });
         });
@@ -544,6 +547,9 @@ public final class Daemon {
     }
 
     private void stopIo(int code) {
+        if (watchdogs != null) {
+            watchdogs.stop(code == 0);
+        }
         vertx.cancelTimer(keepaliveTimer);
         vertx.cancelTimer(tickTimer);
         vertx.cancelTimer(monitorTimer);
