@@ -106,7 +106,7 @@ public class RunCommand implements Callable<Integer> {
         metrics.bindStatus(() -> DaemonReporting.report(daemon, version));
         health.bindLiveness(() -> !daemon.exitCode().isComplete());
         health.bindReadiness(daemon::ready);
-        Guardian.spawn(paths.pidFile(), cleanupCommand(paths), paths.runDir().resolve("guardian.log"));
+        Guardian.keep(paths.pidFile(), cleanupCommand(paths), paths.runDir().resolve("guardian.log"));
         installSignals(daemon);
         int code = daemon.exitCode().toCompletionStage().toCompletableFuture().get();
         control.stop().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
