@@ -27,9 +27,8 @@ class HaCfTest {
         f = new ConfigFixture(tmp);
     }
 
-    /** ha.cf with the tutorial's media and nodes plus the given lines. */
     private ConfigFixture haCf(String... lines) {
-        return f.write("ha.cf", "bcast eth0\nnode linux1 linux2\nauto_failback on\n" + String.join("\n", lines) + "\n");
+        return f.haCfWith(lines);
     }
 
     @Test

@@ -27,7 +27,7 @@ class SafetySettingsTest {
     }
 
     private ConfigFixture haCf(String... lines) {
-        return f.write("ha.cf", "bcast eth0\nnode linux1 linux2\nauto_failback on\n" + String.join("\n", lines) + "\n");
+        return f.haCfWith(lines);
     }
 
     @Test

@@ -57,9 +57,8 @@ class FencingIT {
         l2 = lab.node("linux2", "192.0.2.12");
         for (ClusterLab.Node n : List.of(l1, l2)) {
             // initdead 20 s: a node that boots alone would fence the other as soon as initdead expires
-            n.configure("logfile " + n.home.resolve("ha-log") + "\nkeepalive 200ms\ndeadtime 2\nwarntime 1\ninitdead 20\n"
-                            + "udpport 694\nbcast eth0\nauto_failback on\nnode linux1\nnode linux2\n"
-                            + "stonith_host * " + plugin.type() + " linux1,linux2 " + labDir + " sf1-\n",
+            n.configure(E2e.fastHaCf(n, "bcast eth0", "auto_failback on\ninitdead 20\n"
+                            + "stonith_host * " + plugin.type() + " linux1,linux2 " + labDir + " sf1-"),
                     E2e.AUTHKEYS, "linux1 " + VIP + " Dummy::a\n",
                     "vigil.reboot-command=/bin/true\nvigil.fence-timeout=20s\nvigil.monitor.interval=1s\n");
             Files.writeString(n.home.resolve("node.ip"), n.ip);

@@ -72,8 +72,7 @@ class ResourceIsolationIT {
         l1 = lab.node("linux1", "192.0.2.11");
         l2 = lab.node("linux2", "192.0.2.12");
         for (ClusterLab.Node n : List.of(l1, l2)) {
-            n.configure("logfile " + n.home.resolve("ha-log") + "\nkeepalive 200ms\ndeadtime 2\nwarntime 1\ninitdead 10\n"
-                            + "udpport 694\nbcast eth0\nauto_failback on\nnode linux1\nnode linux2\n", E2e.AUTHKEYS,
+            n.configure(E2e.fastHaCf(n, "bcast eth0", "auto_failback on\ninitdead 10"), E2e.AUTHKEYS,
                     "linux1 Flaky::a\nlinux2 " + VIP2 + "\nlinux1 " + VIP + " Flood::c\n",
                     "vigil.reboot-command=/bin/true\nvigil.resource.stop-timeout=" + STOP_TIMEOUT / 1000 + "s\n"
                             + "vigil.resource.start-timeout=10s\nvigil.monitor.interval=2s\n");
@@ -215,6 +214,9 @@ class ResourceIsolationIT {
     void aStatusPrinting100MbWithoutNewlinesNeitherCrashesNorSlowsTheDaemon() throws Exception {
         assertTrue(Files.readString(Path.of("/proc", Long.toString(daemon1.pid()), "cmdline")).contains("-Xmx32m"),
                 "linux1 runs with the launcher's heap flags");
+        String capEff = Files.readAllLines(Path.of("/proc", Long.toString(daemon1.pid()), "status")).stream()
+                .filter(l -> l.startsWith("CapEff:")).findFirst().orElseThrow();
+        assertEquals(0, Long.parseUnsignedLong(capEff.substring(7).strip(), 16) >>> 22 & 1, "a lab node has no CAP_SYS_BOOT");
         flood("flood-raw", "status flood, 100 MB without a newline, -Xmx32m");
     }
 
@@ -246,6 +248,14 @@ class ResourceIsolationIT {
                 + "script NoSuchScript"), r.output());
         assertTrue(r.output().contains("vigil not started"), r.output());
         ClusterLab.bound("missing script at start-up: run refuses with exit 6 (JVM boot included)", took, 60_000);
+
+        // the default reboot command, from inside a lab namespace: check-config says the node would refuse it
+        Files.writeString(conf.resolve("vigil.properties"), "vigil.metrics.port=0\n");
+        Netns.Result check = Netns.exec(l1.ns, "env", "VIGIL_JAVA_OPTS=-Dvigil.resource-dir=" + l1.resourceDir(), LAUNCHER,
+                "check-config", "--config-dir", conf.toString(), "--node-name", "linux3");
+        assertTrue(check.output().contains("this node would refuse to reboot itself after a failed stop (this process runs in "
+                + "the network namespace " + l1.ns), check.output());
+        Files.writeString(conf.resolve("vigil.properties"), "vigil.metrics.port=0\nvigil.reboot-command=/bin/true\n");
 
         List<String> anyway = new ArrayList<>(argv);
         anyway.add("--start-anyway");

@@ -45,8 +45,7 @@ class WatchdogIT {
         l1 = lab.node("linux1", "192.0.2.11");
         l2 = lab.node("linux2", "192.0.2.12");
         for (ClusterLab.Node n : List.of(l1, l2)) {
-            n.configure("logfile " + n.home.resolve("ha-log") + "\nkeepalive 200ms\ndeadtime 4\nwarntime 2\ninitdead 10\n"
-                    + "udpport 694\nbcast eth0\nauto_failback on\nnode linux1\nnode linux2\n", E2e.AUTHKEYS,
+            n.configure(E2e.fastHaCf(n, "bcast eth0", "auto_failback on\ndeadtime 4\nwarntime 2\ninitdead 10"), E2e.AUTHKEYS,
                     "linux1 " + VIP + "\n", "vigil.reboot-command=/bin/true\n");
         }
         events = l1.home.resolve("supervisor.log");
