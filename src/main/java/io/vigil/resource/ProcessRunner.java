@@ -78,7 +78,7 @@ public final class ProcessRunner {
      * @param stdout        the kept stdout (head and tail, see {@link OutputCapture#text()}) split into lines; status
      *                      text is judged on these, as Heartbeat does
      * @param lastLines     the last lines of stdout and stderr interleaved in arrival order
-     * @param omittedBytes  output bytes (both streams) that were printed but not kept
+     * @param omittedBytes  stdout bytes that were printed but not kept (between the kept head and tail)
      */
     public record Outcome(int exitCode, Duration duration, List<String> stdout, List<String> lastLines, boolean timedOut,
                           long omittedBytes) {
@@ -180,8 +180,8 @@ public final class ProcessRunner {
                 timedOut = true;
             }
             int rc = timedOut || process.isAlive() ? -1 : process.exitValue();
-            long omitted = out.omitted() + merged.cutBytes();
-            if (out.omitted() > 0 || merged.cutBytes() > 0) {
+            long omitted = out.omitted();
+            if (omitted > 0 || merged.cutBytes() > 0) {
                 LOG.warnf("%s printed %d bytes on stdout and %d on stderr: only the first and last bytes and lines are kept",
                         argv.get(0), out.total(), err.total());
             }
