@@ -1,6 +1,5 @@
 package io.vigil.cli;
 
-import io.quarkus.runtime.configuration.DurationConverter;
 import io.vigil.config.ConfigEnvironment;
 import io.vigil.config.ConfigLoader;
 import io.vigil.config.HaresourcesParser;
