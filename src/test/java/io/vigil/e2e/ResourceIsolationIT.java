@@ -261,8 +261,10 @@ class ResourceIsolationIT {
         anyway.add("--start-anyway");
         Path log = l1.home.resolve("missing/vigil.out");
         Process p = lab.netns().start(l1.ns, log, anyway.toArray(String[]::new));
+        // up and running: alone, it takes its group after initdead (whose start then fails on the missing script)
         ClusterLab.await(Duration.ofSeconds(90), "started anyway\n" + read(log), () -> read(log).contains("starting anyway")
-                && read(log).contains("Cannot locate resource script NoSuchScript") && p.isAlive());
+                && read(log).contains("Cannot locate resource script NoSuchScript") && read(log).contains("starting 192.0.2.251")
+                && p.isAlive());
         p.destroy();
         assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), read(log));
