@@ -1,8 +1,6 @@
 package io.vigil.config;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,20 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** stonith, stonith_host and watchdog in ha.cf; vigil.on-stop-failure, vigil.reboot-command, vigil.fence-timeout. */
-class SafetySettingsTest {
-
-    @TempDir
-    Path tmp;
-    ConfigFixture f;
-
-    @BeforeEach
-    void setUp() {
-        f = new ConfigFixture(tmp);
-    }
-
-    private ConfigFixture haCf(String... lines) {
-        return f.haCfWith(lines);
-    }
+class SafetySettingsTest extends ConfigFixtureTest {
 
     @Test
     void stonithHostLinesForThisNodeOrEveryNodeAreKeptOthersIgnored() throws Exception {
