@@ -34,6 +34,7 @@ Maintainer: Vigil developers <vigil@example.org>
 Installed-Size: $size
 Depends: openjdk-17-jre-headless | java17-runtime-headless | default-jre-headless (>= 2:1.17), iproute2, iputils-arping, curl
 Recommends: ndisc6
+Suggests: cluster-glue
 Section: admin
 Priority: optional
 Homepage: https://example.org/vigil

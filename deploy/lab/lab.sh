@@ -145,11 +145,15 @@ anchor_pid() {
   cat "$f"
 }
 
+# Every process of a node runs without CAP_SYS_BOOT: a network namespace does not contain reboot(), so a node's
+# `reboot -nf` (Heartbeat after a failed stop, Vigil's default vigil.reboot-command) would reboot this machine.
+NOBOOT=(setpriv --bounding-set -sys_boot --inh-caps -sys_boot --)
+
 # Run a command on a node: its netns, its hostname, its private /etc/ha.d, /run, /var/log.
 node_exec() {
   local node=$1; shift
   local a; a=$(anchor_pid "$node") || exit 1
-  nsenter -t "$a" -n -u -m -- "$@"
+  nsenter -t "$a" -n -u -m -- "${NOBOOT[@]}" "$@"
 }
 
 # ------------------------------------------------------------------------------------------------ configuration
@@ -228,6 +232,9 @@ node_config() {
   chmod 600 "$d/ha.d/authkeys"
   write_haresources "$node" > "$d/ha.d/haresources"
   write_keepalived_conf "$node" > "$d/keepalived.conf"
+  # Vigil refuses its default (real) reboot command on a node holding this marker; reboot a node with crash/revive
+  echo "lab node: never reboot the host from here" > "$d/ha.d/lab-node"
+  echo "vigil.reboot-command=kill -9 \$PPID" > "$d/ha.d/vigil.properties"
   if [[ $(impl_of "$node") == heartbeat ]] && ! command -v ifconfig >/dev/null 2>&1; then
     lab_say "$node: no ifconfig (net-tools), so heartbeat gets 'IPaddr2::$VIP/$VIP_PREFIX/eth0' in haresources"
   fi
@@ -424,7 +431,7 @@ node_start() {
       node_exec "$node" "$HB_DAEMON" </dev/null >>"$d/log/daemon.out" 2>&1 || { lab_say "heartbeat on $node failed to start: $(tail -3 "$d/log/daemon.out")"; return 1; } ;;
     keepalived)
       rm -f "$d/daemon.pid"
-      setsid nsenter -t "$a" -n -u -m -- /bin/sh -c "echo \$\$ > '$d/daemon.pid'; exec keepalived -n -l -D -P \
+      setsid nsenter -t "$a" -n -u -m -- "${NOBOOT[@]}" /bin/sh -c "echo \$\$ > '$d/daemon.pid'; exec keepalived -n -l -D -P \
           -f '$d/keepalived.conf' -p '$d/run/keepalived.pid' -r '$d/run/keepalived-vrrp.pid'" \
           </dev/null >>"$d/log/daemon.out" 2>&1 &
       disown $!
@@ -433,7 +440,7 @@ node_start() {
       [[ -n ${VIGIL_CMD_CHECKED:-} || -s $VIGIL_JAR || $VIGIL_CMD != "$VIGIL_CMD_DEFAULT" ]] \
         || lab_die "Vigil is not built ($VIGIL_JAR missing): run 'make build'"
       rm -f "$d/daemon.pid"
-      setsid nsenter -t "$a" -n -u -m -- /bin/sh -c "echo \$\$ > '$d/daemon.pid'; exec $VIGIL_CMD run \
+      setsid nsenter -t "$a" -n -u -m -- "${NOBOOT[@]}" /bin/sh -c "echo \$\$ > '$d/daemon.pid'; exec $VIGIL_CMD run \
           --config-dir '$d/ha.d' --node-name $node --run-dir '$d/run/vigil' --state-dir '$d/state'" \
           </dev/null >>"$d/log/daemon.out" 2>&1 &
       disown $!

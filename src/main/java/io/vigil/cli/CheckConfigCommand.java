@@ -9,7 +9,9 @@ import io.vigil.config.ResourceSpec;
 import io.vigil.config.Setting;
 import io.vigil.resource.ScriptTrust;
 import picocli.CommandLine.Command;
+import io.vigil.daemon.Preflight;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.util.List;
@@ -18,19 +20,26 @@ import java.util.stream.Collectors;
 
 /**
  * {@code vigil check-config}: reads ha.cf, authkeys, haresources and vigil.properties, prints the effective
- * configuration with the origin of every value, then the warnings. Exit 0 if Vigil could start with it, 6 (LSB "not
- * configured") with every problem on stderr otherwise. Opens no socket.
+ * configuration with the origin of every value, then the warnings; then the pre-flight of this host
+ * ({@link Preflight}: every resource resolvable, STONITH types installed, watchdog device present). Exit 0 if Vigil
+ * could start with it, 6 (LSB "not configured") with every problem on stderr otherwise. Opens no socket.
  */
 @Command(name = "check-config", mixinStandardHelpOptions = true,
-        description = "Check the configuration and print its effective values with their origin.",
+        description = {"Check the configuration and print its effective values with their origin.",
+                "Then the pre-flight of this host: every haresources resource resolvable (script found and executable, "
+                        + "OCF meta-data readable, ip/arping/send_ua present), STONITH types installed, watchdog device present."},
         exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:configuration valid", "6:configuration error (every problem printed as file:line: what — fix)"})
+        exitCodeList = {"0:configuration valid", "6:configuration error or pre-flight problem (each printed as file:line: what — fix)"})
 public class CheckConfigCommand implements Callable<Integer> {
 
     public static final int EXIT_NOT_CONFIGURED = 6;
 
     @Mixin
     ConfigOptions options;
+
+    @Option(names = "--no-preflight",
+            description = "Check the files only, not this host (scripts, tools, devices): for a configuration prepared elsewhere.")
+    boolean noPreflight;
 
     @Override
     public Integer call() {
@@ -48,11 +57,23 @@ public class CheckConfigCommand implements Callable<Integer> {
             err.println("Configuration error: " + errors + (errors == 1 ? " error" : " errors") + ", Vigil would not start.");
             return EXIT_NOT_CONFIGURED;
         }
-        print(config, out);
+        List<ConfigProblem> preflight = noPreflight ? List.of() : Preflight.check(config);
+        List<ConfigProblem> errors = preflight.stream().filter(ConfigProblem::isError).toList();
+        print(config, preflight.stream().filter(p -> !p.isError()).toList(), errors.isEmpty(), out);
+        if (!errors.isEmpty()) {
+            errors.forEach(p -> err.println(p.format()));
+            err.println("Pre-flight: " + errors.size() + (errors.size() == 1 ? " problem" : " problems")
+                    + ", `vigil run` would refuse to start (unless --start-anyway).");
+            return EXIT_NOT_CONFIGURED;
+        }
         return 0;
     }
 
     static void print(ClusterConfig config, PrintStream out) {
+        print(config, List.of(), true, out);
+    }
+
+    static void print(ClusterConfig config, List<ConfigProblem> moreWarnings, boolean ok, PrintStream out) {
         List<Setting> settings = config.effective();
         int nameWidth = Math.max(9, settings.stream().mapToInt(s -> s.name().length()).max().orElse(0));
         int valueWidth = Math.min(40, Math.max(5, settings.stream().mapToInt(s -> s.value().length()).max().orElse(0)));
@@ -73,13 +94,23 @@ public class CheckConfigCommand implements Callable<Integer> {
         out.println();
         out.println("Authentication: auth " + config.authKeys().activeIndex() + " (" + config.authKeys().active().method().fileName()
                 + "), " + config.authKeys().keys().size() + (config.authKeys().keys().size() == 1 ? " key" : " keys"));
-        if (!config.warnings().isEmpty()) {
+        if (!config.stonith().isEmpty()) {
+            out.println();
+            out.println("STONITH devices usable from " + config.localNode() + " (tried in this order, then vigil.fence-script):");
+            config.stonith().forEach(d -> out.println("  stonith " + String.join(" ", d.deviceArgs()) + "    (" + d.origin().label() + ")"));
+        }
+        List<ConfigProblem> warnings = new java.util.ArrayList<>(config.warnings());
+        warnings.addAll(moreWarnings);
+        if (!warnings.isEmpty()) {
             out.println();
             out.println("Warnings:");
-            config.warnings().stream().map(ConfigProblem::format).forEach(w -> out.println("  " + w));
+            warnings.stream().map(ConfigProblem::format).forEach(w -> out.println("  " + w));
+        }
+        if (!ok) {
+            return;
         }
         out.println();
-        out.println("Configuration OK" + (config.warnings().isEmpty() ? "." : " (" + config.warnings().size()
-                + (config.warnings().size() == 1 ? " warning)." : " warnings).")));
+        out.println("Configuration OK" + (warnings.isEmpty() ? "." : " (" + warnings.size()
+                + (warnings.size() == 1 ? " warning)." : " warnings).")));
     }
 }

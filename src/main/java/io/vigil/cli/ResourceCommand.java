@@ -1,7 +1,11 @@
 package io.vigil.cli;
 
+import io.vigil.config.ConfigEnvironment;
+import io.vigil.config.ConfigLoader;
+import io.vigil.config.HaresourcesParser;
 import io.vigil.config.ResourceGroup;
 import io.vigil.config.ResourceSpec;
+import io.vigil.daemon.PidFile;
 import io.vigil.resource.ComplianceChecker;
 import io.vigil.resource.GroupResult;
 import io.vigil.resource.GroupStatus;
@@ -50,7 +54,7 @@ public class ResourceCommand {
         ResourceSettings settings() {
             ResourceSettings s = ResourceSettings.fromConfig(ConfigProvider.getConfig());
             if (timeout != null) {
-                var d = ResourceSettings.parseDuration(timeout);
+                var d = ResourceSettings.parseDuration("--timeout", timeout);
                 s = s.withTimeouts(d, d, d);
             }
             return s;
@@ -71,39 +75,25 @@ public class ResourceCommand {
 
         /** The running daemon's PID when it is alive and this resource is in its haresources. */
         Optional<Long> managingDaemon() {
-            Optional<Long> pid = livePid(runDir.pidFile());
-            if (pid.isEmpty()) {
+            Optional<ProcessHandle> daemon = PidFile.running(runDir.pidFile());
+            if (daemon.isEmpty()) {
                 return Optional.empty();
             }
             Path haresources = configDir().resolve("haresources");
             try {
-                String text = Files.readString(haresources);
-                for (List<ResourceSpec> group : SpecSyntax.groupsIn(text)) {
-                    for (ResourceSpec s : group) {
-                        if (s.canonical().equals(spec.canonical())) {
-                            return pid;
-                        }
-                    }
-                }
+                // the node column is not checked here (no node list): only "is this resource in the file?"
+                HaresourcesParser.Result parsed = HaresourcesParser.parse(haresources, Files.readAllLines(haresources), List.of());
+                boolean managed = parsed.groups().stream().flatMap(g -> g.resources().stream())
+                        .anyMatch(s -> s.canonical().equals(spec.canonical()));
+                return managed ? Optional.of(daemon.get().pid()) : Optional.empty();
             } catch (IOException e) {
                 return Optional.empty();
             }
-            return Optional.empty();
         }
 
+        /** The configuration directory the daemon would read: --config-dir, vigil.config-dir, VIGIL_CONFIG_DIR, defaults. */
         Path configDir() {
-            return config.configDir()
-                    .or(() -> ConfigProvider.getConfig().getOptionalValue("vigil.config-dir", String.class).map(Path::of))
-                    .orElseGet(() -> Files.isDirectory(Path.of("/etc/ha.d")) ? Path.of("/etc/ha.d") : Path.of("/etc/heartbeat"));
-        }
-
-        static Optional<Long> livePid(Path pidFile) {
-            try {
-                long pid = Long.parseLong(Files.readString(pidFile).trim());
-                return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(h -> pid);
-            } catch (IOException | NumberFormatException e) {
-                return Optional.empty();
-            }
+            return new ConfigLoader(ConfigEnvironment.system()).resolveDir(config.configDir()).path();
         }
 
         /** False (after printing why) when the daemon manages the resource and --force is not given. */

@@ -10,6 +10,7 @@ import io.vigil.control.VigilMetrics;
 import io.vigil.daemon.DaemonPaths;
 import io.vigil.daemon.DaemonProcess;
 import io.vigil.daemon.Guardian;
+import io.vigil.daemon.Preflight;
 import io.vigil.resource.ScriptTrust;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -30,7 +31,7 @@ import java.util.concurrent.Callable;
                 "SIGHUP: re-read authkeys (a broken file is refused and the old keys kept)."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:stopped gracefully", "1:failure (already running, a medium cannot be opened, ...)",
-                "6:configuration error (every problem printed as file:line: what — fix)"})
+                "6:configuration error or pre-flight problem (every problem printed as file:line: what — fix)"})
 public class RunCommand implements Callable<Integer> {
 
     private static final Logger LOG = Logger.getLogger("vigil");
@@ -44,6 +45,10 @@ public class RunCommand implements Callable<Integer> {
     @Option(names = "--state-dir", paramLabel = "DIR",
             description = "Generation counter and node UUID (default: vigil.state-dir, /var/lib/vigil).")
     Path stateDir;
+
+    @Option(names = "--start-anyway",
+            description = "Start even when the pre-flight finds a problem (a resource that cannot be resolved, a missing tool).")
+    boolean startAnyway;
 
     @Inject
     Vertx vertx;
@@ -69,6 +74,9 @@ public class RunCommand implements Callable<Integer> {
             return CheckConfigCommand.EXIT_NOT_CONFIGURED;
         }
         config.warnings().forEach(w -> LOG.warn(w.format()));
+        if (!Preflight.admit(config, startAnyway, System.err)) {
+            return CheckConfigCommand.EXIT_NOT_CONFIGURED;
+        }
         LogSetup.apply(config.logfile().orElse(null), config.debugfile().orElse(null),
                 config.logfacility().orElse(null), config.debugLevel());
         DaemonPaths paths = new DaemonPaths(runDirOption.runDir(), stateDir != null ? stateDir : config.vigil().stateDir());

@@ -22,6 +22,8 @@ import java.util.Optional;
  * @param logBadpack       ha.cf {@code log_badpack}
  * @param effective        every directive and Vigil key with its value and origin
  * @param warnings         what check-config reports as warnings
+ * @param stonith          the STONITH devices of ha.cf usable from this node, in file order
+ * @param watchdog         ha.cf {@code watchdog}: the kernel watchdog device written at every heartbeat
  */
 public record ClusterConfig(Path configDir, String localNode, List<String> nodes,
                             long keepaliveMs, long deadtimeMs, long warntimeMs, long initdeadMs, long deadpingMs,
@@ -30,8 +32,9 @@ public record ClusterConfig(Path configDir, String localNode, List<String> nodes
                             Optional<String> logfile, Optional<String> debugfile, Optional<String> logfacility,
                             int debugLevel, int maxRexmitDelayMs, String hbgenmethod, String msgfmt, String uuidfrom,
                             boolean logBadpack, List<Setting> effective, List<ConfigProblem> warnings,
-                            VigilSettings vigil) {
+                            VigilSettings vigil, List<StonithDevice> stonith, Optional<Path> watchdog) {
     public ClusterConfig {
+        stonith = List.copyOf(stonith);
         nodes = List.copyOf(nodes);
         media = List.copyOf(media);
         pingNodes = List.copyOf(pingNodes);
@@ -60,6 +63,11 @@ public record ClusterConfig(Path configDir, String localNode, List<String> nodes
 
     public Path haresources() {
         return configDir.resolve("haresources");
+    }
+
+    /** A way to fence a node is configured: a STONITH device usable from here, or vigil.fence-script. */
+    public boolean fencingConfigured() {
+        return !stonith.isEmpty() || vigil.fenceScript().isPresent();
     }
 
     /** The groups whose preferred node is {@code node}. */

@@ -35,7 +35,7 @@ public final class ConfigLoader {
     public static final String CONFIG_DIR_ENV = "VIGIL_CONFIG_DIR";
 
     /** Vigil-only keys, the kind of value each takes and its default. */
-    enum Kind { DURATION, COUNT, PORT, PATH, EXECUTABLE, TEXT }
+    enum Kind { DURATION, COUNT, PORT, PATH, EXECUTABLE, TEXT, STOP_FAILURE }
 
     record VigilKey(String key, Kind kind, String defaultValue) {
     }
@@ -67,6 +67,10 @@ public final class ConfigLoader {
         vigilKey("vigil.metrics.port", Kind.PORT, "9694");
         vigilKey("vigil.metrics.host", Kind.TEXT, "127.0.0.1");
         vigilKey("vigil.auth.rotation-window", Kind.DURATION, "5m");
+        vigilKey("vigil.fence-timeout", Kind.DURATION, "60s");
+        // default derived from the fencing configured (see vigilSettings)
+        vigilKey("vigil.on-stop-failure", Kind.STOP_FAILURE, null);
+        vigilKey("vigil.reboot-command", Kind.TEXT, VigilSettings.DEFAULT_REBOOT_COMMAND);
     }
 
     private final ConfigEnvironment host;
@@ -216,6 +220,13 @@ public final class ConfigLoader {
                         + " and firewall the port"));
             }
         }
+        if (vigil != null && vigil.onStopFailure() == StopFailurePolicy.FENCE && hacf.stonith.isEmpty()
+                && vigil.fenceScript().isEmpty()) {
+            ConfigValue cv = config.getConfigValue("vigil.on-stop-failure");
+            problems.add(hacf.originOf(cv, "VIGIL_ON_STOP_FAILURE").warning("vigil.on-stop-failure=fence but no fencing is "
+                    + "configured on this node", "configure the same stonith/stonith_host lines (or vigil.fence-script) on "
+                    + "every node: the peer fences this node before it takes over a group whose stop failed here"));
+        }
 
         if (problems.stream().anyMatch(ConfigProblem::isError)) {
             throw new ConfigException(problems);
@@ -227,7 +238,7 @@ public final class ConfigLoader {
                 keys.keys().orElseThrow(), groups, Optional.ofNullable(hacf.logfile), Optional.ofNullable(hacf.debugfile),
                 Optional.ofNullable(hacf.logfacility), hacf.debugLevel, hacf.maxRexmitDelayMs, hacf.hbgenmethod,
                 hacf.msgfmt, hacf.uuidfrom, hacf.logBadpack, effective,
-                problems.stream().filter(p -> !p.isError()).toList(), vigil);
+                problems.stream().filter(p -> !p.isError()).toList(), vigil, hacf.stonith, Optional.ofNullable(hacf.watchdog));
     }
 
     /**
@@ -284,6 +295,12 @@ public final class ConfigLoader {
             String envName = k.key().toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
             String value = cv.getValue();
             if (value == null) {
+                if (k.kind() == Kind.STOP_FAILURE) {
+                    boolean fencing = !hacf.stonith.isEmpty() || values.containsKey("vigil.fence-script");
+                    effective.add(new Setting(k.key(), (fencing ? StopFailurePolicy.FENCE : StopFailurePolicy.REBOOT).word(),
+                            fencing ? "default (fencing configured)" : "default (no fencing configured)", true));
+                    continue;
+                }
                 effective.add(new Setting(k.key(), k.defaultValue() == null ? "(none)" : k.defaultValue(), "default", true));
                 continue;
             }
@@ -317,7 +334,12 @@ public final class ConfigLoader {
                 Path.of(v.apply("vigil.state-dir")),
                 Integer.parseInt(v.apply("vigil.metrics.port")),
                 v.apply("vigil.metrics.host"),
-                DurationConverter.parseDuration(v.apply("vigil.auth.rotation-window")));
+                DurationConverter.parseDuration(v.apply("vigil.auth.rotation-window")),
+                DurationConverter.parseDuration(v.apply("vigil.fence-timeout")),
+                Optional.ofNullable(values.get("vigil.on-stop-failure")).flatMap(StopFailurePolicy::parse)
+                        .orElse(!hacf.stonith.isEmpty() || values.containsKey("vigil.fence-script")
+                                ? StopFailurePolicy.FENCE : StopFailurePolicy.REBOOT),
+                v.apply("vigil.reboot-command"));
     }
 
     private static Optional<String> check(Kind kind, String value) {
@@ -351,6 +373,9 @@ public final class ConfigLoader {
             }
             case PATH -> {
                 return Path.of(value).isAbsolute() ? Optional.empty() : Optional.of("give an absolute path");
+            }
+            case STOP_FAILURE -> {
+                return StopFailurePolicy.parse(value).isPresent() ? Optional.empty() : Optional.of("give reboot, fence or block");
             }
             default -> {
                 return value.isBlank() ? Optional.of("give a value") : Optional.empty();

@@ -34,7 +34,7 @@ public record Directive(String name, Style style, Syntax syntax, boolean multi, 
 
     /** What one value must look like. */
     public enum Syntax { TIME, BOOL, INT, PORT, TEXT, NODE, AUTO_FAILBACK, FACILITY, CHOICE, INTERFACE, MCAST, UCAST, IP,
-        PING_GROUP, ANY }
+        PING_GROUP, STONITH, STONITH_HOST, ANY }
 
     /** The SmallRye key under which the directive can be overridden: {@code vigil.hacf.<name>}. */
     public String key() {
@@ -100,6 +100,9 @@ public record Directive(String name, Style style, Syntax syntax, boolean multi, 
         acted("uuidfrom", O, Syntax.CHOICE, false, "file", "node UUID source");
         acted("autojoin", O, Syntax.CHOICE, false, "none", "join of undeclared nodes");
         acted("log_badpack", O, Syntax.BOOL, false, "true", "log bad packets");
+        acted("stonith", Style.WHOLE_LINE, Syntax.STONITH, true, null, "STONITH device: <type> <config-file>");
+        acted("stonith_host", Style.WHOLE_LINE, Syntax.STONITH_HOST, true, null, "STONITH device usable from a node: <node|*> <type> <params>");
+        acted("watchdog", O, Syntax.TEXT, false, null, "kernel watchdog device, written at every heartbeat");
         // Accepted so that a shared ha.cf stays valid, but Vigil does nothing with them.
         String noop = "Vigil has no equivalent; remove it unless a Heartbeat node shares this file";
         ignored("use_logd", O, Syntax.BOOL, false, null, "Vigil logs to its own log and the journal");
@@ -117,9 +120,6 @@ public record Directive(String name, Style style, Syntax syntax, boolean multi, 
         ignored("apiauth", Style.WHOLE_LINE, Syntax.ANY, true, null, "Vigil has no client API; its control socket is root-only");
         ignored("respawn", Style.WHOLE_LINE, Syntax.ANY, true, null, "run such helpers (e.g. ipfail) as systemd units; Vigil handles ping nodes itself");
         ignored("failfast", Style.WHOLE_LINE, Syntax.ANY, true, null, "run such helpers as systemd units");
-        ignored("stonith", Style.WHOLE_LINE, Syntax.ANY, true, null, "set vigil.fence-script to a fencing command");
-        ignored("stonith_host", Style.WHOLE_LINE, Syntax.ANY, true, null, "set vigil.fence-script to a fencing command");
-        ignored("watchdog", O, Syntax.TEXT, false, null, "use systemd's WatchdogSec= for the vigil unit");
         ignored("hopfudge", O, Syntax.INT, false, null, noop);
         ignored("realtime", O, Syntax.BOOL, false, null, "set CPUSchedulingPolicy= in the vigil systemd unit");
         ignored("rtprio", O, Syntax.INT, false, null, "set CPUSchedulingPriority= in the vigil systemd unit");

@@ -74,6 +74,15 @@ final class HaCfInterpreter {
     String autojoin = "none";
     Origin autojoinOrigin = Origin.DEFAULT;
     boolean logBadpack = true;
+    /** stonith / stonith_host lines as read, filtered for this node in {@link #finish}. */
+    private final List<StonithLine> stonithLines = new ArrayList<>();
+    final List<StonithDevice> stonith = new ArrayList<>();
+    Path watchdog;
+    private Origin watchdogOrigin;
+
+    /** One stonith or stonith_host line: {@code host} is null for {@code stonith} (usable from every node). */
+    private record StonithLine(String host, StonithDevice device) {
+    }
 
     HaCfInterpreter(Path file, List<HaCfParser.Entry> entries, SmallRyeConfig config, String haCfSource,
                     Map<String, Origin> namedSources, ConfigEnvironment host, List<ConfigProblem> problems) {
@@ -235,6 +244,9 @@ final class HaCfInterpreter {
                 switch (d.name()) {
                     case "logfile" -> logfile = t;
                     case "debugfile" -> debugfile = t;
+                    case "watchdog" -> {
+                        return watchdog(at, t);
+                    }
                     default -> {
                     }
                 }
@@ -267,11 +279,78 @@ final class HaCfInterpreter {
             case PING_GROUP -> {
                 return pingGroup(at, t);
             }
+            case STONITH -> {
+                return stonith(at, t);
+            }
+            case STONITH_HOST -> {
+                return stonithHost(at, t);
+            }
             case ANY -> {
                 return t;
             }
         }
         return t;
+    }
+
+    /** {@code watchdog <device>}: once only (heartbeat.c), an absolute path. */
+    private String watchdog(Origin at, String t) {
+        if (watchdog != null) {
+            problems.add(at.error("Watchdog device multiply specified.", "keep one `watchdog` line (first at "
+                    + watchdogOrigin.label() + ")"));
+            return null;
+        }
+        Path p = Path.of(t);
+        if (!p.isAbsolute()) {
+            problems.add(at.error("Invalid watchdog device [" + t + "]", "give the device's absolute path, e.g. /dev/watchdog"));
+            return null;
+        }
+        watchdog = p;
+        watchdogOrigin = at;
+        return t;
+    }
+
+    private static final java.util.regex.Pattern STONITH_TYPE = java.util.regex.Pattern.compile("[A-Za-z0-9_.+-]+(/[A-Za-z0-9_.+-]+)?");
+
+    /** {@code stonith <type> <config-file>} (config.c:1816-1871). */
+    private String stonith(Origin at, String line) {
+        List<String> f = HeartbeatSyntax.split(line, HeartbeatSyntax.WHITESPACE);
+        if (f.isEmpty() || !STONITH_TYPE.matcher(f.get(0)).matches()) {
+            problems.add(at.error("Invalid Stonith type [" + (f.isEmpty() ? "" : f.get(0)) + "]",
+                    "write `stonith <type> <config-file>`; `stonith -L` lists the types"));
+            return null;
+        }
+        if (f.size() != 2) {
+            problems.add(at.error("Invalid Stonith config file [" + (f.size() < 2 ? "" : String.join(" ", f.subList(1, f.size())))
+                    + "]", "write `stonith " + f.get(0) + " <config-file>` (one file, holding the device's parameters)"));
+            return null;
+        }
+        Path cfg = Path.of(f.get(1));
+        if (!cfg.isAbsolute() || !java.nio.file.Files.isRegularFile(cfg) || !java.nio.file.Files.isReadable(cfg)) {
+            problems.add(at.error("Invalid Stonith config file [" + f.get(1) + "]",
+                    "give the absolute path of a readable file with the parameters of " + f.get(0) + " (see `stonith -t " + f.get(0) + " -h`)"));
+            return null;
+        }
+        stonithLines.add(new StonithLine(null, new StonithDevice(f.get(0), Optional.of(cfg), "", at)));
+        return line.strip();
+    }
+
+    /** {@code stonith_host <node|*> <type> <params…>} (config.c:1882-1970). */
+    private String stonithHost(Origin at, String line) {
+        List<String> f = HeartbeatSyntax.split(line, HeartbeatSyntax.WHITESPACE);
+        if (f.size() < 2) {
+            problems.add(at.error("Invalid Stonith type [" + (f.size() < 2 ? "" : f.get(1)) + "]",
+                    "write `stonith_host <node|*> <type> <params…>`, e.g. `stonith_host * external/ipmi linux2 192.0.2.2 admin secret lan`"));
+            return null;
+        }
+        if (!STONITH_TYPE.matcher(f.get(1)).matches()) {
+            problems.add(at.error("Invalid Stonith type [" + f.get(1) + "]", "`stonith -L` lists the types"));
+            return null;
+        }
+        String host = f.get(0).toLowerCase(Locale.ROOT);
+        // the parameters as written after the type, spaces kept: the plugin splits them itself (stonith -p)
+        String params = line.strip().substring(f.get(0).length()).stripLeading().substring(f.get(1).length()).strip();
+        stonithLines.add(new StonithLine(host, new StonithDevice(f.get(1), Optional.empty(), params, at)));
+        return line.strip();
     }
 
     private static String timeFix(String t) {
@@ -591,6 +670,17 @@ final class HaCfInterpreter {
         if (manageGroups && !autojoin.equals("none")) {
             problems.add(autojoinOrigin.error("R1 style resource management conflicts with  autojoin set",
                     "remove `autojoin " + autojoin + "`: every node must be declared with `node`"));
+        }
+        // stonith and stonith_host lines form one list in file order, as Heartbeat builds it
+        stonithLines.sort(java.util.Comparator.comparingInt(l -> l.device().origin().file().equals(file)
+                ? l.device().origin().line() : Integer.MAX_VALUE));
+        for (StonithLine l : stonithLines) {
+            if (l.host() == null || l.host().equals("*") || l.host().equals(localNode)) {
+                stonith.add(l.device());
+            } else if (!nodes.contains(l.host())) {
+                problems.add(l.device().origin().warning("stonith_host names [" + l.host() + "], which is not a cluster node",
+                        "use a node's name or * (the line is for the node that would fence from it)"));
+            }
         }
         if (Boolean.FALSE.equals(useLogd) && logfile == null && debugfile == null && logfacility == null) {
             problems.add(useLogdOrigin.error("No log entry found in ha.cf and use_logd is set to off",

@@ -28,17 +28,31 @@ import java.util.Optional;
  * @param authRotationWindow {@code vigil.auth.rotation-window} (5m): after a reload that changes the active key, how
  *                       long packets signed with the previous one are still accepted (and ours also sent signed with
  *                       it, for peers not switched yet); 0 = no window
+ * @param fenceTimeout   {@code vigil.fence-timeout} (60s): one fence attempt (a stonith call or the fence script)
+ * @param onStopFailure  {@code vigil.on-stop-failure}: reboot, fence or block; default fence when fencing is
+ *                       configured, else reboot (Heartbeat's behaviour)
+ * @param rebootCommand  {@code vigil.reboot-command} ({@value #DEFAULT_REBOOT_COMMAND}): how this node reboots itself
  */
 public record VigilSettings(Optional<Path> fenceScript, Duration monitorInterval, int monitorRestarts,
                             Duration startTimeout, Duration stopTimeout, Duration statusTimeout,
                             int arpCount, Duration arpInterval, Path stateDir, int metricsPort, String metricsHost,
-                            Duration authRotationWindow) {
+                            Duration authRotationWindow,
+                            Duration fenceTimeout, StopFailurePolicy onStopFailure, String rebootCommand) {
 
-    /** Every default, as if no key were set. */
+    /** Heartbeat's {@code reboot -nf}: at once, without syncing or stopping services (a stop already failed). */
+    public static final String DEFAULT_REBOOT_COMMAND = "reboot -nf";
+
+    /** Every default, as if no key were set (and no fencing configured). */
     public static VigilSettings defaults() {
         return new VigilSettings(Optional.empty(), Duration.ofSeconds(10), 2, Duration.ofSeconds(60), Duration.ofSeconds(60),
                 Duration.ofSeconds(20), 5, Duration.ofMillis(200), Path.of("/var/lib/vigil"), 9694, "127.0.0.1",
-                Duration.ofMinutes(5));
+                Duration.ofMinutes(5),
+                Duration.ofSeconds(60), StopFailurePolicy.REBOOT, DEFAULT_REBOOT_COMMAND);
+    }
+
+    /** The reboot command is the built-in default (a real reboot of this machine). */
+    public boolean defaultRebootCommand() {
+        return rebootCommand.strip().equals(DEFAULT_REBOOT_COMMAND);
     }
 
     public boolean monitorEnabled() {

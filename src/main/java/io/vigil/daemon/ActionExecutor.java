@@ -38,6 +38,7 @@ final class ActionExecutor implements NodeEffects {
     private final Transitions transitions;
     private final DaemonObserver observer;
     private final Runnable exit;
+    private final Fencing fencing;
     /** Effects so far: a timer that caused none need not publish a new snapshot. */
     private long count;
 
@@ -54,6 +55,7 @@ final class ActionExecutor implements NodeEffects {
         this.transitions = transitions;
         this.observer = observer;
         this.exit = exit;
+        this.fencing = Fencing.of(config);
     }
 
     long count() {
@@ -142,19 +144,18 @@ final class ActionExecutor implements NodeEffects {
     @Override
     public void fence(String node) {
         count++;
-        Path script = config.vigil().fenceScript().orElse(null);
-        if (script == null) {
-            // the engine fences only when a script is configured; answer at once should that ever change
+        if (!fencing.configured()) {
+            // the engine fences only when fencing is configured; answer at once should that ever change
             vertx.runOnContext(v -> loop.input(core -> core.fenceCompleted(Daemon.monotonicMillis(), node, true,
-                    "no fence script")));
+                    "no fencing configured")));
             return;
         }
-        transitions.record("fencing " + node + " with " + script);
-        vertx.executeBlocking(() -> Fencing.run(script, node, config.localNode(), config.vigil().stopTimeout()), false)
+        transitions.record("fencing " + node + " with " + fencing.describe());
+        vertx.executeBlocking(() -> fencing.fence(node), false)
                 .onComplete(ar -> {
                     boolean ok = ar.succeeded() && ar.result().ok();
                     String detail = ar.succeeded() ? ar.result().summary() : String.valueOf(ar.cause());
-                    transitions.record("fence of " + node + (ok ? " succeeded" : " FAILED: " + detail));
+                    transitions.record("fence of " + node + (ok ? " succeeded: " + detail : " FAILED: " + detail));
                     loop.input(core -> core.fenceCompleted(Daemon.monotonicMillis(), node, ok, detail));
                 });
     }

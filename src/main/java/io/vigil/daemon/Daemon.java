@@ -68,6 +68,7 @@ public final class Daemon {
     private DaemonLoop loop;
     private Transport transport;
     private Pinger pinger;
+    private WatchdogFeeder watchdogs;
     private long startedAt;
 
     public record Transition(long epochMillis, String text) {
@@ -98,6 +99,7 @@ public final class Daemon {
         long generation = GenerationStore.next(paths.stateDir());
         byte[] uuid = GenerationStore.nodeUuid(paths.stateDir());
         clearLeftovers(resources);
+        watchdogs = WatchdogFeeder.of(config);
         // only the active key, and the previous one for a while after a reload (issue 14)
         PacketCodec codec = new PacketCodec(() -> authKeys,
                 new KeyRing(config.vigil().authRotationWindow(), config.deadtimeMs()), Daemon::monotonicMillis);
@@ -137,6 +139,7 @@ public final class Daemon {
                 loop.core().keepalive(monotonicMillis());
                 loop.startTimers(config.keepaliveMs(), config.vigil().monitorInterval().toMillis());
                 loop.publish();
+                watchdogs.start(vertx, config.keepaliveMs());
                 started.complete();
             });
         });
@@ -153,7 +156,7 @@ public final class Daemon {
         List<GroupSpec> specs = config.groups().stream().map(g -> new GroupSpec(g.key(), g.preferredNode())).toList();
         FailoverSettings fs = new FailoverSettings(config.localNode(), config.nodes(), specs, config.autoFailback(),
                 config.keepaliveMs(), config.deadtimeMs(), config.initdeadMs(),
-                config.vigil().fenceScript().isPresent(), config.vigil().monitorRestarts(), config.pingNodes().size());
+                Fencing.of(config).configured(), config.vigil().monitorRestarts(), config.pingNodes().size());
         return new NodeSettings(ms, fs, config.maxRexmitDelayMs());
     }
 
@@ -216,6 +219,9 @@ public final class Daemon {
     }
 
     private void stopIo(int code) {
+        if (watchdogs != null) {
+            watchdogs.stop(code == 0);
+        }
         loop.stopTimers();
         if (pinger != null) {
             pinger.stop();

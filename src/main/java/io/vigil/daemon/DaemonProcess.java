@@ -59,7 +59,7 @@ public final class DaemonProcess {
         services.metrics().bindAuth(daemon::authKeys); // vigil_auth_insecure while crc is the active key
         services.health().bindLiveness(() -> !daemon.exitCode().isComplete());
         services.health().bindReadiness(daemon::ready);
-        Guardian.spawn(paths.pidFile(), cleanupCommand, paths.runDir().resolve("guardian.log"));
+        Guardian.keep(paths.pidFile(), cleanupCommand, paths.runDir().resolve("guardian.log"));
         installSignals(daemon);
         int code = daemon.exitCode().toCompletionStage().toCompletableFuture().get();
         control.stop().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);

@@ -9,9 +9,21 @@ import java.util.List;
 /**
  * A tiny shell process that outlives a daemon killed with -9 and then runs {@code vigil cleanup}, so the virtual
  * address does not stay on a node whose daemon is gone (Heartbeat and keepalived both leave it). A graceful stop
- * removes the PID file first, which tells the guardian there is nothing to clean.
+ * removes the PID file first, which tells the guardian there is nothing to clean. The daemon watches its guardian in
+ * turn ({@link #keep}): a guardian that dies (killed, OOM) is noticed at once and started again.
  */
 public final class Guardian {
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger("vigil");
+    /** Pause before starting a guardian again after a failed start, so a broken host is not spun on. */
+    static final long RESPAWN_PAUSE_MS = 1000;
+
+    private final Path pidFile;
+    private final List<String> cleanupCommand;
+    private final Path log;
+    private volatile Process process;
+    private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicInteger restarts = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * Waits for the daemon with coreutils' {@code tail --pid} (one sleeping process, no fork per poll, so the idle
@@ -23,7 +35,64 @@ public final class Guardian {
             if [ -e "$pidfile" ]; then rm -f "$pidfile"; exec "$@"; fi
             """;
 
-    private Guardian() {
+    private Guardian(Path pidFile, List<String> cleanupCommand, Path log) {
+        this.pidFile = pidFile;
+        this.cleanupCommand = List.copyOf(cleanupCommand);
+        this.log = log;
+    }
+
+    /** Starts the guardian and keeps one running for the life of this process. */
+    public static Guardian keep(Path pidFile, List<String> cleanupCommand, Path log) throws IOException {
+        Guardian g = new Guardian(pidFile, cleanupCommand, log);
+        g.watch(spawn(pidFile, cleanupCommand, log));
+        return g;
+    }
+
+    /** The running guardian process. */
+    public Process process() {
+        return process;
+    }
+
+    /** How often it was started again. */
+    public int restarts() {
+        return restarts.get();
+    }
+
+    /** No more restarts (the daemon is exiting on purpose). */
+    public void close() {
+        closed = true;
+    }
+
+    private void watch(Process p) {
+        process = p;
+        p.onExit().thenRun(() -> {
+            if (closed) {
+                return;
+            }
+            LOG.errorf("The guardian (pid %d) died (exit %d): starting it again, so a crash of this daemon is still cleaned up",
+                    p.pid(), p.exitValue());
+            respawn();
+        });
+    }
+
+    private void respawn() {
+        while (!closed) {
+            try {
+                Process p = spawn(pidFile, cleanupCommand, log);
+                restarts.incrementAndGet();
+                LOG.infof("Guardian started again (pid %d)", p.pid());
+                watch(p);
+                return;
+            } catch (IOException e) {
+                LOG.errorf("Cannot start the guardian: %s; trying again in %d ms", e.getMessage(), RESPAWN_PAUSE_MS);
+                try {
+                    Thread.sleep(RESPAWN_PAUSE_MS);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     public static Process spawn(Path pidFile, List<String> cleanupCommand, Path log) throws IOException {

@@ -106,7 +106,7 @@ final class Announcer {
         List<List<String>> commands = new ArrayList<>();
         String what;
         if (!ipv6) {
-            Optional<Path> arping = findExecutable("arping");
+            Optional<Path> arping = ProcessRunner.findExecutable("arping");
             if (arping.isEmpty()) {
                 LOG.warnf("cannot send gratuitous ARP for %s: arping not found (install iputils-arping)", ip);
                 return "no gratuitous ARP: arping not found (install iputils-arping)";
@@ -122,7 +122,7 @@ final class Announcer {
                         "-c", Integer.toString(count), ip, Integer.toString(prefix), nic));
                 what = count + " unsolicited neighbour advertisements for " + ip + " on " + nic + " (send_ua)";
             } else {
-                Optional<Path> ndsend = findExecutable("ndsend");
+                Optional<Path> ndsend = ProcessRunner.findExecutable("ndsend");
                 if (ndsend.isEmpty()) {
                     LOG.warnf("cannot announce %s: neither send_ua (resource-agents) nor ndsend found", ip);
                     return "no unsolicited neighbour advertisement: install resource-agents (send_ua)";
@@ -213,25 +213,5 @@ final class Announcer {
         List<String> l = new ArrayList<>(prefix);
         l.addAll(List.of(argv));
         return l;
-    }
-
-    /** {@code name} in PATH, then the sbin directories (which a non-login PATH may miss). */
-    static Optional<Path> findExecutable(String name) {
-        List<String> dirs = new ArrayList<>();
-        String path = System.getenv("PATH");
-        if (path != null) {
-            dirs.addAll(List.of(path.split(":")));
-        }
-        dirs.addAll(List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin"));
-        for (String d : dirs) {
-            if (d.isEmpty()) {
-                continue;
-            }
-            Path p = Path.of(d, name);
-            if (Files.isRegularFile(p) && Files.isExecutable(p)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
     }
 }

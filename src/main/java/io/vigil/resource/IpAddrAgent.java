@@ -86,10 +86,24 @@ public final class IpAddrAgent implements ResourceAgent {
         if (argError != null) {
             return List.of(argError);
         }
-        if (addresses instanceof IpCommandAddresses && Announcer.findExecutable("ip").isEmpty()) {
-            return List.of(name() + ": the ip command (iproute2) is not installed");
+        List<String> problems = new ArrayList<>();
+        // through netlink neither ip nor arping/send_ua is run; the fallback runs them
+        boolean commands = addresses instanceof IpCommandAddresses;
+        if (commands && ProcessRunner.findExecutable("ip").isEmpty()) {
+            problems.add(name() + ": the ip command (iproute2) is not installed");
         }
-        return List.of();
+        if (commands && settings.arpCount() > 0) {
+            // Without announcements the address moves but the neighbours keep the old MAC for minutes.
+            if (!arg.ipv6() && ProcessRunner.findExecutable("arping").isEmpty()) {
+                problems.add(name() + ": arping is not installed, so no gratuitous ARP would tell the neighbours that "
+                        + arg.ip() + " moved (install iputils-arping)");
+            } else if (arg.ipv6() && Announcer.SEND_UA.stream().noneMatch(java.nio.file.Files::isExecutable)
+                    && ProcessRunner.findExecutable("ndsend").isEmpty()) {
+                problems.add(name() + ": neither send_ua nor ndsend is installed, so no unsolicited neighbour advertisement "
+                        + "would tell the neighbours that " + arg.ip() + " moved (install resource-agents)");
+            }
+        }
+        return problems;
     }
 
     /** An operation failed; rc is its exit code. */

@@ -17,7 +17,7 @@ final class IpCommandAddresses implements AddressBackend {
     private final String namespace;
     private final Duration timeout;
     // `ip -o addr show` lists every address of the host: keep all of its lines, not a tail
-    private final ProcessRunner runner = new ProcessRunner(10_000);
+    private final ProcessRunner runner = new ProcessRunner(10_000, ProcessRunner.OutputLimit.whole(4 << 20)); // `ip -o addr show` lists every address: keep it whole
 
     IpCommandAddresses(String namespace, Duration timeout) {
         this.namespace = namespace;

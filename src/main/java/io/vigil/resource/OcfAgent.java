@@ -120,8 +120,8 @@ public final class OcfAgent extends ScriptAgent {
             return List.of(name() + ": OCF agent " + p + " not found (is the package providing ocf:" + provider + ":" + type
                     + " installed, and OCF_ROOT " + settings.ocfRoot() + " right?)");
         }
-        // meta-data documents run to hundreds of lines: keep them whole, not a tail
-        ProcessRunner.Outcome o = new ProcessRunner(100_000).run(List.of(p.toString(), "meta-data"), environment(),
+        // meta-data documents run to hundreds of lines: keep them whole (up to 1 MB), not a tail
+        ProcessRunner.Outcome o = new ProcessRunner(20, ProcessRunner.OutputLimit.whole(1 << 20)).run(List.of(p.toString(), "meta-data"), environment(),
                 settings.statusTimeout());
         if (!o.ok()) {
             return List.of(name() + ": " + p + " meta-data failed (rc " + o.exitCode() + ")");

@@ -1,5 +1,6 @@
 package io.vigil.resource;
 
+import io.quarkus.runtime.configuration.DurationConverter;
 import org.eclipse.microprofile.config.Config;
 
 import java.nio.file.Files;
@@ -109,35 +110,25 @@ public record ResourceSettings(List<Path> scriptDirs, Duration startTimeout, Dur
     }
 
     private static Optional<Duration> duration(Config config, String key) {
-        return config.getOptionalValue(key, String.class).map(v -> {
-            try {
-                return parseDuration(v);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
-            }
-        });
+        return config.getOptionalValue(key, String.class).map(v -> parseDuration(key, v));
     }
 
-    /** {@code 30} (seconds), {@code 500ms}, {@code 30s}, {@code 2m}, or ISO-8601 {@code PT30S}. */
-    public static Duration parseDuration(String text) {
-        String v = text.trim().toLowerCase(Locale.ROOT);
+    /**
+     * A duration as every Vigil setting takes it (Quarkus' converter, as {@link io.vigil.config.ConfigLoader} uses):
+     * {@code 30} (seconds), {@code 500ms}, {@code 1.5s}, {@code 2m}, or ISO-8601 {@code PT30S}.
+     *
+     * @throws IllegalArgumentException naming {@code what} and the accepted forms
+     */
+    public static Duration parseDuration(String what, String text) {
         try {
-            if (v.startsWith("pt")) {
-                return Duration.parse(v.toUpperCase(Locale.ROOT));
+            Duration d = DurationConverter.parseDuration(text.trim());
+            if (d != null && !d.isNegative()) {
+                return d;
             }
-            if (v.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2).trim()));
-            }
-            if (v.endsWith("s")) {
-                return Duration.ofMillis(Math.round(Double.parseDouble(v.substring(0, v.length() - 1).trim()) * 1000));
-            }
-            if (v.endsWith("m")) {
-                return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1).trim()) * 60);
-            }
-            return Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000));
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("not a duration: '" + text + "' (use 30, 30s, 500ms, 2m or PT30S)");
+            // reported below
         }
+        throw new IllegalArgumentException(what + ": not a duration: '" + text + "' (use 30, 30s, 500ms, 2m or PT30S)");
     }
 
     public ResourceSettings withTimeouts(Duration start, Duration stop, Duration status) {

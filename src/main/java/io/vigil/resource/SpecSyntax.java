@@ -3,8 +3,6 @@ package io.vigil.resource;
 import io.vigil.config.ConfigProblem;
 import io.vigil.config.HaresourcesParser;
 import io.vigil.config.Origin;
-import io.vigil.config.ResourceGroup;
-import java.nio.file.Path;
 import java.util.Optional;
 
 import io.vigil.config.ResourceSpec;
@@ -33,14 +31,5 @@ public final class SpecSyntax {
                     .reduce((a, b) -> a + "; " + b).orElse("malformed resource '" + token.trim() + "'"));
         }
         return spec.get();
-    }
-
-    /**
-     * The resources of every group of a haresources text, in file order, for look-ups (is this resource managed?).
-     * The node column is not checked here: that is check-config's job.
-     */
-    public static List<List<ResourceSpec>> groupsIn(String haresources) {
-        HaresourcesParser.Result r = HaresourcesParser.parse(Path.of("haresources"), List.of(haresources.split("\n", -1)), List.of());
-        return r.groups().stream().map(ResourceGroup::resources).toList();
     }
 }

@@ -87,4 +87,26 @@ class CheckConfigCommandTest {
                 + " (mode 0664): whoever can write it decides what Vigil runs as root — run `chmod go-w " + dir + "/haresources`"),
                 r.getErrorOutput());
     }
+
+    /** Pre-flight: a script that does not exist and an uninstalled STONITH type, each at its file and line. */
+    @Test
+    void preflightFindsWhatTheTakeoverWouldMiss(QuarkusMainLauncher launcher) throws IOException {
+        copyTutorial();
+        Files.writeString(dir.resolve("haresources"), "linux1 192.0.2.253 vt-sf-missing::arg\n");
+        Files.writeString(dir.resolve("ha.cf"), Files.readString(dir.resolve("ha.cf"))
+                + "stonith_host * external/vt-sf-nosuch linux1 linux2\nstonith_host * null linux1,linux2\n");
+        LaunchResult r = launcher.launch("check-config", "--config-dir", dir.toString(), "--node-name", "linux1");
+        assertEquals(6, r.exitCode(), r.getOutput() + r.getErrorOutput());
+        String err = r.getErrorOutput();
+        assertTrue(err.contains(dir + "/haresources:1: resource vt-sf-missing::arg: Cannot locate resource script vt-sf-missing"),
+                err);
+        assertTrue(err.contains(dir + "/ha.cf:24: Invalid Stonith type [external/vt-sf-nosuch] — `stonith -L` lists"), err);
+        assertTrue(err.contains("Pre-flight: 2 problems, `vigil run` would refuse to start (unless --start-anyway)."), err);
+        assertTrue(r.getOutput().contains("stonith -t null -p linux1,linux2    (" + dir + "/ha.cf:25)"), r.getOutput());
+        assertFalse(r.getOutput().contains("Configuration OK"), r.getOutput());
+        // the files alone are valid
+        r = launcher.launch("check-config", "--no-preflight", "--config-dir", dir.toString(), "--node-name", "linux1");
+        assertEquals(0, r.exitCode(), r.getErrorOutput());
+        assertRow(r.getOutput(), "vigil.on-stop-failure", "fence", "default (fencing configured)");
+    }
 }

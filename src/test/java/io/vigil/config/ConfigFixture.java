@@ -41,6 +41,11 @@ final class ConfigFixture {
         return this;
     }
 
+    /** ha.cf with the tutorial's medium and nodes (bcast eth0, linux1 linux2, auto_failback on) plus the given lines. */
+    ConfigFixture haCfWith(String... lines) {
+        return write("ha.cf", "bcast eth0\nnode linux1 linux2\nauto_failback on\n" + String.join("\n", lines) + "\n");
+    }
+
     ConfigFixture mode(String file, String perms) {
         try {
             Files.setPosixFilePermissions(dir.resolve(file), PosixFilePermissions.fromString(perms));

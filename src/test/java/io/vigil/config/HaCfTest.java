@@ -1,8 +1,6 @@
 package io.vigil.config;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -16,21 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** ha.cf: the tutorial golden values, lexical rules (§1.1), defaults and cross-checks (§1.5, §9.6). */
-class HaCfTest {
-
-    @TempDir
-    Path tmp;
-    ConfigFixture f;
-
-    @BeforeEach
-    void setUp() {
-        f = new ConfigFixture(tmp);
-    }
-
-    /** ha.cf with the tutorial's media and nodes plus the given lines. */
-    private ConfigFixture haCf(String... lines) {
-        return f.write("ha.cf", "bcast eth0\nnode linux1 linux2\nauto_failback on\n" + String.join("\n", lines) + "\n");
-    }
+class HaCfTest extends ConfigFixtureTest {
 
     @Test
     void tutorialGolden() throws Exception {

@@ -1,8 +1,6 @@
 package io.vigil.config;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,16 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Config-dir resolution, SmallRye overrides of ha.cf directives and the Vigil-only keys, with their origins. */
-class OverridesTest {
-
-    @TempDir
-    Path tmp;
-    ConfigFixture f;
-
-    @BeforeEach
-    void setUp() {
-        f = new ConfigFixture(tmp);
-    }
+class OverridesTest extends ConfigFixtureTest {
 
     @Test
     void envOverridesAHaCfDirectiveAndShowsItsOrigin() throws Exception {

@@ -61,6 +61,75 @@ class ResourceManagerTest {
         return Files.exists(calls) ? Files.readAllLines(calls) : List.of();
     }
 
+    /**
+     * Group A's stop blocks until group B's start has returned: with one lock for every group (before issue 13) B
+     * waited behind A and this test failed; per-group locks let B through while A is stuck.
+     */
+    @Test
+    void aStuckStopOfOneGroupDoesNotHoldAnotherGroupsStart() throws Exception {
+        Path release = dir.resolve("release");
+        TestScripts.write(scripts, "Stuck", "case $1 in stop) while [ ! -e " + release + " ]; do sleep 0.05; done;; "
+                + "status) echo running;; esac; exit 0\n");
+        ResourceManager m = manager();
+        ResourceGroup a = group("Stuck");
+        ResourceGroup b = group("Rec::b");
+        var stopA = java.util.concurrent.CompletableFuture.supplyAsync(() -> m.stop(a));
+        // A's stop is running (its script polls the release file) before B starts
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (ProcessHandle.current().descendants().noneMatch(h -> h.info().commandLine().orElse("").contains("Stuck"))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        var startB = java.util.concurrent.CompletableFuture.supplyAsync(() -> m.start(b));
+        GroupResult rb = startB.get(8, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(rb.success(), rb.summary());
+        assertFalse(stopA.isDone(), "A's stop is still stuck while B started");
+        Files.writeString(release, "");
+        assertTrue(stopA.get(20, java.util.concurrent.TimeUnit.SECONDS).success());
+    }
+
+    /** vigil resource cleanup's re-probe: released only when every resource says stopped. */
+    @Test
+    void cleanupReleasesAGroupOnlyOnceEveryResourceSaysStopped() throws Exception {
+        Path fixed = dir.resolve("fixed");
+        // Stubborn: its stop fails (and it keeps running) until the operator has fixed it
+        TestScripts.write(scripts, "Stubborn", "st=$HA_RSCTMP/stubborn\ncase $1 in\n"
+                + " start) mkdir -p $HA_RSCTMP; touch $st;;\n"
+                + " stop) [ -e " + fixed + " ] || { echo 'device busy' >&2; exit 1; }; rm -f $st;;\n"
+                + " status) if [ -f $st ]; then echo running; else echo stopped; exit 3; fi;;\nesac\nexit 0\n");
+        ResourceManager m = manager();
+        ResourceGroup g = group("Rec::a", "Stubborn");
+        assertTrue(m.start(g).success());
+        assertFalse(m.stop(g).success(), "the stop fails: the group would be stop-failed");
+
+        ResourceManager.CleanupResult still = m.cleanup(g);
+        assertFalse(still.released(), still.summary());
+        assertTrue(still.stop().isPresent());
+        assertTrue(still.summary().contains("NOT released (still Stubborn running)"), still.summary());
+
+        Files.writeString(fixed, "");
+        Files.deleteIfExists(calls);
+        ResourceManager.CleanupResult done = m.cleanup(g);
+        assertTrue(done.released(), done.summary());
+        assertTrue(done.summary().endsWith("every resource is stopped: released"), done.summary());
+
+        // nothing running: a pure probe, no stop
+        Files.delete(calls);
+        ResourceManager.CleanupResult idle = m.cleanup(g);
+        assertTrue(idle.released());
+        assertTrue(idle.stop().isEmpty());
+        assertEquals(List.of("a status"), calls());
+    }
+
+    @Test
+    void cleanupDoesNotReleaseWhatItCannotProbe() throws Exception {
+        TestScripts.write(scripts, "Mute", "case $1 in status) exit 4;; esac; exit 0\n");
+        ResourceManager.CleanupResult r = manager().cleanup(group("Mute"));
+        assertFalse(r.released(), r.summary());
+        assertTrue(r.stop().isPresent(), "an unknown state is stopped again");
+        assertTrue(r.summary().contains("still Mute unknown"), r.summary());
+    }
+
     @Test
     void startsLeftToRightAndStopsRightToLeft() throws Exception {
         ResourceManager m = manager();
@@ -157,13 +226,17 @@ class ResourceManagerTest {
         assertTrue(m.agentFor(SpecSyntax.parse("192.0.2.10")) instanceof IpAddrAgent);
         assertTrue(m.agentFor(SpecSyntax.parse("IPaddr2::192.0.2.10/24")) instanceof IpAddrAgent);
 
+        Path file = Path.of("/etc/ha.d/haresources");
+        Files.writeString(second.resolve("NotExec"), "#!/bin/sh\nexit 0\n");
         List<String> problems = m.validate(group("Rec::a", "Nope", "IPaddr::192.0.2.300", "ocf:vt-res:Nothing::a=1",
-                "IPaddr::192.0.2.10::extra"));
-        assertEquals(4, problems.size(), problems.toString());
-        assertTrue(problems.get(0).contains("haresources line 7, resource Nope: Cannot locate resource script Nope"), problems.get(0));
+                "IPaddr::192.0.2.10::extra", "NotExec"), file).stream().map(io.vigil.config.ConfigProblem::format).toList();
+        assertEquals(5, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith(file + ":7: resource Nope: Cannot locate resource script Nope"), problems.get(0));
         assertTrue(problems.get(1).contains("'192.0.2.300' is not an IPv4"), problems.get(1));
         assertTrue(problems.get(2).contains("OCF agent /usr/lib/ocf/resource.d/vt-res/Nothing not found"), problems.get(2));
         assertTrue(problems.get(3).contains("exactly one argument"), problems.get(3));
+        assertTrue(problems.get(4).contains("resource NotExec: Resource script " + second.resolve("NotExec")
+                + " is not an executable file (chmod 755"), problems.get(4));
         // a missing script fails its start cleanly
         GroupResult r = m.start(group("Nope"));
         assertFalse(r.success());

@@ -30,16 +30,6 @@ class SyntaxTest {
     }
 
     @Test
-    void haresourcesGroups() {
-        String text = "# comment\nalice 10.0.0.5 nginx # web\nbob IPaddr2::10.0.0.6/24 \\\n   Dummy::b\n\n";
-        List<List<ResourceSpec>> g = SpecSyntax.groupsIn(text);
-        assertEquals(2, g.size());
-        assertEquals("IPaddr::10.0.0.5", g.get(0).get(0).canonical());
-        assertEquals("nginx", g.get(0).get(1).canonical());
-        assertEquals("Dummy::b", g.get(1).get(1).canonical());
-    }
-
-    @Test
     void ipaddrArgumentForms() {
         IpAddrArgument a = IpAddrArgument.parse("10.0.0.5");
         assertTrue(a.prefix().isEmpty() && a.nic().isEmpty() && a.broadcast().isEmpty());
@@ -102,11 +92,12 @@ class SyntaxTest {
 
     @Test
     void durations() {
-        assertEquals(30_000, ResourceSettings.parseDuration("30").toMillis());
-        assertEquals(500, ResourceSettings.parseDuration("500ms").toMillis());
-        assertEquals(1_500, ResourceSettings.parseDuration("1.5s").toMillis());
-        assertEquals(120_000, ResourceSettings.parseDuration("2m").toMillis());
-        assertEquals(30_000, ResourceSettings.parseDuration("PT30S").toMillis());
-        assertThrows(IllegalArgumentException.class, () -> ResourceSettings.parseDuration("soon"));
+        assertEquals(30_000, ResourceSettings.parseDuration("t", "30").toMillis());
+        assertEquals(500, ResourceSettings.parseDuration("t", "500ms").toMillis());
+        assertEquals(1_500, ResourceSettings.parseDuration("t", "1.5s").toMillis());
+        assertEquals(120_000, ResourceSettings.parseDuration("t", "2m").toMillis());
+        assertEquals(30_000, ResourceSettings.parseDuration("t", "PT30S").toMillis());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ResourceSettings.parseDuration("--timeout", "soon"));
+        assertTrue(e.getMessage().startsWith("--timeout: not a duration: 'soon'"), e.getMessage());
     }
 }

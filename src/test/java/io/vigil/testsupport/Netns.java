@@ -68,9 +68,19 @@ public final class Netns implements AutoCloseable {
         return run(cmd);
     }
 
-    /** Starts a long-running command in a namespace; it is killed (with its descendants) in {@link #close()}. */
+    /**
+     * How every long-running process of a test node starts: without CAP_SYS_BOOT, because a network namespace does not
+     * contain {@code reboot()} and a node that reboots "itself" would reboot the machine running the tests.
+     */
+    public static final List<String> NO_REBOOT = List.of("setpriv", "--bounding-set", "-sys_boot", "--inh-caps", "-sys_boot", "--");
+
+    /**
+     * Starts a long-running command in a namespace, without CAP_SYS_BOOT ({@link #NO_REBOOT}; setpriv execs, so the
+     * process is the command itself); it is killed (with its descendants) in {@link #close()}.
+     */
     public Process start(String ns, java.nio.file.Path log, String... argv) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        cmd.addAll(NO_REBOOT);
         cmd.addAll(List.of(argv));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
