@@ -2,6 +2,7 @@ package io.vigil.config;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -22,6 +23,8 @@ import java.util.Optional;
  * @param logBadpack       ha.cf {@code log_badpack}
  * @param effective        every directive and Vigil key with its value and origin
  * @param warnings         what check-config reports as warnings
+ * @param respawnClients   {@code respawn}/{@code failfast} lines, Heartbeat API clients (not started) included
+ * @param haEnv            {@code env} lines as {@code HA_NAME → value}, for resource scripts and respawn children
  */
 public record ClusterConfig(Path configDir, String localNode, List<String> nodes,
                             long keepaliveMs, long deadtimeMs, long warntimeMs, long initdeadMs, long deadpingMs,
@@ -30,8 +33,10 @@ public record ClusterConfig(Path configDir, String localNode, List<String> nodes
                             Optional<String> logfile, Optional<String> debugfile, Optional<String> logfacility,
                             int debugLevel, int maxRexmitDelayMs, String hbgenmethod, String msgfmt, String uuidfrom,
                             boolean logBadpack, List<Setting> effective, List<ConfigProblem> warnings,
-                            VigilSettings vigil) {
+                            VigilSettings vigil, List<RespawnClient> respawnClients, Map<String, String> haEnv) {
     public ClusterConfig {
+        respawnClients = List.copyOf(respawnClients);
+        haEnv = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(haEnv));
         nodes = List.copyOf(nodes);
         media = List.copyOf(media);
         pingNodes = List.copyOf(pingNodes);
@@ -60,6 +65,14 @@ public record ClusterConfig(Path configDir, String localNode, List<String> nodes
 
     public Path haresources() {
         return configDir.resolve("haresources");
+    }
+
+    /**
+     * How many ping nodes take part in placement: all of them when {@code vigil.ping-policy} says ping nodes decide
+     * (placement, or heartbeat with ipfail respawned), none when they are only reported (Heartbeat without ipfail).
+     */
+    public int placementPingNodes() {
+        return vigil.pingPolicy().decidesPlacement(respawnClients) ? pingNodes.size() : 0;
     }
 
     /** The groups whose preferred node is {@code node}. */

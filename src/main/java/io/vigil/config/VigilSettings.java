@@ -25,15 +25,20 @@ import java.util.Optional;
  * @param stateDir       {@code vigil.state-dir} (/var/lib/vigil): generation counter, node UUID
  * @param metricsPort    {@code vigil.metrics.port} (9694); 0 = no metrics endpoint
  * @param metricsHost    {@code vigil.metrics.host} (127.0.0.1)
+ * @param pingPolicy     {@code vigil.ping-policy} (placement): whether ping nodes decide where groups run
+ * @param controlGroup   {@code vigil.control.group} (haclient): its members may query the control socket (cl_status,
+ *                       vigil status); changing anything stays root-only
  */
 public record VigilSettings(Optional<Path> fenceScript, Duration monitorInterval, int monitorRestarts,
                             Duration startTimeout, Duration stopTimeout, Duration statusTimeout,
-                            int arpCount, Duration arpInterval, Path stateDir, int metricsPort, String metricsHost) {
+                            int arpCount, Duration arpInterval, Path stateDir, int metricsPort, String metricsHost,
+                            PingPolicy pingPolicy, String controlGroup) {
 
     /** Every default, as if no key were set. */
     public static VigilSettings defaults() {
         return new VigilSettings(Optional.empty(), Duration.ofSeconds(10), 2, Duration.ofSeconds(60), Duration.ofSeconds(60),
-                Duration.ofSeconds(20), 5, Duration.ofMillis(200), Path.of("/var/lib/vigil"), 9694, "127.0.0.1");
+                Duration.ofSeconds(20), 5, Duration.ofMillis(200), Path.of("/var/lib/vigil"), 9694, "127.0.0.1",
+                PingPolicy.PLACEMENT, "haclient");
     }
 
     public boolean monitorEnabled() {

@@ -13,7 +13,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The built-in {@code IPaddr} (also answering to {@code IPaddr2}): a virtual IP managed with iproute2.
+ * The built-in {@code IPaddr} (also answering to {@code IPaddr2} and, for IPv6 addresses, {@code IPv6addr}): a
+ * virtual IP managed with iproute2.
  * <ul>
  *   <li>start: interface and prefix from the argument, else from the connected route with the longest prefix
  *       (IPaddr2's {@code findif}); already present → success; IPv4 added with {@code brd} and the first free
@@ -50,6 +51,10 @@ public final class IpAddrAgent implements ResourceAgent {
         } else {
             try {
                 a = IpAddrArgument.parse(spec.args().get(0));
+                if (spec.agent().equals("IPv6addr") && !a.ipv6()) {
+                    err = "IPv6addr takes an IPv6 address, got '" + spec.args().get(0) + "' (use IPaddr2 for IPv4)";
+                    a = null;
+                }
             } catch (IllegalArgumentException e) {
                 err = e.getMessage();
             }
@@ -62,8 +67,9 @@ public final class IpAddrAgent implements ResourceAgent {
         this.announcer = announcer;
     }
 
+    /** IPaddr, IPaddr2 and Heartbeat's IPv6addr ({@code ip[/prefix[/nic]]}, IPv6 only) are all this agent. */
     public static boolean handles(String agent) {
-        return agent.equals("IPaddr") || agent.equals("IPaddr2");
+        return agent.equals("IPaddr") || agent.equals("IPaddr2") || agent.equals("IPv6addr");
     }
 
     public Optional<IpAddrArgument> argument() {
