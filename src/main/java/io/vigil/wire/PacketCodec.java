@@ -34,9 +34,19 @@ public final class PacketCodec {
     public static final int MAX_PACKET_BYTES = 256 * 1024;
 
     private final Supplier<AuthKeys> keys;
+    private final boolean innerAuth;
 
     public PacketCodec(Supplier<AuthKeys> keys) {
+        this(keys, true);
+    }
+
+    /**
+     * @param innerAuth add the inner classic {@code auth} field (ha.cf {@code msgfmt classic}, the default); false for
+     *                  {@code msgfmt netstring}, where Heartbeat leaves it out and the trailer alone signs the packet
+     */
+    public PacketCodec(Supplier<AuthKeys> keys, boolean innerAuth) {
         this.keys = Objects.requireNonNull(keys, "keys");
+        this.innerAuth = innerAuth;
     }
 
     /**
@@ -47,7 +57,8 @@ public final class PacketCodec {
      */
     public byte[] encode(Message stamped) {
         AuthKey active = keys.get().active();
-        byte[] signed = NetstringFormat.encodeSignedPart(withInnerAuth(stamped, active));
+        Message body = innerAuth ? withInnerAuth(stamped, active) : stamped.copy().remove(Fields.AUTH);
+        byte[] signed = NetstringFormat.encodeSignedPart(body);
         String digest = AuthDigest.digest(active.method(), active.key(), signed);
         ByteArrayOutputStream out = new ByteArrayOutputStream(signed.length + 80);
         out.writeBytes(signed);
