@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import io.vigil.config.ClusterConfig;
 import io.vigil.config.ConfigException;
 import io.vigil.config.ConfigLoader;
+import io.vigil.control.ControlAccess;
 import io.vigil.control.ControlHandler;
 import io.vigil.control.ControlServer;
 import io.vigil.control.LogSetup;
@@ -18,6 +19,7 @@ import io.vigil.daemon.Guardian;
 import io.vigil.daemon.PidFile;
 import io.vigil.failover.FailoverEvent;
 import io.vigil.failover.ResourceSet;
+import io.vigil.respawn.RespawnSupervisor;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -85,8 +87,12 @@ public class RunCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 1;
         }
-        Daemon daemon = new Daemon(config, vertx, paths, new DaemonReporting(metrics, version));
-        ControlServer control = new ControlServer(vertx, paths.socket(), handler(daemon));
+        RespawnSupervisor respawn = RespawnSupervisor.of(config.respawnClients(), config.haEnv());
+        DaemonReporting reporting = new DaemonReporting(metrics, version, config.logBadpack());
+        reporting.whenCommUp(respawn::start);
+        Daemon daemon = new Daemon(config, vertx, paths, reporting);
+        ControlServer control = new ControlServer(vertx, paths.socket(), handler(daemon),
+                ControlAccess.forGroup(config.vigil().controlGroup()));
         try {
             daemon.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             control.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -101,6 +107,7 @@ public class RunCommand implements Callable<Integer> {
         Guardian.spawn(paths.pidFile(), cleanupCommand(paths), paths.runDir().resolve("guardian.log"));
         installSignals(daemon);
         int code = daemon.exitCode().toCompletionStage().toCompletableFuture().get();
+        respawn.stop(java.time.Duration.ofSeconds(10)); // after the groups are released, as Heartbeat's final shutdown
         control.stop().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         PidFile.release(paths.pidFile());
         LOG.infof("vigil stopped (exit %d)", code);

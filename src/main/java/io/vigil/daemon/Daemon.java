@@ -28,7 +28,6 @@ import io.vigil.resource.ResourceManager;
 import io.vigil.transport.Pinger;
 import io.vigil.transport.Transport;
 import io.vigil.wire.Decoded;
-import io.vigil.wire.GenerationStore;
 import io.vigil.wire.LoadAverage;
 import io.vigil.wire.Message;
 import io.vigil.wire.PacketCodec;
@@ -141,12 +140,13 @@ public final class Daemon {
     public Future<Void> start() throws IOException {
         startedAt = System.currentTimeMillis();
         resources = new ResourceManager(DaemonResources.settings(config, paths));
-        generation = GenerationStore.next(paths.stateDir());
-        byte[] uuid = GenerationStore.nodeUuid(paths.stateDir());
+        NodeIdentity identity = NodeIdentity.establish(config, paths.stateDir()); // hbgenmethod, uuidfrom
+        generation = identity.generation();
+        byte[] uuid = identity.uuid();
         clearLeftovers();
         int ttl = 1 + config.nodes().size();
         stamper = new Stamper(config.localNode(), uuid, generation, ttl);
-        codec = new PacketCodec(() -> authKeys);
+        codec = new PacketCodec(() -> authKeys, !"netstring".equals(config.msgfmt()));
         history = new SendHistory(config.maxRexmitDelayMs());
         sequences = new SequenceTracker(config.localNode(), new Random(), config.maxRexmitDelayMs());
         long now = monotonicMillis();
@@ -199,7 +199,7 @@ public final class Daemon {
         List<GroupSpec> specs = config.groups().stream().map(g -> new GroupSpec(g.key(), g.preferredNode())).toList();
         return new FailoverSettings(config.localNode(), config.nodes(), specs, config.autoFailback(),
                 config.keepaliveMs(), config.deadtimeMs(), config.initdeadMs(),
-                config.vigil().fenceScript().isPresent(), config.vigil().monitorRestarts(), config.pingNodes().size());
+                config.vigil().fenceScript().isPresent(), config.vigil().monitorRestarts(), config.placementPingNodes());
     }
 
     /**
@@ -594,6 +594,12 @@ public final class Daemon {
     public NodeStatus localStatus() {
         Snapshot s = snapshot;
         return s == null ? NodeStatus.INIT : s.membership().localStatus();
+    }
+
+    /** Whether this node's own heartbeat link reads up, as Heartbeat reports it (cl_status hblinkstatus of ourselves). */
+    public boolean ownLinkUp(String link) {
+        Transport t = transport;
+        return t != null && t.ownLinkUp(link);
     }
 
     public List<String> groupKeys() {

@@ -33,8 +33,11 @@ final class DaemonStatus {
         FailoverView fv = snap.failover();
         List<StatusReport.NodeInfo> nodes = new ArrayList<>();
         mv.nodes().forEach((name, n) -> {
+            // Our own links: up once one of our packets came back over them, as Heartbeat reports them.
+            boolean local = name.equals(cfg.localNode());
             List<StatusReport.LinkInfo> links = n.links().entrySet().stream()
-                    .map(e -> new StatusReport.LinkInfo(e.getKey(), e.getValue())).toList();
+                    .map(e -> new StatusReport.LinkInfo(e.getKey(), local ? daemon.ownLinkUp(e.getKey()) : e.getValue()))
+                    .toList();
             long ago = n.lastHeardMs() < 0 ? -1 : Math.max(0, nowMonotonicMs - n.lastHeardMs());
             nodes.add(new StatusReport.NodeInfo(name, n.ping() ? "ping" : "normal", n.status().wire(), links, ago));
         });
