@@ -1,10 +1,11 @@
 package io.vigil.control;
 
+import io.vigil.config.HeartbeatSyntax;
+
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -393,23 +394,9 @@ public final class ClStatus {
         return OK;
     }
 
-    /** ha.cf time text (seconds unless suffixed ms/msec/us/usec) → whole milliseconds; 0 when absent or unreadable. */
+    /** ha.cf time text (Heartbeat's cl_get_msec syntax) → whole milliseconds; 0 when absent or unreadable. */
     static long millis(String text) {
-        if (text == null) {
-            return 0;
-        }
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (t.endsWith("msec") || t.endsWith("ms")) {
-                return (long) Double.parseDouble(t.substring(0, t.length() - (t.endsWith("msec") ? 4 : 2)));
-            }
-            if (t.endsWith("usec") || t.endsWith("us")) {
-                return (long) (Double.parseDouble(t.substring(0, t.length() - (t.endsWith("usec") ? 4 : 2))) / 1000);
-            }
-            return (long) (Double.parseDouble(t) * 1000);
-        } catch (NumberFormatException e) {
-            return 0;
-        }
+        return text == null ? 0 : Math.max(0, HeartbeatSyntax.parseMsec(text));
     }
 
     /**
