@@ -12,8 +12,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.GroupPrincipal;
-import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashSet;
 import java.util.Optional;
@@ -132,14 +130,13 @@ public final class ControlAccess {
             }
             return;
         }
-        GroupPrincipal principal = socket.getFileSystem().getUserPrincipalLookupService()
-                .lookupPrincipalByGroupName(group.get().name());
-        Files.getFileAttributeView(socket, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setGroup(principal);
+        int gid = group.get().gid();
+        Files.setAttribute(socket, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
         Path dir = socket.getParent();
         if (dir != null && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
                 && ((Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS)) == ownUid) {
-            Files.getFileAttributeView(dir, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setGroup(principal);
+            Files.setAttribute(dir, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
             Set<java.nio.file.attribute.PosixFilePermission> perms = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
             perms.add(java.nio.file.attribute.PosixFilePermission.GROUP_EXECUTE);
             Files.setPosixFilePermissions(dir, perms);
