@@ -8,7 +8,9 @@ import io.vigil.config.ResourceGroup;
 import io.vigil.config.ResourceSpec;
 import io.vigil.config.Setting;
 import picocli.CommandLine.Command;
+import io.vigil.migration.MigrationChecklist;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.util.List;
@@ -31,6 +33,11 @@ public class CheckConfigCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
 
+    @Option(names = "--migration", description = {"Also print the migration checklist: every ha.cf line, the authkeys "
+            + "method, every haresources resource (and the script it runs), the extra files of the configuration "
+            + "directory and Heartbeat's commands, each marked same, different (how) or not supported (what instead)."})
+    boolean migration;
+
     @Override
     public Integer call() {
         return run(System.out, System.err);
@@ -47,6 +54,10 @@ public class CheckConfigCommand implements Callable<Integer> {
             return EXIT_NOT_CONFIGURED;
         }
         print(config, out);
+        if (migration) {
+            out.println();
+            out.print(MigrationChecklist.render(config, MigrationChecklist.build(config, MigrationChecklist.Host.system())));
+        }
         return 0;
     }
 
