@@ -51,9 +51,27 @@ final class DaemonStatus {
         }
         List<StatusReport.Transition> transitions = snap.transitions().stream()
                 .map(t -> new StatusReport.Transition(t.epochMillis(), t.text())).toList();
-        String rscstatus = fv.transition() ? "transition" : fv.holding().wire();
+        String rscstatus = fv.transition() ? "transition"
+                : heartbeatRscstatus(fv.holding().wire(), !cfg.groupsOf(cfg.localNode()).isEmpty());
         return new StatusReport(cfg.localNode(), version, ProcessHandle.current().pid(), uptime,
                 mv.localStatus().wire(), autoFailback(cfg), nodes, groups, rscstatus, transitions, parameters(cfg));
+    }
+
+    /**
+     * What Heartbeat's {@code cl_status rscstatus} prints for what we hold. Heartbeat keeps held resources as two bits
+     * (local, foreign) and sets the local one once its local acquisition is done even when haresources gives this
+     * node no group: such a node reads {@code local} holding nothing and {@code all} holding the peer's groups
+     * (checked side by side with Heartbeat 3.0.6). Monitoring compares these words, so we print the same.
+     */
+    static String heartbeatRscstatus(String held, boolean hasOwnGroups) {
+        if (hasOwnGroups) {
+            return held;
+        }
+        return switch (held) {
+            case "none" -> "local";
+            case "foreign" -> "all";
+            default -> held;
+        };
     }
 
     private static String autoFailback(ClusterConfig cfg) {
