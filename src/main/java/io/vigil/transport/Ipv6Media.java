@@ -161,7 +161,7 @@ final class Ipv6Media {
                     continue;
                 }
                 Medium.Ucast6 u = (Medium.Ucast6) medium;
-                if (isOwnAddress(u.peer())) {
+                if (Transport.isOwnAddress(u.peer())) {
                     selfAddressed.add(u.name());
                     LOG.infof("%s: %s is one of our own addresses; not sending there", description, u.peer().getHostAddress());
                     continue;
@@ -344,17 +344,6 @@ final class Ipv6Media {
             }
         }
         return a;
-    }
-
-    private static boolean isOwnAddress(Inet6Address address) {
-        if (address.isLoopbackAddress() || address.isAnyLocalAddress()) {
-            return true;
-        }
-        try {
-            return NetworkInterface.getByInetAddress(address) != null;
-        } catch (SocketException e) {
-            return false;
-        }
     }
 
     static int port(Medium m) {

@@ -405,7 +405,7 @@ public final class Transport {
         return vertx.isNativeTransportEnabled() ? !loop : loop;
     }
 
-    private static boolean isOwnAddress(InetAddress address) {
+    static boolean isOwnAddress(InetAddress address) {
         if (address.isLoopbackAddress() || address.isAnyLocalAddress()) {
             return true;
         }
