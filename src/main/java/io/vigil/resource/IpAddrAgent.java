@@ -17,8 +17,9 @@ import java.util.Set;
  * virtual IP managed with iproute2.
  * <ul>
  *   <li>start: interface and prefix from the argument, else from the connected route with the longest prefix
- *       (IPaddr2's {@code findif}); already present → success; IPv4 added with {@code brd} and the first free
- *       {@code <nic>:<n>} label (so {@code ip addr} and {@code ifconfig} show the {@code eth0:0} alias), then gratuitous
+ *       (IPaddr2's {@code findif}); already present → success; IPv4 added with {@code brd} and, as Heartbeat's scripts
+ *       do, for IPaddr the first free {@code <nic>:<n>} label (so {@code ip addr} and {@code ifconfig} show the
+ *       {@code eth0:0} alias), for IPaddr2 the given label only, then gratuitous
  *       ARPs in the background; IPv6 added, then waited out of {@code tentative} (failing on {@code dadfailed}), then
  *       announced with unsolicited neighbour advertisements.</li>
  *   <li>stop: the address removed; success when it is already gone.</li>
@@ -202,13 +203,18 @@ public final class IpAddrAgent implements ResourceAgent {
             linkUp(where.nic(), lines);
             waitForDad(where, lines);
         } else {
-            String label = label(where.nic(), onNic);
+            // Heartbeat's IPaddr (ifconfig) makes an alias eth0:N; its IPaddr2 labels the address only when told to.
+            String label = arg.label().isPresent() || spec.agent().equals("IPaddr") ? label(where.nic(), onNic) : null;
             String brd = arg.broadcast().map(InetAddress::getHostAddress)
                     .orElse(IpAddrArgument.defaultBroadcast(arg.address(), where.prefix()));
-            ip(lines, true, "-f", "inet", "addr", "add", arg.ip() + "/" + where.prefix(), "brd", brd, "dev", where.nic(),
-                    "label", label);
+            List<String> add = new ArrayList<>(List.of("-f", "inet", "addr", "add", arg.ip() + "/" + where.prefix(), "brd",
+                    brd, "dev", where.nic()));
+            if (label != null) {
+                add.addAll(List.of("label", label));
+            }
+            ip(lines, true, add.toArray(String[]::new));
             linkUp(where.nic(), lines);
-            lines.add("added " + arg.ip() + "/" + where.prefix() + " brd " + brd + " on " + label);
+            lines.add("added " + arg.ip() + "/" + where.prefix() + " brd " + brd + " on " + (label != null ? label : where.nic()));
         }
         lines.add(announcer.announce(nsPrefix(), where.nic(), arg.ip(), where.prefix(), arg.ipv6(), settings.arpCount(),
                 settings.arpInterval()));
