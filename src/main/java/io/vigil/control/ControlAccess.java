@@ -131,15 +131,22 @@ public final class ControlAccess {
             return;
         }
         int gid = group.get().gid();
-        Files.setAttribute(socket, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
-        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
-        Path dir = socket.getParent();
-        if (dir != null && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
-                && ((Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS)) == ownUid) {
-            Files.setAttribute(dir, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
-            Set<java.nio.file.attribute.PosixFilePermission> perms = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
-            perms.add(java.nio.file.attribute.PosixFilePermission.GROUP_EXECUTE);
-            Files.setPosixFilePermissions(dir, perms);
+        try {
+            Files.setAttribute(socket, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
+            Path dir = socket.getParent();
+            if (dir != null && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
+                    && ((Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS)) == ownUid) {
+                Files.setAttribute(dir, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+                Set<java.nio.file.attribute.PosixFilePermission> perms = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
+                perms.add(java.nio.file.attribute.PosixFilePermission.GROUP_EXECUTE);
+                Files.setPosixFilePermissions(dir, perms);
+            }
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            // e.g. a daemon run by a user who may not give files to that group: the socket stays owner-only
+            LOG.warnf("cannot open the control socket %s to group %s (%s): it stays owner-only", socket,
+                    group.get().name(), e.toString());
+            return;
         }
         LOG.debugf("control socket %s: root and group %s (queries only)", socket, group.get().name());
     }
