@@ -25,6 +25,8 @@ import java.util.Optional;
  * @param warnings         what check-config reports as warnings
  * @param respawnClients   {@code respawn}/{@code failfast} lines, Heartbeat API clients (not started) included
  * @param haEnv            {@code env} lines as {@code HA_NAME → value}, for resource scripts and respawn children
+ * @param nodeTable        every node and ping node (lower-case) in the order of their ha.cf lines, which is the
+ *                         order Heartbeat lists them in (cl_status listnodes)
  */
 public record ClusterConfig(Path configDir, String localNode, List<String> nodes,
                             long keepaliveMs, long deadtimeMs, long warntimeMs, long initdeadMs, long deadpingMs,
@@ -33,8 +35,10 @@ public record ClusterConfig(Path configDir, String localNode, List<String> nodes
                             Optional<String> logfile, Optional<String> debugfile, Optional<String> logfacility,
                             int debugLevel, int maxRexmitDelayMs, String hbgenmethod, String msgfmt, String uuidfrom,
                             boolean logBadpack, List<Setting> effective, List<ConfigProblem> warnings,
-                            VigilSettings vigil, List<RespawnClient> respawnClients, Map<String, String> haEnv) {
+                            VigilSettings vigil, List<RespawnClient> respawnClients, Map<String, String> haEnv,
+                            List<String> nodeTable) {
     public ClusterConfig {
+        nodeTable = List.copyOf(nodeTable);
         respawnClients = List.copyOf(respawnClients);
         haEnv = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(haEnv));
         nodes = List.copyOf(nodes);

@@ -75,6 +75,8 @@ final class HaCfInterpreter {
     Origin autojoinOrigin = Origin.DEFAULT;
     boolean logBadpack = true;
     final List<RespawnClient> respawnClients = new ArrayList<>();
+    /** ha.cf line of each node and ping node (overrides last): Heartbeat's node table is in file order. */
+    private final Map<String, Integer> nodeLines = new LinkedHashMap<>();
     /** {@code env NAME=value} lines as the variables Heartbeat exported: {@code HA_NAME=value}. */
     final Map<String, String> haEnv = new LinkedHashMap<>();
 
@@ -265,6 +267,7 @@ final class HaCfInterpreter {
                     return null;
                 }
                 pingNodes.add(new PingNode(t, List.of(address.get()), false));
+                nodeLine(at, t);
                 return t;
             }
             case PING_GROUP -> {
@@ -284,6 +287,7 @@ final class HaCfInterpreter {
                     return null;
                 }
                 pingNodes.add(new PingNode(t, List.of(address.get()), false));
+                nodeLine(at, t);
                 return t;
             }
             case CLIENT_CHILD -> {
@@ -426,6 +430,7 @@ final class HaCfInterpreter {
             nodesOrigin = at;
         }
         nodes.add(name);
+        nodeLine(at, name);
         return name;
     }
 
@@ -449,6 +454,17 @@ final class HaCfInterpreter {
             }
         }
         return port;
+    }
+
+    private void nodeLine(Origin at, String name) {
+        nodeLines.putIfAbsent(name.toLowerCase(Locale.ROOT), at.file().equals(file) ? at.line() : Integer.MAX_VALUE);
+    }
+
+    /** Every node and ping node in the order Heartbeat's node table has them: the order of their ha.cf lines. */
+    List<String> nodeTable() {
+        List<String> names = new ArrayList<>(nodeLines.keySet());
+        names.sort(java.util.Comparator.comparingInt(nodeLines::get));
+        return names;
     }
 
     private void addMedium(Origin at, Medium m) {
@@ -666,6 +682,7 @@ final class HaCfInterpreter {
             addresses.add(address.get());
         }
         pingNodes.add(new PingNode(f.get(0), addresses, true));
+        nodeLine(at, f.get(0));
         return line;
     }
 

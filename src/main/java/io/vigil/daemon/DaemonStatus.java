@@ -41,6 +41,12 @@ final class DaemonStatus {
             long ago = n.lastHeardMs() < 0 ? -1 : Math.max(0, nowMonotonicMs - n.lastHeardMs());
             nodes.add(new StatusReport.NodeInfo(name, n.ping() ? "ping" : "normal", n.status().wire(), links, ago));
         });
+        // Heartbeat lists nodes in ha.cf order (a ping line above the node lines lists the ping node first)
+        List<String> table = cfg.nodeTable();
+        nodes.sort(java.util.Comparator.comparingInt(n -> {
+            int i = table.indexOf(n.name().toLowerCase(Locale.ROOT));
+            return i < 0 ? Integer.MAX_VALUE : i;
+        }));
         List<StatusReport.GroupInfo> groups = new ArrayList<>();
         for (ResourceGroup g : daemon.groups().values()) {
             GroupState state = fv.groups().getOrDefault(g.key(), GroupState.STOPPED);

@@ -179,4 +179,13 @@ class HeartbeatDirectivesTest {
         ClusterConfig c = f.load();
         assertEquals(6, c.groups().get(0).resources().size());
     }
+
+    @Test
+    void nodeTableIsInHaCfOrderAsHeartbeatListsIt() throws Exception {
+        // the tutorial: ping (line 16) above the node lines (22, 23)
+        assertEquals(List.of("192.0.2.1", "linux1", "linux2"), f.load().nodeTable());
+        ClusterConfig c = f.write("ha.cf", "bcast eth0\nnode linux2\nping_group routers 192.0.2.1\nnode Linux1\nping 192.0.2.9\n"
+                + "auto_failback on\n").load();
+        assertEquals(List.of("linux2", "routers", "linux1", "192.0.2.9"), c.nodeTable());
+    }
 }
