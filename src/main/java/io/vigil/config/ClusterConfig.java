@@ -27,6 +27,8 @@ import java.util.Optional;
  * @param haEnv            {@code env} lines as {@code HA_NAME → value}, for resource scripts and respawn children
  * @param nodeTable        every node and ping node (lower-case) in the order of their ha.cf lines, which is the
  *                         order Heartbeat lists them in (cl_status listnodes)
+ * @param heartbeatParameters what Heartbeat answers to {@code cl_status hbparameter -p <name>}: recorded directives as
+ *                         written in ha.cf, else Heartbeat's defaults, derived times as {@code <n>ms}
  */
 public record ClusterConfig(Path configDir, String localNode, List<String> nodes,
                             long keepaliveMs, long deadtimeMs, long warntimeMs, long initdeadMs, long deadpingMs,
@@ -36,9 +38,10 @@ public record ClusterConfig(Path configDir, String localNode, List<String> nodes
                             int debugLevel, int maxRexmitDelayMs, String hbgenmethod, String msgfmt, String uuidfrom,
                             boolean logBadpack, List<Setting> effective, List<ConfigProblem> warnings,
                             VigilSettings vigil, List<RespawnClient> respawnClients, Map<String, String> haEnv,
-                            List<String> nodeTable) {
+                            List<String> nodeTable, Map<String, String> heartbeatParameters) {
     public ClusterConfig {
         nodeTable = List.copyOf(nodeTable);
+        heartbeatParameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(heartbeatParameters));
         respawnClients = List.copyOf(respawnClients);
         haEnv = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(haEnv));
         nodes = List.copyOf(nodes);

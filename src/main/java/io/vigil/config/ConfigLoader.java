@@ -212,7 +212,8 @@ public final class ConfigLoader {
                 keys.keys().orElseThrow(), groups, Optional.ofNullable(hacf.logfile), Optional.ofNullable(hacf.debugfile),
                 Optional.ofNullable(hacf.logfacility), hacf.debugLevel, hacf.maxRexmitDelayMs, hacf.hbgenmethod,
                 hacf.msgfmt, hacf.uuidfrom, hacf.logBadpack, effective,
-                problems.stream().filter(p -> !p.isError()).toList(), vigil, hacf.respawnClients, hacf.haEnv, hacf.nodeTable());
+                problems.stream().filter(p -> !p.isError()).toList(), vigil, hacf.respawnClients, hacf.haEnv, hacf.nodeTable(),
+                hacf.heartbeatParameters());
     }
 
     /** Typos in override keys would silently do nothing: report them. */

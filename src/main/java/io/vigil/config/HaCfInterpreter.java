@@ -75,6 +75,8 @@ final class HaCfInterpreter {
     Origin autojoinOrigin = Origin.DEFAULT;
     boolean logBadpack = true;
     final List<RespawnClient> respawnClients = new ArrayList<>();
+    /** The values Heartbeat records for cl_status hbparameter: the accepted text of each recorded directive. */
+    private final Map<String, String> recorded = new LinkedHashMap<>();
     /** ha.cf line of each node and ping node (overrides last): Heartbeat's node table is in file order. */
     private final Map<String, Integer> nodeLines = new LinkedHashMap<>();
     /** {@code env NAME=value} lines as the variables Heartbeat exported: {@code HA_NAME=value}. */
@@ -108,6 +110,9 @@ final class HaCfInterpreter {
                 String text = handle(d, v);
                 if (text != null) {
                     shown.add(text);
+                    if (HeartbeatParameters.RECORDED.contains(d.name())) {
+                        recorded.put(d.name(), v.text());
+                    }
                 }
             }
             if (shown.isEmpty()) {
@@ -458,6 +463,24 @@ final class HaCfInterpreter {
 
     private void nodeLine(Origin at, String name) {
         nodeLines.putIfAbsent(name.toLowerCase(Locale.ROOT), at.file().equals(file) ? at.line() : Integer.MAX_VALUE);
+    }
+
+    /**
+     * What Heartbeat answers to {@code cl_status hbparameter -p <name>}: each recorded directive as written in ha.cf,
+     * else Heartbeat's default, and the derived times as {@code <n>ms}. Call after {@link #finish}.
+     */
+    Map<String, String> heartbeatParameters() {
+        Map<String, String> p = new LinkedHashMap<>(recorded);
+        HeartbeatParameters.DEFAULTS.forEach(p::putIfAbsent);
+        p.putIfAbsent("debug", Integer.toString(debugLevel));
+        p.putIfAbsent("warntime", warntimeMs + "ms");
+        p.putIfAbsent("initdead", initdeadMs + "ms");
+        p.putIfAbsent("deadping", deadpingMs + "ms");
+        p.putIfAbsent("udpport", Integer.toString(udpPort));
+        if (logfile == null && debugfile == null && logfacility == null) {
+            p.putIfAbsent("use_logd", "yes");
+        }
+        return p;
     }
 
     /** Every node and ping node in the order Heartbeat's node table has them: the order of their ha.cf lines. */

@@ -84,17 +84,9 @@ final class DaemonStatus {
         return cfg.autoFailback().name().toLowerCase(Locale.ROOT);
     }
 
-    /** ha.cf parameters as Heartbeat's API reports them (cl_status hbparameter): times as {@code <n>ms}. */
+    /** ha.cf parameters as Heartbeat's API reports them (cl_status hbparameter), plus Heartbeat's hbversion. */
     static Map<String, String> parameters(ClusterConfig cfg) {
-        Map<String, String> p = new LinkedHashMap<>();
-        cfg.effective().forEach(s -> p.put(s.name(), s.value()));
-        p.put("keepalive", cfg.keepaliveMs() + "ms");
-        p.put("deadtime", cfg.deadtimeMs() + "ms");
-        p.put("warntime", cfg.warntimeMs() + "ms");
-        p.put("initdead", cfg.initdeadMs() + "ms");
-        p.put("deadping", cfg.deadpingMs() + "ms");
-        p.put("udpport", Integer.toString(cfg.udpPort()));
-        p.put("auto_failback", autoFailback(cfg));
+        Map<String, String> p = new LinkedHashMap<>(cfg.heartbeatParameters());
         p.put("hbversion", "3.0.6 (vigil)");
         return p;
     }

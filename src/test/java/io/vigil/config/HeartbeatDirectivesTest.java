@@ -188,4 +188,28 @@ class HeartbeatDirectivesTest {
                 + "auto_failback on\n").load();
         assertEquals(List.of("linux2", "routers", "linux1", "192.0.2.9"), c.nodeTable());
     }
+
+    @Test
+    void hbparameterValuesAreHeartbeats() throws Exception {
+        // as written when written, Heartbeat's default when not, derived times in ms
+        Map<String, String> p = f.load().heartbeatParameters();
+        assertEquals("1", p.get("keepalive"));
+        assertEquals("10", p.get("deadtime"));
+        assertEquals("5000ms", p.get("warntime"));
+        assertEquals("20000ms", p.get("initdead"));
+        assertEquals("10000ms", p.get("deadping"));
+        assertEquals("694", p.get("udpport"));
+        assertEquals("yes", p.get("auto_failback"));
+        assertEquals("local0", p.get("logfacility"));
+        assertEquals("0", p.get("debug"));
+        assertEquals("zlib", p.get("compression"));
+        assertEquals("linux-ha", p.get("cluster"));
+        assertEquals(null, p.get("node"), "node is not a recorded parameter");
+        assertEquals(null, p.get("bcast"));
+        Map<String, String> bare = f.write("ha.cf", "bcast eth0\nnode linux1 linux2\nkeepalive 500ms\n").load().heartbeatParameters();
+        assertEquals("500ms", bare.get("keepalive"));
+        assertEquals("30000ms", bare.get("deadtime"));
+        assertEquals("legacy", bare.get("auto_failback"));
+        assertEquals("yes", bare.get("use_logd"), "no log target: Heartbeat turns use_logd on");
+    }
 }
