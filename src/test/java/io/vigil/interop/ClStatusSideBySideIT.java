@@ -90,7 +90,7 @@ class ClStatusSideBySideIT {
         static Answer parse(String raw) {
             int at = raw.lastIndexOf("\n@@RC=");
             int err = raw.indexOf("\n@@ERR=", at);
-            String stdout = raw.substring(0, at + 1).replaceFirst("^\n", "");
+            String stdout = raw.substring(1, at); // raw starts with the "\n" ask() puts before the output
             int rc = Integer.parseInt(raw.substring(at + 6, err).strip());
             String stderr = raw.substring(err + 7).replaceAll("cl_status\\[\\d+\\]: \\d{4}/\\d\\d/\\d\\d_\\d\\d:\\d\\d:\\d\\d ", "")
                     .strip();
