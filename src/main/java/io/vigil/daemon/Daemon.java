@@ -273,6 +273,7 @@ public final class Daemon {
         }
         handleMembership(now, membership.onMessage(now, m, link, duplicate));
         if (!duplicate && forUs && !type.equals("status")) {
+            ClientStatusQuery.answer(m, src).ifPresent(this::send); // a Heartbeat peer's cl_status clientstatus
             handleEngine(now, new FailoverEvent.MessageReceived(m));
         }
         refreshSnapshot();
