@@ -130,9 +130,10 @@ class StockScriptsIT {
         ClusterLab.await(Duration.ofSeconds(60), "the service answers from " + holder.name + "\n" + lab.logs(),
                 () -> answer().equals("hello from " + holder.ns));
         assertTrue(defaultRoute(holder).contains("src " + VIP), "IPsrcaddr on " + holder.name + ": " + defaultRoute(holder));
-        assertFalse(rules(holder).contains("--dport 8080"), "port 8080 still blocked on " + holder.name + ": " + rules(holder));
+        // portblock writes "-m multiport --dports 8080 -j DROP": no rule naming the port may be left
+        assertFalse(rules(holder).contains("8080"), "port 8080 still blocked on " + holder.name + ": " + rules(holder));
         assertFalse(defaultRoute(other).contains("src " + VIP), other.name + " keeps the source address: " + defaultRoute(other));
-        assertFalse(rules(other).contains("--dport 8080"), other.name + " keeps a rule: " + rules(other));
+        assertFalse(rules(other).contains("8080"), other.name + " keeps a rule: " + rules(other));
         assertEquals(3, Netns.exec(other.ns, INIT_SCRIPT.toString(), "status").exitCode(), other.name + " runs the service");
     }
 
