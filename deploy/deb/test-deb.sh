@@ -1,8 +1,8 @@
 #!/bin/bash
 # Proves the .deb on this Debian 12 machine without changing it: the whole check runs in a private mount namespace
 # where /etc, /usr and /var are overlays (changes go to a tmpfs and vanish at exit). In there it plays a migration
-# from Heartbeat: the package refuses to install beside heartbeat (Conflicts), heartbeat is removed (its conffiles
-# and the user's /etc/ha.d stay), vigil is installed with dpkg -i, the installed commands are run (cl_status also as
+# from Heartbeat: dpkg -i of the package removes heartbeat by itself (Conflicts + Replaces; its conffiles and the
+# user's /etc/ha.d stay byte for byte), the installed commands are run (cl_status also as
 # an unprivileged member of haclient), the systemd unit is enabled offline (Alias heartbeat.service), the installed
 # daemon runs in a throwaway network namespace and stops, and the package is removed and purged.
 # Root only.
@@ -45,25 +45,29 @@ grep -q '^Conflicts: heartbeat$' <<<"$fields" && grep -q '^Replaces: heartbeat$'
     && grep -q '^Recommends: .*resource-agents' <<<"$fields" || fail "control fields: $fields"
 check "Conflicts/Replaces heartbeat, Recommends resource-agents"
 
-# --- a user's Heartbeat installation: the tutorial's files in /etc/ha.d (next to the package's own files)
+# --- a user's Heartbeat installation: the tutorial's files in /etc/ha.d (next to the package's own files).
+# Installing vigil over it removes heartbeat (Conflicts + Replaces: dpkg does it by itself) and keeps /etc/ha.d.
+replacing=0
 if dpkg-query -W -f='${Status}' heartbeat 2>/dev/null | grep -q "install ok installed"; then
+    replacing=1
     mkdir -p /etc/ha.d
     cp deploy/examples/tutorial/{ha.cf,authkeys,haresources} /etc/ha.d/
     chmod 600 /etc/ha.d/authkeys
-    before=$(cat /etc/ha.d/ha.cf /etc/ha.d/authkeys /etc/ha.d/haresources | md5sum)
-    set +e; out=$(dpkg -i "$deb" 2>&1); rc=$?; set -e
-    [ "$rc" != 0 ] && grep -q "conflicts with heartbeat" <<<"$out" || fail "dpkg -i beside heartbeat: rc=$rc $out"
-    check "dpkg -i beside an installed heartbeat is refused (conflicts with heartbeat)"
-    dpkg -r --force-depends heartbeat >/dev/null 2>&1 || fail "dpkg -r heartbeat"
-    [ "$(cat /etc/ha.d/ha.cf /etc/ha.d/authkeys /etc/ha.d/haresources | md5sum)" = "$before" ] \
-        || fail "the user's /etc/ha.d changed with the removal of heartbeat"
-    [ ! -e /usr/libexec/heartbeat/heartbeat ] || fail "heartbeat's daemon is still there"
-    check "heartbeat removed; /etc/ha.d (ha.cf, authkeys, haresources, Heartbeat's conffiles) kept"
+    before=$(cat /etc/ha.d/ha.cf /etc/ha.d/authkeys /etc/ha.d/haresources /etc/ha.d/resource.d/* | md5sum)
     getent group haclient >/dev/null && groupdel haclient   # the package must create it itself
 fi
-
-dpkg -i "$deb" >/dev/null || fail "dpkg -i $deb"
+out=$(dpkg -i "$deb" 2>&1) || fail "dpkg -i $deb: $out"
 check "dpkg -i"
+if [ "$replacing" = 1 ]; then
+    grep -q "will remove heartbeat in favour of vigil" <<<"$out" || fail "dpkg -i did not replace heartbeat: $out"
+    [ "$(dpkg-query -W -f='${Status}' heartbeat)" = "deinstall ok config-files" ] \
+        || fail "heartbeat is $(dpkg-query -W -f='${Status}' heartbeat), not removed with its configuration kept"
+    [ "$(cat /etc/ha.d/ha.cf /etc/ha.d/authkeys /etc/ha.d/haresources /etc/ha.d/resource.d/* | md5sum)" = "$before" ] \
+        || fail "the user's /etc/ha.d changed when vigil replaced heartbeat"
+    [ ! -e /usr/libexec/heartbeat/heartbeat ] || [ "$(readlink -f /usr/libexec/heartbeat/heartbeat)" = /usr/lib/vigil/bin/heartbeat ] \
+        || fail "heartbeat's daemon is still there"
+    check "dpkg -i replaced heartbeat (removed, configuration kept); /etc/ha.d unchanged byte for byte"
+fi
 for f in /usr/bin/vigil /usr/bin/cl_status /usr/sbin/hb_standby /usr/sbin/hb_takeover /usr/share/heartbeat/hb_standby \
          /usr/share/heartbeat/hb_takeover /usr/libexec/heartbeat/heartbeat /lib/systemd/system/vigil.service \
          /usr/lib/vigil/quarkus-app/quarkus-run.jar /usr/lib/vigil/resource.d/Dummy /usr/lib/vigil/resource.d/IPsrcaddr \

@@ -6,6 +6,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -73,7 +74,8 @@ public final class ClStatus {
             \tAs for the valid parameter names, please refer to the man page.
             """;
 
-    private static final DateTimeFormatter HA_TIMESTAMP = DateTimeFormatter.ofPattern("yyyy/MM/dd_HH:mm:ss");
+    /** cl_log's stderr time stamp as Heartbeat 3.0.6's cl_status prints it ({@code Dec 07 07:19:22}). */
+    private static final DateTimeFormatter HA_TIMESTAMP = DateTimeFormatter.ofPattern("MMM dd HH:mm:ss", Locale.ENGLISH);
 
     /** What cl_status would print and return. */
     public record Result(String stdout, String stderr, int exitCode) {
@@ -82,14 +84,16 @@ public final class ClStatus {
     private final StatusReport report;
     private final long callerPid;
     private final LocalDateTime now;
+    private final String host;
     private final StringBuilder out = new StringBuilder();
     private final StringBuilder err = new StringBuilder();
     private boolean human;
 
-    private ClStatus(StatusReport report, long callerPid, LocalDateTime now) {
+    private ClStatus(StatusReport report, long callerPid, LocalDateTime now, String host) {
         this.report = report;
         this.callerPid = callerPid;
         this.now = now;
+        this.host = host;
     }
 
     /**
@@ -99,25 +103,47 @@ public final class ClStatus {
      * @param callerPid the PID of the cl_status process, for its {@code cl_status[pid]:} log lines on stderr
      */
     public static Result run(StatusReport report, List<String> args, long callerPid, LocalDateTime now) {
-        ClStatus c = new ClStatus(report, callerPid, now);
+        return run(report, args, callerPid, now, hostname());
+    }
+
+    /** @param host the host name its log lines carry ({@code uname -n}) */
+    public static Result run(StatusReport report, List<String> args, long callerPid, LocalDateTime now, String host) {
+        ClStatus c = new ClStatus(report, callerPid, now, host);
         int rc = c.dispatch(args);
         return new Result(c.out.toString(), c.err.toString(), rc);
     }
 
     /** Heartbeat's answer when the daemon cannot be reached (sign-on failure), for sub-commands other than hbstatus. */
-    public static Result signonFailure(long callerPid, LocalDateTime now) {
-        String prefix = logPrefix(callerPid, now);
+    public static Result signonFailure(long callerPid, LocalDateTime now, String host) {
+        String prefix = logPrefix(callerPid, now, host);
         return new Result("", prefix + "ERROR: Cannot signon with heartbeat\n"
                 + prefix + "ERROR: REASON: hb_api_signon: Can't initiate connection to heartbeat\n", NORMAL_FAIL);
     }
 
-    private static String logPrefix(long pid, LocalDateTime now) {
-        return "cl_status[" + pid + "]: " + HA_TIMESTAMP.format(now) + " ";
+    /** cl_log's line prefix on stderr, as Heartbeat's cl_status prints it: {@code Dec 07 07:19:22 linux2 cl_status: [3718]: }. */
+    private static String logPrefix(long pid, LocalDateTime now, String host) {
+        return HA_TIMESTAMP.format(now) + " " + host + " cl_status: [" + pid + "]: ";
     }
 
     /** cl_log(LOG_ERR, …) with stderr enabled and no log facility, as cl_status sets it up. */
     private void logError(String message) {
-        err.append(logPrefix(callerPid, now)).append("ERROR: ").append(message).append('\n');
+        err.append(logPrefix(callerPid, now, host)).append("ERROR: ").append(message).append('\n');
+    }
+
+    /** The kernel's node name ({@code uname -n}) of the daemon, which is this host's. */
+    static String hostname() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (java.io.IOException | RuntimeException e) {
+            return "localhost";
+        }
+    }
+
+    /** Heartbeat's client library prepends each node and link it receives, so cl_status lists them last first. */
+    private static <T> List<T> asListed(List<T> inTableOrder) {
+        List<T> r = new ArrayList<>(inTableOrder);
+        java.util.Collections.reverse(r);
+        return r;
     }
 
     private int dispatch(List<String> args) {
@@ -212,7 +238,7 @@ public final class ClStatus {
         if (human) {
             out.append("The nodes are as follow:\n");
         }
-        for (StatusReport.NodeInfo n : report.nodes()) {
+        for (StatusReport.NodeInfo n : asListed(report.nodes())) {
             if ((normalOnly && n.ping()) || (pingOnly && !n.ping())) {
                 continue;
             }
@@ -230,7 +256,7 @@ public final class ClStatus {
         if (human) {
             out.append("\tthis node has the following heartbeat links:\n");
         }
-        for (StatusReport.LinkInfo l : n.links()) {
+        for (StatusReport.LinkInfo l : asListed(n.links())) {
             out.append('\t').append(l.name());
             if (verbose) {
                 out.append('\t').append(l.status());
@@ -310,7 +336,7 @@ public final class ClStatus {
         Optional<StatusReport.NodeInfo> node = report.findNode(g.operands().get(0));
         if (node.isEmpty()) {
             logError("Cannot start heartbeat link interface walk.");
-            logError("REASON: init_ifwalk: unknown node " + g.operands().get(0));
+            logError("REASON: EINVAL");
             return UNKNOWN_ERROR;
         }
         listLinks(node.get(), g.has('v'));
@@ -330,7 +356,7 @@ public final class ClStatus {
         Optional<StatusReport.LinkInfo> link = report.findNode(nodeName).flatMap(n -> n.link(linkName));
         if (link.isEmpty()) {
             logError("Cannot get heartbeat link status");
-            logError("REASON: get_ifstatus: no link " + linkName + " to node " + nodeName);
+            logError("REASON: ");
             return UNKNOWN_ERROR;
         }
         String status = link.get().status();
@@ -351,7 +377,7 @@ public final class ClStatus {
         String client = g.operands().get(1);
         if (report.findNode(g.operands().get(0)).isEmpty()) {
             logError("Cannot get heartbeat client " + client + "'s status");
-            logError("REASON: get_clientstatus: unknown node " + g.operands().get(0));
+            logError("REASON: No timely response.");
             return UNKNOWN_ERROR;
         }
         out.append("offline\n");

@@ -57,27 +57,33 @@ final class DaemonStatus {
         }
         List<StatusReport.Transition> transitions = snap.transitions().stream()
                 .map(t -> new StatusReport.Transition(t.epochMillis(), t.text())).toList();
+        boolean peersAllDead = mv.nodes().values().stream()
+                .filter(n -> !n.ping() && !n.name().equals(cfg.localNode()))
+                .allMatch(n -> n.status() == io.vigil.membership.NodeStatus.DEAD);
         String rscstatus = fv.transition() ? "transition"
-                : heartbeatRscstatus(fv.holding().wire(), !cfg.groupsOf(cfg.localNode()).isEmpty());
+                : heartbeatRscstatus(fv.holding().wire(), !cfg.groupsOf(cfg.localNode()).isEmpty(),
+                cfg.groups().size() > cfg.groupsOf(cfg.localNode()).size(), peersAllDead);
         return new StatusReport(cfg.localNode(), version, ProcessHandle.current().pid(), uptime,
                 mv.localStatus().wire(), autoFailback(cfg), nodes, groups, rscstatus, transitions, parameters(cfg));
     }
 
     /**
-     * What Heartbeat's {@code cl_status rscstatus} prints for what we hold. Heartbeat keeps held resources as two bits
-     * (local, foreign) and sets the local one once its local acquisition is done even when haresources gives this
-     * node no group: such a node reads {@code local} holding nothing and {@code all} holding the peer's groups
-     * (checked side by side with Heartbeat 3.0.6). Monitoring compares these words, so we print the same.
+     * What Heartbeat's {@code cl_status rscstatus} prints for what we hold. Heartbeat keeps two bits, "local" and
+     * "foreign" responsibility, not a list of running groups: the local bit is set once its local acquisition is
+     * done even when haresources gives this node no group, and the foreign bit once it has taken over from a dead
+     * peer even when that peer has no group (mach_down). So a node without groups of its own reads {@code local}
+     * holding nothing, and a node whose peers are all dead reads {@code all} (checked side by side with Heartbeat
+     * 3.0.6, both up and with the heartbeats cut). Monitoring compares these words, so we print the same.
+     *
+     * @param held             what we hold, as the engine words it (none, local, foreign, all)
+     * @param hasOwnGroups     haresources has groups whose preferred node is this one
+     * @param hasForeignGroups haresources has groups of other nodes
+     * @param peersAllDead     every other normal node is dead (we would have taken over their groups)
      */
-    static String heartbeatRscstatus(String held, boolean hasOwnGroups) {
-        if (hasOwnGroups) {
-            return held;
-        }
-        return switch (held) {
-            case "none" -> "local";
-            case "foreign" -> "all";
-            default -> held;
-        };
+    static String heartbeatRscstatus(String held, boolean hasOwnGroups, boolean hasForeignGroups, boolean peersAllDead) {
+        boolean local = held.equals("local") || held.equals("all") || !hasOwnGroups;
+        boolean foreign = held.equals("foreign") || held.equals("all") || (!hasForeignGroups && peersAllDead);
+        return local && foreign ? "all" : local ? "local" : foreign ? "foreign" : "none";
     }
 
     private static String autoFailback(ClusterConfig cfg) {

@@ -87,7 +87,7 @@ class Ipv6OnlyIT {
         List<String> argv = new java.util.ArrayList<>(List.of("env", "VIGIL_RUN_DIR=" + node.runDir(), "sh", "-c",
                 "\"$@\" 2>&1; echo rc=$?", "sh", CL_STATUS));
         argv.addAll(List.of(args));
-        return Netns.exec(node.ns, argv.toArray(String[]::new)).output().strip();
+        return Netns.exec(node.ns, argv.toArray(String[]::new)).output().stripTrailing(); // keep cl_status's leading tabs
     }
 
     @Test

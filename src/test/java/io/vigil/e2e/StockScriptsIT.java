@@ -127,8 +127,15 @@ class StockScriptsIT {
     }
 
     private void assertServing(ClusterLab.Node holder, ClusterLab.Node other) throws InterruptedException {
-        ClusterLab.await(Duration.ofSeconds(60), "the service answers from " + holder.name + "\n" + lab.logs(),
-                () -> answer().equals("hello from " + holder.ns));
+        try {
+            ClusterLab.await(Duration.ofSeconds(60), "the service answers from " + holder.name,
+                    () -> answer().equals("hello from " + holder.ns));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\nthe client gets: " + answer() + "\n" + holder.name + " rules:\n"
+                    + rules(holder) + "routes: " + Netns.exec(holder.ns, "ip", "route").output()
+                    + "service: " + Netns.exec(holder.ns, INIT_SCRIPT.toString(), "status").output()
+                    + "listening: " + Netns.exec(holder.ns, "ss", "-ltn").output() + "\n" + lab.logs(), e);
+        }
         assertTrue(defaultRoute(holder).contains("src " + VIP), "IPsrcaddr on " + holder.name + ": " + defaultRoute(holder));
         // portblock writes "-m multiport --dports 8080 -j DROP": no rule naming the port may be left
         assertFalse(rules(holder).contains("8080"), "port 8080 still blocked on " + holder.name + ": " + rules(holder));

@@ -82,7 +82,7 @@ class Ipv6HeartbeatPeerIT {
         Files.setPosixFilePermissions(v.resolve("authkeys"), PosixFilePermissions.fromString("rw-------"));
 
         // Heartbeat: a copy of the package's /etc/ha.d (harc, rc.d, resource.d) with the three files
-        Path h = dir.resolve("linux2");
+        Path h = Files.createDirectories(dir.resolve("linux2"));
         run("cp", "-a", "/etc/ha.d", h.resolve("ha.d").toString());
         run("cp", "-a", "/var/lib/heartbeat", h.resolve("varlib").toString());
         Files.writeString(h.resolve("ha.d/ha.cf"), HA_CF);
