@@ -69,9 +69,11 @@ class HeartbeatIpFormsNetnsTest {
             if (brd > 0) {
                 b.append(" brd ").append(w.get(brd + 1));
             }
-            int end = w.indexOf("\\");
-            if (!v6 && end > 0) {
-                b.append(" label ").append(w.get(end - 1));
+            // the label is the word before "valid_lft", where ip glues the line-continuation backslash to it
+            int lft = w.indexOf("valid_lft");
+            if (!v6 && lft > 0) {
+                String label = w.get(lft - 1).equals("\\") ? w.get(lft - 2) : w.get(lft - 1);
+                b.append(" label ").append(label.endsWith("\\") ? label.substring(0, label.length() - 1) : label);
             }
             return Optional.of(b.toString());
         }
