@@ -7,19 +7,24 @@ cd "$top"
 version=$(sed -n 's:^  <version>\(.*\)</version>.*:\1:p' pom.xml | head -n 1)
 root=target/deb/root
 rm -rf target/deb
-mkdir -p "$root/DEBIAN" "$root/usr/lib/vigil/bin" "$root/usr/bin" "$root/usr/sbin" \
-         "$root/lib/systemd/system" "$root/usr/share/doc/vigil"
+mkdir -p "$root/DEBIAN" "$root/usr/lib/vigil/bin" "$root/usr/bin" "$root/usr/sbin" "$root/usr/share/heartbeat" \
+         "$root/usr/libexec/heartbeat" "$root/lib/systemd/system" "$root/usr/share/doc/vigil"
 
 cp -a target/quarkus-app "$root/usr/lib/vigil/quarkus-app"
 cp -a resource.d "$root/usr/lib/vigil/resource.d"
-for cmd in vigil cl_status hb_standby hb_takeover; do
+for cmd in vigil cl_status hb_standby heartbeat; do
     install -m 0755 "deploy/bin/$cmd" "$root/usr/lib/vigil/bin/$cmd"
 done
+ln -s hb_standby "$root/usr/lib/vigil/bin/hb_takeover"   # one script; the name it is called by picks the action
 ln -s ../lib/vigil/bin/vigil "$root/usr/bin/vigil"
-# Heartbeat's commands in /usr/sbin: no file shared with the heartbeat package (its cl_status is in /usr/bin), so
-# both packages can be installed during a rolling migration, and root's PATH finds ours first. Heartbeat's own
-# paths (/usr/share/heartbeat/hb_standby, hb_takeover) are linked by postinst when the heartbeat package is absent.
-for cmd in cl_status hb_standby hb_takeover; do ln -s ../lib/vigil/bin/$cmd "$root/usr/sbin/$cmd"; done
+# Heartbeat's commands where Heartbeat 3.0.6 (Debian) installs them, so monitoring and scripts keep their paths: the
+# package replaces heartbeat (Conflicts/Replaces), which `apt` removes while the user's /etc/ha.d stays.
+ln -s ../lib/vigil/bin/cl_status "$root/usr/bin/cl_status"
+for cmd in hb_standby hb_takeover; do
+    ln -s ../../lib/vigil/bin/$cmd "$root/usr/share/heartbeat/$cmd"
+    ln -s ../lib/vigil/bin/$cmd "$root/usr/sbin/$cmd"        # also on root's PATH
+done
+ln -s ../../lib/vigil/bin/heartbeat "$root/usr/libexec/heartbeat/heartbeat"
 install -m 0644 deploy/systemd/vigil.service "$root/lib/systemd/system/vigil.service"
 cp -a deploy/examples "$root/usr/share/doc/vigil/examples"
 cp README.md docs/*.md "$root/usr/share/doc/vigil/" 2>/dev/null || true
@@ -32,9 +37,11 @@ Version: $version
 Architecture: all
 Maintainer: Vigil developers <vigil@example.org>
 Installed-Size: $size
-Depends: openjdk-17-jre-headless | java17-runtime-headless | default-jre-headless (>= 2:1.17), iproute2, iputils-arping, curl
-Recommends: ndisc6
+Depends: openjdk-17-jre-headless | java17-runtime-headless | default-jre-headless (>= 2:1.17), iproute2, iputils-arping, curl, adduser
+Recommends: resource-agents, ndisc6
 Suggests: cluster-glue
+Conflicts: heartbeat
+Replaces: heartbeat
 Section: admin
 Priority: optional
 Homepage: https://example.org/vigil

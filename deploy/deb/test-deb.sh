@@ -1,21 +1,37 @@
 #!/bin/bash
-# Proves the .deb on this Debian 12 machine: installs it with dpkg -i, runs the installed commands, starts the
-# installed daemon in a throwaway network namespace, stops it, then removes and purges the package.
-# Root only. Works beside an installed heartbeat package (no shared files; Vigil's cl_status is in /usr/sbin).
+# Proves the .deb on this Debian 12 machine without changing it: the whole check runs in a private mount namespace
+# where /etc, /usr and /var are overlays (changes go to a tmpfs and vanish at exit). In there it plays a migration
+# from Heartbeat: dpkg -i of the package removes heartbeat by itself (Conflicts + Replaces; its conffiles and the
+# user's /etc/ha.d stay byte for byte), the installed commands are run (cl_status also as
+# an unprivileged member of haclient), the systemd unit is enabled offline (Alias heartbeat.service), the installed
+# daemon runs in a throwaway network namespace and stops, and the package is removed and purged.
+# Root only.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ "$(id -u)" = 0 ] || { echo "test-deb: must run as root (dpkg -i, network namespaces)" >&2; exit 1; }
 
-deb=$(deploy/deb/build-deb.sh)
-echo "test-deb: built $deb ($(du -h "$deb" | cut -f1))"
+if [ -z "${VIGIL_DEB_SANDBOX:-}" ]; then
+    deb=$(deploy/deb/build-deb.sh)
+    echo "test-deb: built $deb ($(du -h "$deb" | cut -f1))"
+    exec unshare --mount --propagation private env VIGIL_DEB_SANDBOX=1 VIGIL_DEB="$deb" "$0" "$@"
+fi
+
+deb=$VIGIL_DEB
+layers=$(mktemp -d /tmp/vigil-deb-overlay.XXXXXX)
+mount -t tmpfs tmpfs "$layers"
+for d in etc usr var; do
+    mkdir -p "$layers/$d/upper" "$layers/$d/work"
+    mount -t overlay overlay -o "lowerdir=/$d,upperdir=$layers/$d/upper,workdir=$layers/$d/work" "/$d"
+done
+echo "test-deb: sandbox: /etc, /usr and /var are overlays; nothing here reaches the host"
 
 ns=vdeb-node; peer=vdeb-peer; work=$(mktemp -d /tmp/vigil-deb.XXXXXX)
+chmod 711 "$work"   # an unprivileged haclient member must reach the daemon's run directory below
 pid=""
 cleanup() {
     [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
     ip netns del "$ns" 2>/dev/null || true
     ip netns del "$peer" 2>/dev/null || true
-    dpkg -P vigil >/dev/null 2>&1 || true
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -23,19 +39,61 @@ trap cleanup EXIT
 fail() { echo "test-deb: FAIL: $*" >&2; exit 1; }
 check() { echo "test-deb: ok: $*"; }
 
-dpkg -i "$deb" >/dev/null || fail "dpkg -i $deb"
+# --- the control fields the migration relies on
+fields=$(dpkg-deb -f "$deb" Conflicts Replaces Recommends)
+grep -q '^Conflicts: heartbeat$' <<<"$fields" && grep -q '^Replaces: heartbeat$' <<<"$fields" \
+    && grep -q '^Recommends: .*resource-agents' <<<"$fields" || fail "control fields: $fields"
+check "Conflicts/Replaces heartbeat, Recommends resource-agents"
+
+# --- a user's Heartbeat installation: the tutorial's files in /etc/ha.d (next to the package's own files).
+# Installing vigil over it removes heartbeat (Conflicts + Replaces: dpkg does it by itself) and keeps /etc/ha.d.
+replacing=0
+if dpkg-query -W -f='${Status}' heartbeat 2>/dev/null | grep -q "install ok installed"; then
+    replacing=1
+    mkdir -p /etc/ha.d
+    cp deploy/examples/tutorial/{ha.cf,authkeys,haresources} /etc/ha.d/
+    chmod 600 /etc/ha.d/authkeys
+    before=$(cat /etc/ha.d/ha.cf /etc/ha.d/authkeys /etc/ha.d/haresources /etc/ha.d/resource.d/* | md5sum)
+    getent group haclient >/dev/null && groupdel haclient   # the package must create it itself
+fi
+out=$(dpkg -i "$deb" 2>&1) || fail "dpkg -i $deb: $out"
 check "dpkg -i"
-for f in /usr/bin/vigil /usr/sbin/cl_status /usr/sbin/hb_standby /usr/sbin/hb_takeover /usr/share/heartbeat/hb_standby \
-         /lib/systemd/system/vigil.service /usr/lib/vigil/quarkus-app/quarkus-run.jar /usr/lib/vigil/resource.d/Dummy \
-         /usr/share/doc/vigil/examples/tutorial/ha.cf; do
+if [ "$replacing" = 1 ]; then
+    grep -q "will remove heartbeat in favour of vigil" <<<"$out" || fail "dpkg -i did not replace heartbeat: $out"
+    [ "$(dpkg-query -W -f='${Status}' heartbeat)" = "deinstall ok config-files" ] \
+        || fail "heartbeat is $(dpkg-query -W -f='${Status}' heartbeat), not removed with its configuration kept"
+    [ "$(cat /etc/ha.d/ha.cf /etc/ha.d/authkeys /etc/ha.d/haresources /etc/ha.d/resource.d/* | md5sum)" = "$before" ] \
+        || fail "the user's /etc/ha.d changed when vigil replaced heartbeat"
+    [ ! -e /usr/libexec/heartbeat/heartbeat ] || [ "$(readlink -f /usr/libexec/heartbeat/heartbeat)" = /usr/lib/vigil/bin/heartbeat ] \
+        || fail "heartbeat's daemon is still there"
+    check "dpkg -i replaced heartbeat (removed, configuration kept); /etc/ha.d unchanged byte for byte"
+fi
+for f in /usr/bin/vigil /usr/bin/cl_status /usr/sbin/hb_standby /usr/sbin/hb_takeover /usr/share/heartbeat/hb_standby \
+         /usr/share/heartbeat/hb_takeover /usr/libexec/heartbeat/heartbeat /lib/systemd/system/vigil.service \
+         /usr/lib/vigil/quarkus-app/quarkus-run.jar /usr/lib/vigil/resource.d/Dummy /usr/lib/vigil/resource.d/IPsrcaddr \
+         /usr/lib/vigil/resource.d/portblock /usr/share/doc/vigil/examples/tutorial/ha.cf; do
     [ -e "$f" ] || fail "$f not installed"
 done
-check "files in place"
+[ "$(dpkg -S /usr/bin/cl_status)" = "vigil: /usr/bin/cl_status" ] || fail "/usr/bin/cl_status: $(dpkg -S /usr/bin/cl_status)"
+check "files in place (cl_status in /usr/bin, hb_standby/hb_takeover in /usr/share/heartbeat, heartbeat in /usr/libexec/heartbeat)"
+getent group haclient >/dev/null || fail "postinst did not create group haclient"
+check "group haclient created"
 vigil version | grep -q '^vigil ' || fail "vigil version"
 check "vigil version: $(vigil version)"
-set +e; out=$(VIGIL_RUN_DIR="$work/run" /usr/sbin/cl_status hbstatus); rc=$?; set -e
+set +e; out=$(VIGIL_RUN_DIR="$work/run" /usr/bin/cl_status hbstatus); rc=$?; set -e
 [ "$rc" = 1 ] && [ "$out" = "Heartbeat is stopped on this machine." ] || fail "cl_status hbstatus without daemon: rc=$rc '$out'"
 check "cl_status hbstatus (stopped) -> exit 1"
+set +e; out=$(VIGIL_RUN_DIR="$work/run" /usr/libexec/heartbeat/heartbeat -s); rc=$?; set -e
+[ "$rc" = 3 ] && [ "$out" = "heartbeat is stopped. No process" ] || fail "heartbeat -s without daemon: rc=$rc '$out'"
+check "heartbeat -s (stopped) -> exit 3"
+
+# systemd: the unit, enabled offline as deb-systemd-helper would, carries the heartbeat.service alias
+if command -v systemctl >/dev/null 2>&1; then
+    systemctl --root=/ enable vigil.service >/dev/null 2>&1 || fail "systemctl --root=/ enable vigil.service"
+    [ "$(readlink -f /etc/systemd/system/heartbeat.service)" = /usr/lib/systemd/system/vigil.service ] \
+        || fail "heartbeat.service alias: $(ls -l /etc/systemd/system/heartbeat.service 2>&1)"
+    check "systemctl enable vigil: heartbeat.service -> vigil.service (service heartbeat ... reaches Vigil)"
+fi
 if command -v systemd-analyze >/dev/null 2>&1; then
     systemd-analyze verify /lib/systemd/system/vigil.service 2>&1 | grep -v -e 'man:vigil' -e '^$' || true
 fi
@@ -61,19 +119,36 @@ for _ in $(seq 1 120); do
 done
 ip -n "$ns" -o addr show dev eth0 | grep -q ' 192.0.2.253/24 .* eth0:0' || { cat "$work/daemon.out"; fail "VIP not up as eth0:0"; }
 check "installed daemon started and holds 192.0.2.253 as eth0:0"
-out=$(VIGIL_RUN_DIR="$work/run" ip netns exec "$ns" /usr/sbin/cl_status hbstatus) || fail "cl_status hbstatus (running): $out"
+out=$(VIGIL_RUN_DIR="$work/run" ip netns exec "$ns" /usr/bin/cl_status hbstatus) || fail "cl_status hbstatus (running): $out"
 check "cl_status hbstatus: $out"
-rsc=$(VIGIL_RUN_DIR="$work/run" /usr/sbin/cl_status rscstatus) || true
+rsc=$(VIGIL_RUN_DIR="$work/run" /usr/bin/cl_status rscstatus) || true
 # The node holds its own group: "local" ("all" once it has taken over the dead peer's foreign groups).
 case $rsc in local|all) ;; *) fail "cl_status rscstatus is '$rsc', not local/all";; esac
 check "cl_status rscstatus: $rsc"
-kill -TERM "$pid"; set +e; wait "$pid"; rc=$?; set -e; pid=""
-[ "$rc" = 0 ] || { cat "$work/daemon.out"; fail "SIGTERM exit code $rc (want 0)"; }
-ip -n "$ns" -o addr show dev eth0 | grep -q ' 192.0.2.253/' && fail "VIP still up after a graceful stop"
-check "SIGTERM: exit 0, VIP released"
+haclient=$(getent group haclient | cut -d: -f3)
+set +e
+member=$(VIGIL_RUN_DIR="$work/run" setpriv --reuid=65534 --regid=65534 --groups="$haclient" /usr/bin/cl_status nodestatus linux1 2>&1)
+member_rc=$?
+outsider=$(VIGIL_RUN_DIR="$work/run" setpriv --reuid=65534 --regid=65534 --clear-groups /usr/bin/cl_status nodestatus linux1 2>&1)
+outsider_rc=$?
+standby=$(VIGIL_RUN_DIR="$work/run" setpriv --reuid=65534 --regid=65534 --groups="$haclient" /usr/share/heartbeat/hb_standby 2>&1)
+standby_rc=$?
+set -e
+[ "$member_rc" = 0 ] && [ "$member" = active ] || fail "cl_status as a haclient member: rc=$member_rc '$member'"
+[ "$outsider_rc" = 1 ] && grep -q "Cannot signon with heartbeat" <<<"$outsider" || fail "cl_status as an outsider: rc=$outsider_rc '$outsider'"
+[ "$standby_rc" = 1 ] && grep -q "need root" <<<"$standby" || fail "hb_standby as a haclient member: rc=$standby_rc '$standby'"
+check "uid 65534 in haclient: cl_status answers, hb_standby refused; outside haclient: cl_status refused"
+out=$(VIGIL_RUN_DIR="$work/run" /usr/libexec/heartbeat/heartbeat -s) || fail "heartbeat -s (running): $out"
+grep -q "^heartbeat OK \[pid $pid et al\] is running on .* \[linux1\]\.\.\.$" <<<"$out" || fail "heartbeat -s: '$out'"
+check "heartbeat -s: $out"
+VIGIL_RUN_DIR="$work/run" /usr/libexec/heartbeat/heartbeat -k || fail "heartbeat -k"
+set +e; wait "$pid"; rc=$?; set -e; pid=""
+[ "$rc" = 0 ] || { cat "$work/daemon.out"; fail "heartbeat -k: daemon exit code $rc (want 0)"; }
+ip -n "$ns" -o addr show dev eth0 | grep -q ' 192.0.2.253/' && fail "VIP still up after heartbeat -k"
+check "heartbeat -k: graceful stop, exit 0, VIP released"
 
 dpkg -r vigil >/dev/null || fail "dpkg -r"
-[ ! -e /usr/bin/vigil ] && [ ! -e /usr/sbin/cl_status ] && [ ! -e /usr/lib/vigil/quarkus-app ] || fail "files left after dpkg -r"
+[ ! -e /usr/bin/vigil ] && [ ! -e /usr/bin/cl_status ] && [ ! -e /usr/lib/vigil/quarkus-app ] || fail "files left after dpkg -r"
 dpkg -P vigil >/dev/null || fail "dpkg -P"
 check "dpkg -r and -P leave nothing behind"
 echo "test-deb: all checks passed"

@@ -10,6 +10,7 @@ import io.vigil.config.Setting;
 import io.vigil.resource.ScriptTrust;
 import picocli.CommandLine.Command;
 import io.vigil.daemon.Preflight;
+import io.vigil.migration.MigrationChecklist;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -41,6 +42,11 @@ public class CheckConfigCommand implements Callable<Integer> {
             description = "Check the files only, not this host (scripts, tools, devices): for a configuration prepared elsewhere.")
     boolean noPreflight;
 
+    @Option(names = "--migration", description = {"Also print the migration checklist: every ha.cf line, the authkeys "
+            + "method, every haresources resource (and the script it runs), the extra files of the configuration "
+            + "directory and Heartbeat's commands, each marked same, different (how) or not supported (what instead)."})
+    boolean migration;
+
     @Override
     public Integer call() {
         return run(System.out, System.err);
@@ -65,6 +71,10 @@ public class CheckConfigCommand implements Callable<Integer> {
             err.println("Pre-flight: " + errors.size() + (errors.size() == 1 ? " problem" : " problems")
                     + ", `vigil run` would refuse to start (unless --start-anyway).");
             return EXIT_NOT_CONFIGURED;
+        }
+        if (migration) {
+            out.println();
+            out.print(MigrationChecklist.render(config, MigrationChecklist.build(config, MigrationChecklist.Host.system())));
         }
         return 0;
     }

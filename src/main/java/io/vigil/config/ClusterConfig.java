@@ -2,6 +2,7 @@ package io.vigil.config;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -24,6 +25,12 @@ import java.util.Optional;
  * @param warnings         what check-config reports as warnings
  * @param stonith          the STONITH devices of ha.cf usable from this node, in file order
  * @param watchdog         ha.cf {@code watchdog}: the kernel watchdog device written at every heartbeat
+ * @param respawnClients   {@code respawn}/{@code failfast} lines, Heartbeat API clients (not started) included
+ * @param haEnv            {@code env} lines as {@code HA_NAME → value}, for resource scripts and respawn children
+ * @param nodeTable        every node and ping node (lower-case) in the order of their ha.cf lines, which is the
+ *                         order Heartbeat lists them in (cl_status listnodes)
+ * @param heartbeatParameters what Heartbeat answers to {@code cl_status hbparameter -p <name>}: recorded directives as
+ *                         written in ha.cf, else Heartbeat's defaults, derived times as {@code <n>ms}
  */
 public record ClusterConfig(Path configDir, String localNode, List<String> nodes,
                             long keepaliveMs, long deadtimeMs, long warntimeMs, long initdeadMs, long deadpingMs,
@@ -32,9 +39,15 @@ public record ClusterConfig(Path configDir, String localNode, List<String> nodes
                             Optional<String> logfile, Optional<String> debugfile, Optional<String> logfacility,
                             int debugLevel, int maxRexmitDelayMs, String hbgenmethod, String msgfmt, String uuidfrom,
                             boolean logBadpack, List<Setting> effective, List<ConfigProblem> warnings,
-                            VigilSettings vigil, List<StonithDevice> stonith, Optional<Path> watchdog) {
+                            VigilSettings vigil, List<StonithDevice> stonith, Optional<Path> watchdog,
+                            List<RespawnClient> respawnClients, Map<String, String> haEnv,
+                            List<String> nodeTable, Map<String, String> heartbeatParameters) {
     public ClusterConfig {
         stonith = List.copyOf(stonith);
+        nodeTable = List.copyOf(nodeTable);
+        heartbeatParameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(heartbeatParameters));
+        respawnClients = List.copyOf(respawnClients);
+        haEnv = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(haEnv));
         nodes = List.copyOf(nodes);
         media = List.copyOf(media);
         pingNodes = List.copyOf(pingNodes);
@@ -68,6 +81,14 @@ public record ClusterConfig(Path configDir, String localNode, List<String> nodes
     /** A way to fence a node is configured: a STONITH device usable from here, or vigil.fence-script. */
     public boolean fencingConfigured() {
         return !stonith.isEmpty() || vigil.fenceScript().isPresent();
+    }
+
+    /**
+     * How many ping nodes take part in placement: all of them when {@code vigil.ping-policy} says ping nodes decide
+     * (placement, or heartbeat with ipfail respawned), none when they are only reported (Heartbeat without ipfail).
+     */
+    public int placementPingNodes() {
+        return vigil.pingPolicy().decidesPlacement(respawnClients) ? pingNodes.size() : 0;
     }
 
     /** The groups whose preferred node is {@code node}. */

@@ -21,10 +21,11 @@ import java.util.function.Supplier;
  * @param interfaceExists  whether a network interface of that name exists here (only warns)
  * @param resolver         host name → address for ucast/ping peers written as names
  * @param defaultDirs      config directories tried in order when none is given
+ * @param users            account name → passwd entry (the user of a {@code respawn} line)
  */
 public record ConfigEnvironment(Map<String, String> env, Map<String, String> systemProperties, Supplier<String> hostname,
                                 Predicate<String> interfaceExists, Function<String, Optional<InetAddress>> resolver,
-                                List<Path> defaultDirs) {
+                                List<Path> defaultDirs, Function<String, Optional<UnixAccounts.User>> users) {
 
     public static final List<Path> DEFAULT_DIRS = List.of(Path.of("/etc/ha.d"), Path.of("/etc/heartbeat"));
 
@@ -32,6 +33,13 @@ public record ConfigEnvironment(Map<String, String> env, Map<String, String> sys
         env = Map.copyOf(env);
         systemProperties = Map.copyOf(systemProperties);
         defaultDirs = List.copyOf(defaultDirs);
+    }
+
+    /** Accounts looked up in the system's name service. */
+    public ConfigEnvironment(Map<String, String> env, Map<String, String> systemProperties, Supplier<String> hostname,
+                             Predicate<String> interfaceExists, Function<String, Optional<InetAddress>> resolver,
+                             List<Path> defaultDirs) {
+        this(env, systemProperties, hostname, interfaceExists, resolver, defaultDirs, UnixAccounts::user);
     }
 
     /** The real host. */

@@ -35,7 +35,7 @@ public final class ConfigLoader {
     public static final String CONFIG_DIR_ENV = "VIGIL_CONFIG_DIR";
 
     /** Vigil-only keys, the kind of value each takes and its default. */
-    enum Kind { DURATION, COUNT, PORT, PATH, EXECUTABLE, TEXT, STOP_FAILURE }
+    enum Kind { DURATION, COUNT, PORT, PATH, EXECUTABLE, TEXT, STOP_FAILURE, PING_POLICY, GROUP }
 
     record VigilKey(String key, Kind kind, String defaultValue) {
     }
@@ -71,6 +71,8 @@ public final class ConfigLoader {
         // default derived from the fencing configured (see vigilSettings)
         vigilKey("vigil.on-stop-failure", Kind.STOP_FAILURE, null);
         vigilKey("vigil.reboot-command", Kind.TEXT, VigilSettings.DEFAULT_REBOOT_COMMAND);
+        vigilKey(PingPolicy.KEY, Kind.PING_POLICY, PingPolicy.PLACEMENT.word());
+        vigilKey("vigil.control.group", Kind.GROUP, "haclient");
     }
 
     private final ConfigEnvironment host;
@@ -238,7 +240,8 @@ public final class ConfigLoader {
                 keys.keys().orElseThrow(), groups, Optional.ofNullable(hacf.logfile), Optional.ofNullable(hacf.debugfile),
                 Optional.ofNullable(hacf.logfacility), hacf.debugLevel, hacf.maxRexmitDelayMs, hacf.hbgenmethod,
                 hacf.msgfmt, hacf.uuidfrom, hacf.logBadpack, effective,
-                problems.stream().filter(p -> !p.isError()).toList(), vigil, hacf.stonith, Optional.ofNullable(hacf.watchdog));
+                problems.stream().filter(p -> !p.isError()).toList(), vigil, hacf.stonith, Optional.ofNullable(hacf.watchdog),
+                hacf.respawnClients, hacf.haEnv, hacf.nodeTable(), hacf.heartbeatParameters());
     }
 
     /**
@@ -319,6 +322,14 @@ public final class ConfigLoader {
             values.put(k.key(), value.strip());
             effective.add(new Setting(k.key(), value.strip(), origin.label(), true));
         }
+        // The ping policy's row says what it means for this ha.cf (ipfail present or not), with its origin.
+        PingPolicy policy = PingPolicy.parse(values.getOrDefault(PingPolicy.KEY, PingPolicy.PLACEMENT.word())).orElse(PingPolicy.PLACEMENT);
+        for (int i = 0; i < effective.size(); i++) {
+            Setting s = effective.get(i);
+            if (s.name().equals(PingPolicy.KEY)) {
+                effective.set(i, new Setting(s.name(), policy.describe(hacf.pingNodes, hacf.respawnClients), s.origin(), true));
+            }
+        }
         if (!ok) {
             return null;
         }
@@ -339,7 +350,10 @@ public final class ConfigLoader {
                 Optional.ofNullable(values.get("vigil.on-stop-failure")).flatMap(StopFailurePolicy::parse)
                         .orElse(!hacf.stonith.isEmpty() || values.containsKey("vigil.fence-script")
                                 ? StopFailurePolicy.FENCE : StopFailurePolicy.REBOOT),
-                v.apply("vigil.reboot-command"));
+                v.apply("vigil.reboot-command"),
+
+                policy,
+                v.apply("vigil.control.group"));
     }
 
     private static Optional<String> check(Kind kind, String value) {
@@ -363,6 +377,15 @@ public final class ConfigLoader {
                 } catch (NumberFormatException ex) {
                     return Optional.of(kind == Kind.PORT ? "give a TCP port from 1 to 65535, or 0 to disable" : "give a whole number ≥ 0");
                 }
+            }
+            case PING_POLICY -> {
+                return PingPolicy.parse(value).isPresent() ? Optional.empty()
+                        : Optional.of("use " + PingPolicy.PLACEMENT.word() + " (ping nodes decide placement) or "
+                        + PingPolicy.HEARTBEAT.word() + " (report only, unless ha.cf respawns ipfail)");
+            }
+            case GROUP -> {
+                return value.matches("[A-Za-z_][A-Za-z0-9_.-]*\\$?|[0-9]+") ? Optional.empty()
+                        : Optional.of("give a group name (such as haclient) or a numeric gid");
             }
             case EXECUTABLE -> {
                 Path p = Path.of(value);

@@ -34,7 +34,7 @@ public record Directive(String name, Style style, Syntax syntax, boolean multi, 
 
     /** What one value must look like. */
     public enum Syntax { TIME, BOOL, INT, PORT, TEXT, NODE, AUTO_FAILBACK, FACILITY, CHOICE, INTERFACE, MCAST, UCAST, IP,
-        PING_GROUP, STONITH, STONITH_HOST, ANY }
+        PING_GROUP, STONITH, STONITH_HOST, MCAST6, UCAST6, IP6, CLIENT_CHILD, ENV, ANY }
 
     /** The SmallRye key under which the directive can be overridden: {@code vigil.hacf.<name>}. */
     public String key() {
@@ -82,12 +82,15 @@ public record Directive(String name, Style style, Syntax syntax, boolean multi, 
         acted("warntime", O, Syntax.TIME, false, null, "silence that logs a late heartbeat");
         acted("initdead", O, Syntax.TIME, false, null, "deadtime until first contact after start");
         acted("deadping", O, Syntax.TIME, false, null, "deadtime of ping nodes");
-        acted("udpport", O, Syntax.PORT, false, "694", "UDP port of bcast and ucast");
+        acted("udpport", O, Syntax.PORT, false, "694", "UDP port of bcast, ucast and ucast6");
         acted("bcast", Style.MEDIA_TOKEN, Syntax.INTERFACE, true, null, "UDP broadcast medium");
         acted("mcast", Style.MEDIA_LINE, Syntax.MCAST, true, null, "UDP multicast medium");
         acted("ucast", Style.MEDIA_LINE, Syntax.UCAST, true, null, "UDP unicast medium");
         acted("ping", Style.MEDIA_TOKEN, Syntax.IP, true, null, "ping node");
         acted("ping_group", Style.MEDIA_LINE, Syntax.PING_GROUP, true, null, "ping node group");
+        acted("mcast6", Style.MEDIA_LINE, Syntax.MCAST6, true, null, "UDP/IPv6 multicast medium");
+        acted("ucast6", Style.MEDIA_LINE, Syntax.UCAST6, true, null, "UDP/IPv6 unicast medium");
+        acted("ping6", Style.MEDIA_TOKEN, Syntax.IP6, true, null, "IPv6 ping node");
         acted("auto_failback", O, Syntax.AUTO_FAILBACK, false, "legacy", "move groups back to their preferred node");
         acted("nice_failback", O, Syntax.BOOL, false, null, "obsolete, see auto_failback");
         acted("logfile", O, Syntax.TEXT, false, null, "log file");
@@ -103,23 +106,21 @@ public record Directive(String name, Style style, Syntax syntax, boolean multi, 
         acted("stonith", Style.WHOLE_LINE, Syntax.STONITH, true, null, "STONITH device: <type> <config-file>");
         acted("stonith_host", Style.WHOLE_LINE, Syntax.STONITH_HOST, true, null, "STONITH device usable from a node: <node|*> <type> <params>");
         acted("watchdog", O, Syntax.TEXT, false, null, "kernel watchdog device, written at every heartbeat");
+        acted("respawn", Style.WHOLE_LINE, Syntax.CLIENT_CHILD, true, null, "child started with the daemon, restarted when it exits");
+        acted("failfast", Style.WHOLE_LINE, Syntax.CLIENT_CHILD, true, null, "like respawn (Vigil does not reboot when it dies)");
+        acted("env", O, Syntax.ENV, true, null, "HA_<name>=value for resource scripts and respawn children");
         // Accepted so that a shared ha.cf stays valid, but Vigil does nothing with them.
         String noop = "Vigil has no equivalent; remove it unless a Heartbeat node shares this file";
         ignored("use_logd", O, Syntax.BOOL, false, null, "Vigil logs to its own log and the journal");
         ignored("conn_logd_time", O, Syntax.TIME, false, null, "Vigil does not use ha_logd");
         ignored("baud", O, Syntax.INT, false, null, "serial links are not supported; use bcast, mcast or ucast");
         ignored("serial", Style.MEDIA_TOKEN, Syntax.ANY, true, null, "serial links are not supported; use bcast, mcast or ucast");
-        ignored("mcast6", Style.MEDIA_LINE, Syntax.ANY, true, null, "IPv6 media are not supported; use bcast, mcast or ucast");
-        ignored("ucast6", Style.MEDIA_LINE, Syntax.ANY, true, null, "IPv6 media are not supported; use bcast, mcast or ucast");
-        ignored("ping6", Style.MEDIA_TOKEN, Syntax.ANY, true, null, "IPv6 ping nodes are not supported; use ping");
         ignored("hbaping", Style.MEDIA_LINE, Syntax.ANY, true, null, "Fibre Channel ping is not supported; use ping");
         ignored("crm", O, Syntax.ANY, false, null, "Vigil does not run Pacemaker; it manages the haresources groups");
         ignored("pacemaker", O, Syntax.ANY, false, null, "Vigil does not run Pacemaker; it manages the haresources groups");
         ignored("crm_daemon_dir", O, Syntax.TEXT, false, null, "Vigil does not run Pacemaker");
         ignored("crmd_spawns_pengine", O, Syntax.BOOL, false, null, "Vigil does not run Pacemaker");
-        ignored("apiauth", Style.WHOLE_LINE, Syntax.ANY, true, null, "Vigil has no client API; its control socket is root-only");
-        ignored("respawn", Style.WHOLE_LINE, Syntax.ANY, true, null, "run such helpers (e.g. ipfail) as systemd units; Vigil handles ping nodes itself");
-        ignored("failfast", Style.WHOLE_LINE, Syntax.ANY, true, null, "run such helpers as systemd units");
+        ignored("apiauth", Style.WHOLE_LINE, Syntax.ANY, true, null, "Vigil has no client API for Heartbeat clients; cl_status works through its control socket (root, and the vigil.control.group group for queries)");
         ignored("hopfudge", O, Syntax.INT, false, null, noop);
         ignored("realtime", O, Syntax.BOOL, false, null, "set CPUSchedulingPolicy= in the vigil systemd unit");
         ignored("rtprio", O, Syntax.INT, false, null, "set CPUSchedulingPriority= in the vigil systemd unit");
@@ -128,7 +129,6 @@ public record Directive(String name, Style style, Syntax syntax, boolean multi, 
         ignored("traditional_compression", O, Syntax.BOOL, false, null, "Vigil's messages are small and never compressed");
         ignored("coredumps", O, Syntax.BOOL, false, null, "use systemd's LimitCORE= for the vigil unit");
         ignored("coreroot", O, Syntax.TEXT, false, null, noop);
-        ignored("env", O, Syntax.TEXT, true, null, "set the variables in the vigil systemd unit (Environment=)");
         ignored("syslogmsgfmt", O, Syntax.BOOL, false, null, noop);
         ignored("memreserve", O, Syntax.INT, false, null, noop);
         ignored("cluster", O, Syntax.TEXT, false, null, "only used by Pacemaker");

@@ -83,6 +83,13 @@ final class HaCfInterpreter {
     /** One stonith or stonith_host line: {@code host} is null for {@code stonith} (usable from every node). */
     private record StonithLine(String host, StonithDevice device) {
     }
+    final List<RespawnClient> respawnClients = new ArrayList<>();
+    /** The values Heartbeat records for cl_status hbparameter: the accepted text of each recorded directive. */
+    private final Map<String, String> recorded = new LinkedHashMap<>();
+    /** ha.cf line of each node and ping node (overrides last): Heartbeat's node table is in file order. */
+    private final Map<String, Integer> nodeLines = new LinkedHashMap<>();
+    /** {@code env NAME=value} lines as the variables Heartbeat exported: {@code HA_NAME=value}. */
+    final Map<String, String> haEnv = new LinkedHashMap<>();
 
     HaCfInterpreter(Path file, List<HaCfParser.Entry> entries, SmallRyeConfig config, String haCfSource,
                     Map<String, Origin> namedSources, ConfigEnvironment host, List<ConfigProblem> problems) {
@@ -112,6 +119,9 @@ final class HaCfInterpreter {
                 String text = handle(d, v);
                 if (text != null) {
                     shown.add(text);
+                    if (HeartbeatParameters.RECORDED.contains(d.name())) {
+                        recorded.put(d.name(), v.text());
+                    }
                 }
             }
             if (shown.isEmpty()) {
@@ -274,6 +284,7 @@ final class HaCfInterpreter {
                     return null;
                 }
                 pingNodes.add(new PingNode(t, List.of(address.get()), false));
+                nodeLine(at, t);
                 return t;
             }
             case PING_GROUP -> {
@@ -284,6 +295,35 @@ final class HaCfInterpreter {
             }
             case STONITH_HOST -> {
                 return stonithHost(at, t);
+            }
+            case MCAST6 -> {
+                return mcast6(at, t);
+            }
+            case UCAST6 -> {
+                return ucast6(at, t);
+            }
+            case IP6 -> {
+                Optional<InetAddress> address = address(t).filter(a -> a instanceof java.net.Inet6Address);
+                if (address.isEmpty()) {
+                    problems.add(at.error("ping6 node [" + t + "] is not an IPv6 address or a host name with one",
+                            "write the router's IPv6 address, e.g. ping6 2001:db8::1"));
+                    return null;
+                }
+                pingNodes.add(new PingNode(t, List.of(address.get()), false));
+                nodeLine(at, t);
+                return t;
+            }
+            case CLIENT_CHILD -> {
+                return clientChild(d, at, t);
+            }
+            case ENV -> {
+                int eq = t.indexOf('=');
+                if (eq <= 0) {
+                    problems.add(at.error("set_env: invalid nvpair(" + t + ")", "write `env NAME=value` (it becomes HA_NAME=value)"));
+                    return null;
+                }
+                haEnv.put("HA_" + t.substring(0, eq), t.substring(eq + 1));
+                return t;
             }
             case ANY -> {
                 return t;
@@ -474,6 +514,7 @@ final class HaCfInterpreter {
             nodesOrigin = at;
         }
         nodes.add(name);
+        nodeLine(at, name);
         return name;
     }
 
@@ -497,6 +538,35 @@ final class HaCfInterpreter {
             }
         }
         return port;
+    }
+
+    private void nodeLine(Origin at, String name) {
+        nodeLines.putIfAbsent(name.toLowerCase(Locale.ROOT), at.file().equals(file) ? at.line() : Integer.MAX_VALUE);
+    }
+
+    /**
+     * What Heartbeat answers to {@code cl_status hbparameter -p <name>}: each recorded directive as written in ha.cf,
+     * else Heartbeat's default, and the derived times as {@code <n>ms}. Call after {@link #finish}.
+     */
+    Map<String, String> heartbeatParameters() {
+        Map<String, String> p = new LinkedHashMap<>(recorded);
+        HeartbeatParameters.DEFAULTS.forEach(p::putIfAbsent);
+        p.putIfAbsent("debug", Integer.toString(debugLevel));
+        p.putIfAbsent("warntime", warntimeMs + "ms");
+        p.putIfAbsent("initdead", initdeadMs + "ms");
+        p.putIfAbsent("deadping", deadpingMs + "ms");
+        p.putIfAbsent("udpport", Integer.toString(udpPort));
+        if (logfile == null && debugfile == null && logfacility == null) {
+            p.putIfAbsent("use_logd", "yes");
+        }
+        return p;
+    }
+
+    /** Every node and ping node in the order Heartbeat's node table has them: the order of their ha.cf lines. */
+    List<String> nodeTable() {
+        List<String> names = new ArrayList<>(nodeLines.keySet());
+        names.sort(java.util.Comparator.comparingInt(nodeLines::get));
+        return names;
     }
 
     private void addMedium(Origin at, Medium m) {
@@ -571,6 +641,132 @@ final class HaCfInterpreter {
         return f.get(0) + " " + f.get(1) + " (port " + m.port() + ")";
     }
 
+    /** mcast6_parse of Heartbeat's mcast6 plugin: {@code <dev> <group> <port> <hops> <loop>}. */
+    private String mcast6(Origin at, String line) {
+        List<String> f = HeartbeatSyntax.split(line, HeartbeatSyntax.WHITESPACE);
+        String usage = "write `mcast6 <interface> <group> <port> <hops> <loop>`, e.g. `mcast6 eth0 ff15::694 694 1 0`";
+        if (f.size() < 5) {
+            String missing = switch (f.size()) {
+                case 0 -> "device";
+                case 1 -> "mcast6 address";
+                case 2 -> "port";
+                case 3 -> "hops";
+                default -> "loop";
+            };
+            problems.add(at.error(f.isEmpty() ? "mcast6 statement without device" : "mcast6 [" + f.get(0) + "] missing " + missing, usage));
+            return null;
+        }
+        String dev = f.get(0);
+        Optional<InetAddress> group = HaresourcesParser.parseLiteral(f.get(1));
+        if (group.isEmpty() || !(group.get() instanceof java.net.Inet6Address g6) || !g6.isMulticastAddress()) {
+            problems.add(at.error("mcast6 [" + dev + "] bad addr [" + f.get(1) + "]", "use an IPv6 multicast group (ff00::/8), e.g. ff15::694"));
+            return null;
+        }
+        int port = parseInt(f.get(2));
+        if (port <= 0 || port > 65535) {
+            problems.add(at.error("mcast6 [" + dev + "] bad port [" + f.get(2) + "]", "use a UDP port from 1 to 65535"));
+            return null;
+        }
+        int hops = parseInt(f.get(3));
+        if (hops < 0 || hops > 4) {
+            problems.add(at.error("mcast6 [" + dev + "] bad hops [" + f.get(3) + "]", "Heartbeat accepts a hop limit from 0 to 4"));
+            return null;
+        }
+        int loop = parseInt(f.get(4));
+        if (loop != 0 && loop != 1) {
+            problems.add(at.error("mcast6 [" + dev + "] bad loop [" + f.get(4) + "]", "loop is 0 or 1"));
+            return null;
+        }
+        checkInterface(at, dev);
+        addMedium(at, new Medium.Mcast6(dev, g6, port, hops, loop == 1));
+        return dev + " " + f.get(1) + " port " + port + " hops " + hops + " loop " + loop;
+    }
+
+    /** ucast6_parse: {@code <dev> <peer>[%scope]}; the port is udpport, as for ucast. */
+    private String ucast6(Origin at, String line) {
+        List<String> f = HeartbeatSyntax.split(line, HeartbeatSyntax.WHITESPACE);
+        if (f.size() < 2) {
+            problems.add(at.error(f.isEmpty() ? "ucast6 statement without device" : "ucast6 [" + f.get(0) + "] missing ucast6 address",
+                    "write `ucast6 <interface> <peer-ipv6>`, one line per peer"));
+            return null;
+        }
+        String dev = f.get(0);
+        String text = f.get(1);
+        int percent = text.indexOf('%');
+        String scope = percent < 0 ? null : text.substring(percent + 1);
+        String bare = percent < 0 ? text : text.substring(0, percent);
+        Optional<InetAddress> peer = HaresourcesParser.parseLiteral(bare);
+        if (peer.isEmpty()) {
+            peer = host.resolver().apply(bare).filter(a -> a instanceof java.net.Inet6Address);
+        }
+        if (peer.isEmpty() || !(peer.get() instanceof java.net.Inet6Address p6)) {
+            problems.add(at.error("ucast6 [" + dev + "] bad addr [" + text + "]", "write the peer's IPv6 address (fe80::… link-local addresses use this line's interface)"));
+            return null;
+        }
+        if (scope != null && !scope.equals(dev)) {
+            problems.add(at.warning("ucast6 [" + dev + "] peer [" + text + "] names scope " + scope + ", not " + dev,
+                    "Vigil sends on " + dev + " and scopes a link-local peer to it: drop the %" + scope));
+        }
+        checkInterface(at, dev);
+        Medium.Ucast6 m = new Medium.Ucast6(dev, p6, portAt(at));
+        addMedium(at, m);
+        return dev + " " + text + " (port " + m.port() + ")";
+    }
+
+    /**
+     * add_client_child: {@code <user> <absolute command line>}. Heartbeat's own API clients (ipfail, dopd, the Pacemaker
+     * daemons) are accepted with a warning and not started: they need Heartbeat's client API, which Vigil does not offer.
+     */
+    private String clientChild(Directive d, Origin at, String line) {
+        String rest = HeartbeatSyntax.stripLeading(line);
+        int end = 0;
+        while (end < rest.length() && HeartbeatSyntax.WHITESPACE.indexOf(rest.charAt(end)) < 0) {
+            end++;
+        }
+        String user = rest.substring(0, end);
+        String command = HeartbeatSyntax.stripLeading(rest.substring(end)).strip();
+        if (user.isEmpty() || command.isEmpty()) {
+            problems.add(at.error("Invalid " + d.name() + " directive [" + line + "]",
+                    "write `" + d.name() + " <user> /absolute/path [arguments]`, e.g. `respawn hacluster /usr/local/bin/monitor`"));
+            return null;
+        }
+        if (!command.startsWith("/")) {
+            problems.add(at.error("Client child command [" + command + "] is not full pathname", "give the program's absolute path"));
+            return null;
+        }
+        String program = HeartbeatSyntax.split(command, HeartbeatSyntax.WHITESPACE).get(0);
+        Path path = Path.of(program);
+        String name = path.getFileName() == null ? program : path.getFileName().toString();
+        if (RespawnClient.HEARTBEAT_API_CLIENTS.contains(name)) {
+            problems.add(at.warning("'" + d.name() + " " + user + " " + command + "' is not started: " + name
+                    + " is a client of Heartbeat's API, which Vigil does not provide",
+                    name.equals("ipfail") ? "Vigil decides on ping-node reachability itself (vigil.ping-policy, see docs/migration.md)"
+                            : name.contains("dopd") || name.contains("outdater")
+                            ? "use DRBD's crm-fence-peer/stonith handlers, or leave fencing to vigil.fence-script"
+                            : "Vigil does not run Pacemaker; remove the line on Vigil nodes"));
+            respawnClients.add(new RespawnClient(user, -1, -1, command, path, d.name().equals("failfast"), at));
+            return user + " " + command + " (not started)";
+        }
+        Optional<UnixAccounts.User> account = host.users().apply(user);
+        if (account.isEmpty()) {
+            problems.add(at.error("Invalid uid [" + user + "] specified for client child",
+                    "give an existing user (`getent passwd " + user + "` finds nothing)"));
+            return null;
+        }
+        if (!java.nio.file.Files.isExecutable(path) || java.nio.file.Files.isDirectory(path)) {
+            problems.add(at.error("Client child command [" + program + "] is not executable",
+                    "install the program or fix the path; check with `ls -l " + program + "`"));
+            return null;
+        }
+        if (d.name().equals("failfast")) {
+            problems.add(at.warning("failfast child [" + command + "] is supervised like respawn, but Vigil does not reboot this machine when it dies",
+                    "use vigil.fence-script on the peers, or systemd's FailureAction= on a unit of its own, if the reboot matters"));
+        }
+        respawnClients.add(new RespawnClient(account.get().name(), account.get().uid(), account.get().gid(), command, path,
+                d.name().equals("failfast"), at));
+        return user + " " + command;
+    }
+
     private String pingGroup(Origin at, String line) {
         List<String> f = HeartbeatSyntax.split(line, HeartbeatSyntax.WHITESPACE);
         if (f.size() < 2) {
@@ -588,6 +784,7 @@ final class HaCfInterpreter {
             addresses.add(address.get());
         }
         pingNodes.add(new PingNode(f.get(0), addresses, true));
+        nodeLine(at, f.get(0));
         return line;
     }
 

@@ -1,5 +1,7 @@
 package io.vigil.config;
 
+import io.vigil.resource.IpAddrArgument;
+
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -165,7 +167,7 @@ public final class HaresourcesParser {
         if (agent.startsWith("ocf:") && !checkOcf(at, agent, args, token)) {
             return Optional.empty();
         }
-        if ((agent.equals("IPaddr") || agent.equals("IPaddr2")) && !args.isEmpty()
+        if ((agent.equals("IPaddr") || agent.equals("IPaddr2") || agent.equals("IPv6addr")) && !args.isEmpty()
                 && !checkIpArgument(at, args.get(0), agent, token)) {
             return Optional.empty();
         }
@@ -208,30 +210,25 @@ public final class HaresourcesParser {
         return address + rest;
     }
 
-    /** IPaddr argument {@code ip[/cidr[/iface[:label]][/broadcast]]}: check the address and the prefix length. */
+    /**
+     * IPaddr/IPaddr2/IPv6addr argument {@code ip[/cidr[/iface[:label]][/broadcast]]}, every form of reference §6 (a
+     * dotted netmask for the prefix, a third part starting with a digit as the broadcast), parsed exactly as the
+     * built-in agent will parse it.
+     */
     private boolean checkIpArgument(Origin at, String arg, String agent, String token) {
-        String[] fields = arg.split("/", -1);
-        Optional<InetAddress> ip = parseLiteral(fields[0]);
-        if (ip.isEmpty()) {
-            problems.add(at.error("Invalid IP address [" + fields[0] + "] in resource [" + token + "]",
-                    "write " + agent + "::<ip>[/<prefix-length>[/<interface>]], e.g. 192.0.2.10/24/eth0"));
-            return false;
-        }
-        if (fields.length > 1) {
-            int max = ip.get().getAddress().length * 8;
-            Integer prefix = null;
-            try {
-                prefix = Integer.parseInt(fields[1]);
-            } catch (NumberFormatException ignored) {
-                // reported below
-            }
-            if (prefix == null || prefix < 0 || prefix > max) {
-                problems.add(at.error("Invalid prefix length [" + fields[1] + "] in resource [" + token + "]",
-                        "use a number from 0 to " + max + " (e.g. 24), not a dotted netmask"));
+        try {
+            IpAddrArgument parsed = IpAddrArgument.parse(arg);
+            if (agent.equals("IPv6addr") && !parsed.ipv6()) {
+                problems.add(at.error("IPv6addr resource [" + token + "] has an IPv4 address",
+                        "use IPaddr2::" + arg + " for an IPv4 address"));
                 return false;
             }
+            return true;
+        } catch (IllegalArgumentException e) {
+            problems.add(at.error(e.getMessage() + " in resource [" + token + "]",
+                    "write " + agent + "::<ip>[/<prefix or netmask>[/<interface>[:<label>]][/<broadcast>]], e.g. 192.0.2.10/24/eth0"));
+            return false;
         }
-        return true;
     }
 
     /** An IPv4 dotted quad or IPv6 literal, never a host name (no name lookup). */

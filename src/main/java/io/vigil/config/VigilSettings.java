@@ -32,12 +32,16 @@ import java.util.Optional;
  * @param onStopFailure  {@code vigil.on-stop-failure}: reboot, fence or block; default fence when fencing is
  *                       configured, else reboot (Heartbeat's behaviour)
  * @param rebootCommand  {@code vigil.reboot-command} ({@value #DEFAULT_REBOOT_COMMAND}): how this node reboots itself
+ * @param pingPolicy     {@code vigil.ping-policy} (placement): whether ping nodes decide where groups run
+ * @param controlGroup   {@code vigil.control.group} (haclient): its members may query the control socket (cl_status,
+ *                       vigil status); changing anything stays root-only
  */
 public record VigilSettings(Optional<Path> fenceScript, Duration monitorInterval, int monitorRestarts,
                             Duration startTimeout, Duration stopTimeout, Duration statusTimeout,
                             int arpCount, Duration arpInterval, Path stateDir, int metricsPort, String metricsHost,
                             Duration authRotationWindow,
-                            Duration fenceTimeout, StopFailurePolicy onStopFailure, String rebootCommand) {
+                            Duration fenceTimeout, StopFailurePolicy onStopFailure, String rebootCommand,
+                            PingPolicy pingPolicy, String controlGroup) {
 
     /** Heartbeat's {@code reboot -nf}: at once, without syncing or stopping services (a stop already failed). */
     public static final String DEFAULT_REBOOT_COMMAND = "reboot -nf";
@@ -47,7 +51,8 @@ public record VigilSettings(Optional<Path> fenceScript, Duration monitorInterval
         return new VigilSettings(Optional.empty(), Duration.ofSeconds(10), 2, Duration.ofSeconds(60), Duration.ofSeconds(60),
                 Duration.ofSeconds(20), 5, Duration.ofMillis(200), Path.of("/var/lib/vigil"), 9694, "127.0.0.1",
                 Duration.ofMinutes(5),
-                Duration.ofSeconds(60), StopFailurePolicy.REBOOT, DEFAULT_REBOOT_COMMAND);
+                Duration.ofSeconds(60), StopFailurePolicy.REBOOT, DEFAULT_REBOOT_COMMAND,
+                PingPolicy.PLACEMENT, "haclient");
     }
 
     /** The reboot command is the built-in default (a real reboot of this machine). */

@@ -1,5 +1,7 @@
 package io.vigil.control;
 
+import io.vigil.config.HeartbeatSyntax;
+
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -72,7 +74,8 @@ public final class ClStatus {
             \tAs for the valid parameter names, please refer to the man page.
             """;
 
-    private static final DateTimeFormatter HA_TIMESTAMP = DateTimeFormatter.ofPattern("yyyy/MM/dd_HH:mm:ss");
+    /** cl_log's stderr time stamp as Heartbeat 3.0.6's cl_status prints it ({@code Dec 07 07:19:22}). */
+    private static final DateTimeFormatter HA_TIMESTAMP = DateTimeFormatter.ofPattern("MMM dd HH:mm:ss", Locale.ENGLISH);
 
     /** What cl_status would print and return. */
     public record Result(String stdout, String stderr, int exitCode) {
@@ -81,14 +84,16 @@ public final class ClStatus {
     private final StatusReport report;
     private final long callerPid;
     private final LocalDateTime now;
+    private final String host;
     private final StringBuilder out = new StringBuilder();
     private final StringBuilder err = new StringBuilder();
     private boolean human;
 
-    private ClStatus(StatusReport report, long callerPid, LocalDateTime now) {
+    private ClStatus(StatusReport report, long callerPid, LocalDateTime now, String host) {
         this.report = report;
         this.callerPid = callerPid;
         this.now = now;
+        this.host = host;
     }
 
     /**
@@ -98,25 +103,47 @@ public final class ClStatus {
      * @param callerPid the PID of the cl_status process, for its {@code cl_status[pid]:} log lines on stderr
      */
     public static Result run(StatusReport report, List<String> args, long callerPid, LocalDateTime now) {
-        ClStatus c = new ClStatus(report, callerPid, now);
+        return run(report, args, callerPid, now, hostname());
+    }
+
+    /** @param host the host name its log lines carry ({@code uname -n}) */
+    public static Result run(StatusReport report, List<String> args, long callerPid, LocalDateTime now, String host) {
+        ClStatus c = new ClStatus(report, callerPid, now, host);
         int rc = c.dispatch(args);
         return new Result(c.out.toString(), c.err.toString(), rc);
     }
 
     /** Heartbeat's answer when the daemon cannot be reached (sign-on failure), for sub-commands other than hbstatus. */
-    public static Result signonFailure(long callerPid, LocalDateTime now) {
-        String prefix = logPrefix(callerPid, now);
+    public static Result signonFailure(long callerPid, LocalDateTime now, String host) {
+        String prefix = logPrefix(callerPid, now, host);
         return new Result("", prefix + "ERROR: Cannot signon with heartbeat\n"
                 + prefix + "ERROR: REASON: hb_api_signon: Can't initiate connection to heartbeat\n", NORMAL_FAIL);
     }
 
-    private static String logPrefix(long pid, LocalDateTime now) {
-        return "cl_status[" + pid + "]: " + HA_TIMESTAMP.format(now) + " ";
+    /** cl_log's line prefix on stderr, as Heartbeat's cl_status prints it: {@code Dec 07 07:19:22 linux2 cl_status: [3718]: }. */
+    private static String logPrefix(long pid, LocalDateTime now, String host) {
+        return HA_TIMESTAMP.format(now) + " " + host + " cl_status: [" + pid + "]: ";
     }
 
     /** cl_log(LOG_ERR, …) with stderr enabled and no log facility, as cl_status sets it up. */
     private void logError(String message) {
-        err.append(logPrefix(callerPid, now)).append("ERROR: ").append(message).append('\n');
+        err.append(logPrefix(callerPid, now, host)).append("ERROR: ").append(message).append('\n');
+    }
+
+    /** The kernel's node name ({@code uname -n}) of the daemon, which is this host's. */
+    static String hostname() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (java.io.IOException | RuntimeException e) {
+            return "localhost";
+        }
+    }
+
+    /** Heartbeat's client library prepends each node and link it receives, so cl_status lists them last first. */
+    private static <T> List<T> asListed(List<T> inTableOrder) {
+        List<T> r = new ArrayList<>(inTableOrder);
+        java.util.Collections.reverse(r);
+        return r;
     }
 
     private int dispatch(List<String> args) {
@@ -211,7 +238,7 @@ public final class ClStatus {
         if (human) {
             out.append("The nodes are as follow:\n");
         }
-        for (StatusReport.NodeInfo n : report.nodes()) {
+        for (StatusReport.NodeInfo n : asListed(report.nodes())) {
             if ((normalOnly && n.ping()) || (pingOnly && !n.ping())) {
                 continue;
             }
@@ -229,7 +256,7 @@ public final class ClStatus {
         if (human) {
             out.append("\tthis node has the following heartbeat links:\n");
         }
-        for (StatusReport.LinkInfo l : n.links()) {
+        for (StatusReport.LinkInfo l : asListed(n.links())) {
             out.append('\t').append(l.name());
             if (verbose) {
                 out.append('\t').append(l.status());
@@ -309,7 +336,7 @@ public final class ClStatus {
         Optional<StatusReport.NodeInfo> node = report.findNode(g.operands().get(0));
         if (node.isEmpty()) {
             logError("Cannot start heartbeat link interface walk.");
-            logError("REASON: init_ifwalk: unknown node " + g.operands().get(0));
+            logError("REASON: EINVAL");
             return UNKNOWN_ERROR;
         }
         listLinks(node.get(), g.has('v'));
@@ -329,7 +356,7 @@ public final class ClStatus {
         Optional<StatusReport.LinkInfo> link = report.findNode(nodeName).flatMap(n -> n.link(linkName));
         if (link.isEmpty()) {
             logError("Cannot get heartbeat link status");
-            logError("REASON: get_ifstatus: no link " + linkName + " to node " + nodeName);
+            logError("REASON: ");
             return UNKNOWN_ERROR;
         }
         String status = link.get().status();
@@ -350,7 +377,7 @@ public final class ClStatus {
         String client = g.operands().get(1);
         if (report.findNode(g.operands().get(0)).isEmpty()) {
             logError("Cannot get heartbeat client " + client + "'s status");
-            logError("REASON: get_clientstatus: unknown node " + g.operands().get(0));
+            logError("REASON: No timely response.");
             return UNKNOWN_ERROR;
         }
         out.append("offline\n");
@@ -393,23 +420,9 @@ public final class ClStatus {
         return OK;
     }
 
-    /** ha.cf time text (seconds unless suffixed ms/msec/us/usec) → whole milliseconds; 0 when absent or unreadable. */
+    /** ha.cf time text (Heartbeat's cl_get_msec syntax) → whole milliseconds; 0 when absent or unreadable. */
     static long millis(String text) {
-        if (text == null) {
-            return 0;
-        }
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (t.endsWith("msec") || t.endsWith("ms")) {
-                return (long) Double.parseDouble(t.substring(0, t.length() - (t.endsWith("msec") ? 4 : 2)));
-            }
-            if (t.endsWith("usec") || t.endsWith("us")) {
-                return (long) (Double.parseDouble(t.substring(0, t.length() - (t.endsWith("usec") ? 4 : 2))) / 1000);
-            }
-            return (long) (Double.parseDouble(t) * 1000);
-        } catch (NumberFormatException e) {
-            return 0;
-        }
+        return text == null ? 0 : Math.max(0, HeartbeatSyntax.parseMsec(text));
     }
 
     /**

@@ -29,8 +29,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The local control API: HTTP/1.1 on a Unix-domain socket (mode 0600 in a 0700 directory when it creates it), so
- * only root — or the daemon's own user — can reach it, and nobody on the network. Endpoints:
+ * The local control API: HTTP/1.1 on a Unix-domain socket (mode 0600 in a 0700 directory when it creates it; group
+ * access for queries per {@link ControlAccess}, checked on the caller's SO_PEERCRED), nobody on the network. Endpoints:
  * <pre>
  *   GET  /v1/status                         StatusReport as JSON
  *   POST /v1/standby?set=all|local|foreign|failback   (default all)
@@ -54,12 +54,19 @@ public final class ControlServer {
     private final Vertx vertx;
     private final Path socket;
     private final ControlHandler handler;
+    private final ControlAccess access;
     private HttpServer server;
 
     public ControlServer(Vertx vertx, Path socket, ControlHandler handler) {
+        this(vertx, socket, handler, ControlAccess.rootOnly());
+    }
+
+    /** @param access who may query and who may change (SO_PEERCRED checked on every request) */
+    public ControlServer(Vertx vertx, Path socket, ControlHandler handler, ControlAccess access) {
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.socket = Objects.requireNonNull(socket, "socket").toAbsolutePath();
         this.handler = Objects.requireNonNull(handler, "handler");
+        this.access = Objects.requireNonNull(access, "access");
     }
 
     public Path socket() {
@@ -97,6 +104,7 @@ public final class ControlServer {
                 return vertx.<Void>executeBlocking(() -> {
                     Files.setPosixFilePermissions(bound, PosixFilePermissions.fromString("rw-------"));
                     Files.move(bound, socket, StandardCopyOption.ATOMIC_MOVE);
+                    access.applyTo(socket); // queries for vigil.control.group members (root:haclient 0660)
                     LOG.debugf("control socket listening on %s", socket);
                     return null;
                 }, false);
@@ -150,6 +158,9 @@ public final class ControlServer {
     // ---- request handling ----
 
     private void handle(HttpServerRequest req) {
+        if (!permitted(req)) {
+            return;
+        }
         String path = req.path();
         switch (path) {
             case "/v1/status" -> {
@@ -184,6 +195,19 @@ public final class ControlServer {
             default -> error(req, 404, "No such endpoint: " + path
                     + " (known: GET /v1/status, GET /v1/cl_status, POST /v1/standby, POST /v1/takeover, POST /v1/reload)");
         }
+    }
+
+    /** The caller's credentials decide (ControlAccess): queries for the control group, changes for root only. */
+    private boolean permitted(HttpServerRequest req) {
+        Optional<ControlAccess.Peer> peer = ControlAccess.peerOf(req.connection());
+        ControlAccess.Level level = peer.map(access::levelOf).orElse(ControlAccess.Level.NONE);
+        boolean change = !req.method().equals(HttpMethod.GET);
+        if (level == ControlAccess.Level.CONTROL || (level == ControlAccess.Level.QUERY && !change)) {
+            return true;
+        }
+        error(req, 403, peer.map(p -> access.refusal(p, level == ControlAccess.Level.QUERY))
+                .orElse("permission denied: the caller's credentials cannot be read"));
+        return false;
     }
 
     private boolean method(HttpServerRequest req, HttpMethod expected) {

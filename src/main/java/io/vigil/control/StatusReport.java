@@ -12,8 +12,8 @@ import java.util.Optional;
 
 /**
  * Everything the running daemon reports about itself: the body of {@code GET /v1/status}, the source of
- * {@code vigil status} and of every {@code cl_status} answer. Lists keep their order (nodes in ha.cf order then ping
- * nodes, groups in haresources order, transitions oldest first). Status words are Heartbeat's, lower-case.
+ * {@code vigil status} and of every {@code cl_status} answer. Lists keep their order (nodes and ping nodes in the
+ * order of their ha.cf lines, as Heartbeat lists them; groups in haresources order, transitions oldest first). Status words are Heartbeat's, lower-case.
  *
  * @param node          this node's name
  * @param version       Vigil's version, e.g. {@code 0.1.0}

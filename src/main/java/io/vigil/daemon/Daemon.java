@@ -24,7 +24,6 @@ import io.vigil.resource.GroupStatus;
 import io.vigil.resource.ResourceManager;
 import io.vigil.transport.Pinger;
 import io.vigil.transport.Transport;
-import io.vigil.wire.GenerationStore;
 import io.vigil.wire.KeyRing;
 import io.vigil.wire.LoadAverage;
 import io.vigil.wire.Outbox;
@@ -68,6 +67,7 @@ public final class Daemon {
     private DaemonLoop loop;
     private Transport transport;
     private Pinger pinger;
+    private ActionExecutor executor;
     private WatchdogFeeder watchdogs;
     private long startedAt;
 
@@ -96,13 +96,15 @@ public final class Daemon {
     public Future<Void> start() throws IOException {
         startedAt = System.currentTimeMillis();
         ResourceManager resources = new ResourceManager(DaemonResources.settings(config, paths));
-        long generation = GenerationStore.next(paths.stateDir());
-        byte[] uuid = GenerationStore.nodeUuid(paths.stateDir());
+        NodeIdentity identity = NodeIdentity.establish(config, paths.stateDir()); // hbgenmethod, uuidfrom
+        long generation = identity.generation();
+        byte[] uuid = identity.uuid();
         clearLeftovers(resources);
         watchdogs = WatchdogFeeder.of(config);
         // only the active key, and the previous one for a while after a reload (issue 14)
         PacketCodec codec = new PacketCodec(() -> authKeys,
-                new KeyRing(config.vigil().authRotationWindow(), config.deadtimeMs()), Daemon::monotonicMillis);
+                new KeyRing(config.vigil().authRotationWindow(), config.deadtimeMs()), Daemon::monotonicMillis,
+                !"netstring".equals(config.msgfmt())); // msgfmt netstring: no inner auth field
         Outbox outbox = new Outbox(new Stamper(config.localNode(), uuid, generation, 1 + config.nodes().size()),
                 new SendHistory(config.maxRexmitDelayMs()), codec, () -> System.currentTimeMillis() / 1000,
                 LoadAverage::read);
@@ -110,7 +112,7 @@ public final class Daemon {
                 observer.version(), config.localNode(), generation, config.keepaliveMs(), config.deadtimeMs());
 
         loop = new DaemonLoop(vertx, transitions, observer);
-        MessageIntake messages = new MessageIntake(observer);
+        MessageIntake messages = new MessageIntake(observer, config.localNode(), m -> executor.send(m));
         // datagrams are checked and decoded on the receive thread; only authenticated messages reach the loop
         PacketIntake intake = PacketIntake.forDaemon(codec, config.deadtimeMs(), observer::packetDropped,
                 a -> loop.context().runOnContext(x -> {
@@ -123,7 +125,7 @@ public final class Daemon {
         Promise<Void> started = Promise.promise();
         loop.context().runOnContext(v -> {
             transport = new Transport(vertx, config.media(), intake::receive);
-            ActionExecutor executor = new ActionExecutor(config, vertx, loop, outbox, transport, resources, groups,
+            executor = new ActionExecutor(config, vertx, loop, outbox, transport, resources, groups,
                     transitions, observer, () -> stopIo(0));
             loop.attach(new NodeCore(settings(config), monotonicMillis(), new Random(), executor), executor);
             transport.start().onComplete(ar -> {
@@ -156,7 +158,7 @@ public final class Daemon {
         List<GroupSpec> specs = config.groups().stream().map(g -> new GroupSpec(g.key(), g.preferredNode())).toList();
         FailoverSettings fs = new FailoverSettings(config.localNode(), config.nodes(), specs, config.autoFailback(),
                 config.keepaliveMs(), config.deadtimeMs(), config.initdeadMs(),
-                Fencing.of(config).configured(), config.vigil().monitorRestarts(), config.pingNodes().size());
+                Fencing.of(config).configured(), config.vigil().monitorRestarts(), config.placementPingNodes());
         return new NodeSettings(ms, fs, config.maxRexmitDelayMs());
     }
 
@@ -252,6 +254,12 @@ public final class Daemon {
 
     public Map<String, ResourceGroup> groups() {
         return groups;
+    }
+
+    /** Whether this node's own heartbeat link reads up, as Heartbeat reports it (cl_status hblinkstatus of ourselves). */
+    public boolean ownLinkUp(String link) {
+        Transport t = transport;
+        return t != null && t.ownLinkUp(link);
     }
 
     public List<String> groupKeys() {

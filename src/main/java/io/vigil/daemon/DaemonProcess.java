@@ -2,10 +2,14 @@ package io.vigil.daemon;
 
 import io.vertx.core.Vertx;
 import io.vigil.config.ClusterConfig;
+import io.vigil.control.ControlAccess;
 import io.vigil.control.ControlServer;
 import io.vigil.control.VigilHealth;
 import io.vigil.control.VigilMetrics;
+import io.vigil.respawn.RespawnSupervisor;
 import org.jboss.logging.Logger;
+
+import java.time.Duration;
 
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -41,10 +45,12 @@ public final class DaemonProcess {
             System.err.println(e.getMessage());
             return 1;
         }
-        Daemon daemon = new Daemon(config, services.vertx(), paths,
-                new DaemonReporting(services.metrics(), services.version()));
+        RespawnSupervisor respawn = RespawnSupervisor.of(config.respawnClients(), config.haEnv());
+        DaemonReporting reporting = new DaemonReporting(services.metrics(), services.version(), config.logBadpack());
+        reporting.whenCommUp(respawn::start); // ha.cf respawn children start at comm-up, as in Heartbeat
+        Daemon daemon = new Daemon(config, services.vertx(), paths, reporting);
         ControlServer control = new ControlServer(services.vertx(), paths.socket(),
-                new DaemonControl(daemon, services.version()));
+                new DaemonControl(daemon, services.version()), ControlAccess.forGroup(config.vigil().controlGroup()));
         try {
             daemon.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             control.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -52,6 +58,7 @@ public final class DaemonProcess {
             LOG.errorf("vigil not started: %s", e instanceof ExecutionException ? e.getCause().getMessage()
                     : "start-up did not complete in time");
             giveUpStart(daemon, config);
+            respawn.stop(Duration.ofSeconds(10));
             PidFile.release(paths.pidFile());
             return 1;
         }
@@ -62,6 +69,7 @@ public final class DaemonProcess {
         Guardian.keep(paths.pidFile(), cleanupCommand, paths.runDir().resolve("guardian.log"));
         installSignals(daemon);
         int code = daemon.exitCode().toCompletionStage().toCompletableFuture().get();
+        respawn.stop(Duration.ofSeconds(10)); // after the groups are released, as Heartbeat's final shutdown
         control.stop().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         PidFile.release(paths.pidFile());
         LOG.infof("vigil stopped (exit %d)", code);

@@ -9,7 +9,10 @@ import io.vigil.wire.DropReason;
 
 import java.time.Duration;
 
-/** The daemon's observer in production: Micrometer metrics, and a rate-limited log line for every dropped packet. */
+/**
+ * The daemon's observer in production: Micrometer metrics, and a rate-limited log line for every dropped packet
+ * unless ha.cf says {@code log_badpack off} (then they are only counted, as Heartbeat then only drops them).
+ */
 public final class DaemonReporting implements DaemonObserver {
 
     /** One line per sender and reason at most every 10 s: a flood must not flood the log. */
@@ -26,11 +29,19 @@ public final class DaemonReporting implements DaemonObserver {
 
     private final VigilMetrics metrics;
     private final String version;
+    private final boolean logBadPackets;
     private final DropLog drops = new DropLog(new DropCounters(), new DropLogLimiter(DROP_LOG_INTERVAL_MS));
+    private volatile Runnable onCommUp;
 
     public DaemonReporting(VigilMetrics metrics, String version) {
+        this(metrics, version, true);
+    }
+
+    /** @param logBadPackets ha.cf {@code log_badpack} */
+    public DaemonReporting(VigilMetrics metrics, String version, boolean logBadPackets) {
         this.metrics = metrics;
         this.version = version;
+        this.logBadPackets = logBadPackets;
     }
 
     public static StatusReport report(Daemon daemon, String version) {
@@ -54,7 +65,11 @@ public final class DaemonReporting implements DaemonObserver {
 
     @Override
     public void packetDropped(DropReason reason, String sender, String detail) {
-        drops.dropped(Daemon.monotonicMillis(), sender, reason, detail);
+        if (logBadPackets) {
+            drops.dropped(Daemon.monotonicMillis(), sender, reason, detail);
+        } else {
+            drops.counters().increment(reason);
+        }
         metrics.packetDropped(LABELS.get(reason));
     }
 
@@ -68,8 +83,18 @@ public final class DaemonReporting implements DaemonObserver {
         metrics.resourceOperation(op, took, ok);
     }
 
+    /** Runs {@code action} once, the first time communication is up (Heartbeat starts its respawn clients then). */
+    public void whenCommUp(Runnable action) {
+        onCommUp = action;
+    }
+
     @Override
     public void snapshotChanged(Daemon.Snapshot snapshot) {
         // gauges read the latest report on scrape (VigilMetrics.bindStatus); nothing to push
+        Runnable action = onCommUp;
+        if (action != null && snapshot.membership().commUp()) {
+            onCommUp = null;
+            action.run();
+        }
     }
 }

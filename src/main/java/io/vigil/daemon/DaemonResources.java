@@ -28,9 +28,12 @@ public final class DaemonResources {
         return paths.runDir().resolve("resource-agents");
     }
 
-    /** Heartbeat's script environment (reference §5.10): HA_CURHOST, HA_DIR, logging and debug settings. */
+    /**
+     * Heartbeat's script environment (reference §5.10): ha.cf's {@code env} lines ({@code HA_NAME=value}), then
+     * HA_CURHOST, HA_DIR, logging and debug settings (Heartbeat's own variables win over an {@code env} of the same name).
+     */
     static Map<String, String> environment(ClusterConfig config) {
-        Map<String, String> env = new LinkedHashMap<>();
+        Map<String, String> env = new LinkedHashMap<>(config.haEnv());
         env.put("HA_CURHOST", config.localNode());
         env.put("HA_DIR", config.configDir().toString());
         env.put("HA_FUNCS", config.configDir().resolve("shellfuncs").toString());

@@ -3,7 +3,9 @@ package io.vigil.daemon;
 import io.vigil.node.NodeCore;
 import io.vigil.wire.Message;
 
+import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Every authenticated message (decoded on the receive thread by {@link io.vigil.intake.PacketIntake}): counted,
@@ -12,9 +14,14 @@ import java.util.Optional;
 final class MessageIntake {
 
     private final DaemonObserver observer;
+    private final String localNode;
+    /** Sends a message of ours (the answer to a Heartbeat peer's query that the core does not handle). */
+    private final Consumer<Message> reply;
 
-    MessageIntake(DaemonObserver observer) {
+    MessageIntake(DaemonObserver observer, String localNode, Consumer<Message> reply) {
         this.observer = observer;
+        this.localNode = localNode;
+        this.reply = reply;
     }
 
     /** On the daemon's context. Returns whether the core took the message (a new snapshot is worth publishing). */
@@ -25,6 +32,11 @@ final class MessageIntake {
         observer.packetReceived(link);
         Optional<NodeCore.Dropped> drop = core.packet(now, message, link);
         drop.ifPresent(x -> observer.packetDropped(x.reason(), sender, x.detail()));
+        if (drop.isEmpty() && localNode.equalsIgnoreCase(message.get("dest").orElse(""))) {
+            // a Heartbeat peer's cl_status clientstatus about this node
+            String from = message.get("src").orElse("").toLowerCase(Locale.ROOT);
+            ClientStatusQuery.answer(message, from).ifPresent(reply);
+        }
         return drop.isEmpty();
     }
 }

@@ -14,14 +14,16 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The built-in {@code IPaddr} (also answering to {@code IPaddr2}): a virtual IP managed like iproute2 does, over
- * netlink from the JVM (or the {@code ip} command where netlink is unavailable, see {@link AddressBackend}).
+ * The built-in {@code IPaddr} (also answering to {@code IPaddr2} and, for IPv6 addresses, {@code IPv6addr}): a
+ * virtual IP managed like iproute2 does, over netlink from the JVM (or the {@code ip} command where netlink is
+ * unavailable, see {@link AddressBackend}).
  * <ul>
  *   <li>start: interface and prefix from the argument, else from the connected route with the longest prefix
- *       (IPaddr2's {@code findif}); already present → success; IPv4 added with {@code brd} and the first free
- *       {@code <nic>:<n>} label (so {@code ip addr} and {@code ifconfig} show the {@code eth0:0} alias), then gratuitous
- *       ARPs (the first at once, the rest in the background); IPv6 added, then waited out of {@code tentative}
- *       (failing on {@code dadfailed}), then announced with unsolicited neighbour advertisements.</li>
+ *       (IPaddr2's {@code findif}); already present → success; IPv4 added with {@code brd} and, as Heartbeat's scripts
+ *       do, for IPaddr the first free {@code <nic>:<n>} label (so {@code ip addr} and {@code ifconfig} show the
+ *       {@code eth0:0} alias), for IPaddr2 the given label only, then gratuitous ARPs (the first at once, the rest in
+ *       the background); IPv6 added, then waited out of {@code tentative} (failing on {@code dadfailed}), then
+ *       announced with unsolicited neighbour advertisements.</li>
  *   <li>stop: the address removed; success when it is already gone.</li>
  *   <li>status: RUNNING when the address is on the expected interface (prints {@code running}, exits 0), else
  *       STOPPED ({@code stopped}, 3), as an LSB script would.</li>
@@ -52,6 +54,10 @@ public final class IpAddrAgent implements ResourceAgent {
         } else {
             try {
                 a = IpAddrArgument.parse(spec.args().get(0));
+                if (spec.agent().equals("IPv6addr") && !a.ipv6()) {
+                    err = "IPv6addr takes an IPv6 address, got '" + spec.args().get(0) + "' (use IPaddr2 for IPv4)";
+                    a = null;
+                }
             } catch (IllegalArgumentException e) {
                 err = e.getMessage();
             }
@@ -63,8 +69,9 @@ public final class IpAddrAgent implements ResourceAgent {
         this.announcer = announcer;
     }
 
+    /** IPaddr, IPaddr2 and Heartbeat's IPv6addr ({@code ip[/prefix[/nic]]}, IPv6 only) are all this agent. */
     public static boolean handles(String agent) {
-        return agent.equals("IPaddr") || agent.equals("IPaddr2");
+        return agent.equals("IPaddr") || agent.equals("IPaddr2") || agent.equals("IPv6addr");
     }
 
     public Optional<IpAddrArgument> argument() {
@@ -208,12 +215,14 @@ public final class IpAddrAgent implements ResourceAgent {
             change(() -> addresses.linkUp(where.nic()));
             waitForDad(where, lines);
         } else {
-            String label = label(where.nic(), onNic);
+            // Heartbeat's IPaddr (ifconfig) makes an alias eth0:N; its IPaddr2 labels the address only when told to.
+            String label = arg.label().isPresent() || spec.agent().equals("IPaddr") ? label(where.nic(), onNic) : null;
             InetAddress brd = arg.broadcast().isPresent() ? arg.broadcast().get()
                     : read(() -> InetAddress.getByName(IpAddrArgument.defaultBroadcast(arg.address(), where.prefix())));
             change(() -> addresses.add(where.nic(), arg.address(), where.prefix(), brd, label));
             change(() -> addresses.linkUp(where.nic()));
-            lines.add("added " + arg.ip() + "/" + where.prefix() + " brd " + brd.getHostAddress() + " on " + label);
+            lines.add("added " + arg.ip() + "/" + where.prefix() + " brd " + brd.getHostAddress() + " on "
+                    + (label != null ? label : where.nic()));
         }
         lines.add(announcer.announce(nsPrefix(), where.nic(), arg.address(), where.prefix(), settings.arpCount(),
                 settings.arpInterval()));

@@ -77,8 +77,24 @@ public final class Transport {
     private final List<Receiver> receivers = new CopyOnWriteArrayList<>();
     private volatile PeerSockets peers;
     private final Set<InetAddress> guessWarned = ConcurrentHashMap.newKeySet();
+    /** Links with a ucast line naming one of our own addresses. */
+    private final Set<String> selfAddressed = ConcurrentHashMap.newKeySet();
     private volatile List<Route> routes = List.of();
     private volatile boolean started;
+
+    /** How {@link Ipv6Media} reports into this transport's per-link counters and send-error log. */
+    interface Accounting {
+        void sent(String link);
+
+        void received(String link);
+
+        void ownDropped(String link);
+
+        void sendFailed(String link, String description, String host, int port, Throwable cause);
+    }
+
+    /** The IPv6 media (mcast6, ucast6), or null when ha.cf has none. */
+    private final Ipv6Media ipv6;
 
     /** One destination of {@link #send(byte[])}: a medium line's target through its send socket. */
     private record Route(String link, String description, DatagramSocket socket, String host, int port) {
@@ -96,6 +112,33 @@ public final class Transport {
         for (Medium medium : this.media) {
             counters.computeIfAbsent(medium.name(), k -> new Counters());
         }
+        List<Medium> v6 = this.media.stream().filter(Medium::ipv6).toList();
+        this.ipv6 = v6.isEmpty() ? null : new Ipv6Media(vertx, v6, receiver, new Accounting() {
+            @Override
+            public void sent(String link) {
+                counters.get(link).sent.incrementAndGet();
+            }
+
+            @Override
+            public void received(String link) {
+                counters.get(link).received.incrementAndGet();
+            }
+
+            @Override
+            public void ownDropped(String link) {
+                counters.get(link).ownDropped.incrementAndGet();
+            }
+
+            @Override
+            public void sendFailed(String link, String description, String host, int port, Throwable cause) {
+                Transport.this.sendFailed(new Route(link, description, null, host, port), counters.get(link), cause);
+            }
+        });
+    }
+
+    /** The IPv4 media: bcast, mcast, ucast (the IPv6 ones are {@link Ipv6Media}'s). */
+    private List<Medium> ipv4Media() {
+        return media.stream().filter(m -> !m.ipv6()).toList();
     }
 
     /**
@@ -145,6 +188,9 @@ public final class Transport {
                 sendFailed(route, c, e);
             }
         }
+        if (ipv6 != null) {
+            ipv6.send(packet);
+        }
     }
 
     /** Closes every socket. Safe to call more than once. */
@@ -177,6 +223,16 @@ public final class Transport {
         return c != null && c.ownDropped.get() > 0;
     }
 
+    /**
+     * Whether this node's own heartbeat link {@code link} reads {@code up} as in Heartbeat: one of our own datagrams
+     * came back over it ({@link #ownLinkSeen}), or a ucast line of the link names one of our own addresses (Heartbeat
+     * sends there and hears itself every keepalive; Vigil skips that send, the answer is the same). Heartbeat never
+     * declares its own links dead once up.
+     */
+    public boolean ownLinkUp(String link) {
+        return ownLinkSeen(link) || selfAddressed.contains(link) || (ipv6 != null && ipv6.selfAddressed(link));
+    }
+
     // --- opening --------------------------------------------------------------------------------------------------
 
     private Future<Void> open() {
@@ -186,7 +242,7 @@ public final class Transport {
             throw new TransportException("cannot open a selector for the peers' receive sockets (" + e.getMessage() + ")", e);
         }
         Map<Medium, LinkInterface> resolved = new LinkedHashMap<>();
-        for (Medium medium : media) {
+        for (Medium medium : ipv4Media()) {
             resolved.put(medium, LinkInterface.resolve(medium));
         }
         List<Future<?>> steps = new ArrayList<>();
@@ -222,6 +278,7 @@ public final class Transport {
                             + " — check the ucast line in ha.cf");
                 }
                 if (isOwnAddress(u.peer())) {
+                    selfAddressed.add(u.name());
                     LOG.infof("%s: %s is one of our own addresses; not sending there", description,
                             u.peer().getHostAddress());
                 } else {
@@ -233,11 +290,14 @@ public final class Transport {
 
         // Receive sockets: one per distinct port, for every medium using it.
         Map<Integer, List<Medium>> byPort = new LinkedHashMap<>();
-        for (Medium medium : media) {
+        for (Medium medium : ipv4Media()) {
             byPort.computeIfAbsent(port(medium), p -> new ArrayList<>()).add(medium);
         }
         for (Map.Entry<Integer, List<Medium>> e : byPort.entrySet()) {
             steps.add(openReceiver(e.getKey(), e.getValue(), resolved));
+        }
+        if (ipv6 != null) {
+            steps.add(ipv6.open());
         }
 
         return Future.all(steps).map(all -> {
@@ -245,7 +305,9 @@ public final class Transport {
                     .map(p -> new Route(p.getValue().link(), p.getValue().description(), p.getKey().result(),
                             p.getValue().host(), p.getValue().port()))
                     .toList();
-            LOG.infof("transport up: %s", media.stream().map(Transport::describe).collect(Collectors.joining(", ")));
+            if (!planned.isEmpty() || !byPort.isEmpty()) {
+                LOG.infof("transport up: %s", ipv4Media().stream().map(Transport::describe).collect(Collectors.joining(", ")));
+            }
             return null;
         });
     }
@@ -369,6 +431,9 @@ public final class Transport {
             p.close();
         }
         ownSendSockets.clear();
+        if (ipv6 != null) {
+            closing.add(ipv6.close());
+        }
         return Future.all(closing).mapEmpty();
     }
 
@@ -468,10 +533,14 @@ public final class Transport {
      * (true = loop enabled), inverting the name; the native epoll channel honours the name.
      */
     private boolean loopbackModeDisabledFlag(boolean loop) {
+        return loopbackModeDisabledFlag(vertx, loop);
+    }
+
+    static boolean loopbackModeDisabledFlag(Vertx vertx, boolean loop) {
         return vertx.isNativeTransportEnabled() ? !loop : loop;
     }
 
-    private static boolean isOwnAddress(InetAddress address) {
+    static boolean isOwnAddress(InetAddress address) {
         if (address.isLoopbackAddress() || address.isAnyLocalAddress()) {
             return true;
         }
@@ -493,6 +562,9 @@ public final class Transport {
     }
 
     static String describe(Medium medium) {
+        if (medium.ipv6()) {
+            return Ipv6Media.describe(medium);
+        }
         if (medium instanceof Medium.Mcast m) {
             return "mcast " + m.device() + " " + m.group().getHostAddress() + " " + m.port() + " " + m.ttl() + " "
                     + (m.loop() ? 1 : 0);

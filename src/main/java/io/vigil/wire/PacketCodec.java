@@ -43,21 +43,30 @@ public final class PacketCodec {
     private final Supplier<AuthKeys> keys;
     private final KeyRing ring;
     private final LongSupplier clockMs;
+    private final boolean innerAuth;
 
     /** Only the active key, no rotation window (tools and tests). */
     public PacketCodec(Supplier<AuthKeys> keys) {
-        this(keys, KeyRing.strict(), () -> System.nanoTime() / 1_000_000);
+        this(keys, KeyRing.strict(), () -> System.nanoTime() / 1_000_000, true);
+    }
+
+    /** With the inner classic {@code auth} field (ha.cf {@code msgfmt classic}, the default). */
+    public PacketCodec(Supplier<AuthKeys> keys, KeyRing ring, LongSupplier clockMs) {
+        this(keys, ring, clockMs, true);
     }
 
     /**
      * @param keys    the authkeys in force, read for every packet (a reload swaps what it returns)
      * @param ring    which keys are accepted and used for signing during a rotation
      * @param clockMs monotonic milliseconds, for the rotation window
+     * @param innerAuth add the inner classic {@code auth} field (ha.cf {@code msgfmt classic}, the default); false for
+     *                  {@code msgfmt netstring}, where Heartbeat leaves it out and the trailer alone signs the packet
      */
-    public PacketCodec(Supplier<AuthKeys> keys, KeyRing ring, LongSupplier clockMs) {
+    public PacketCodec(Supplier<AuthKeys> keys, KeyRing ring, LongSupplier clockMs, boolean innerAuth) {
         this.keys = Objects.requireNonNull(keys, "keys");
         this.ring = Objects.requireNonNull(ring, "ring");
         this.clockMs = Objects.requireNonNull(clockMs, "clockMs");
+        this.innerAuth = innerAuth;
     }
 
     /**
@@ -86,8 +95,9 @@ public final class PacketCodec {
         return packets;
     }
 
-    private static byte[] encode(Message stamped, AuthKey key) {
-        byte[] signed = NetstringFormat.encodeSignedPart(withInnerAuth(stamped, key));
+    private byte[] encode(Message stamped, AuthKey key) {
+        Message body = innerAuth ? withInnerAuth(stamped, key) : stamped.copy().remove(Fields.AUTH);
+        byte[] signed = NetstringFormat.encodeSignedPart(body);
         String digest = AuthDigest.digest(key.method(), key.key(), signed);
         ByteArrayOutputStream out = new ByteArrayOutputStream(signed.length + 80);
         out.writeBytes(signed);

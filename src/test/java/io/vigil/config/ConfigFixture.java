@@ -19,6 +19,12 @@ final class ConfigFixture {
     final Map<String, String> env = new HashMap<>();
     final Map<String, String> sysprops = new HashMap<>();
     String hostname = "linux1";
+    /** Accounts for respawn lines: the fixture knows root and hacluster (uid 102, gid 105), nobody else. */
+    java.util.function.Function<String, Optional<UnixAccounts.User>> users = name -> switch (name) {
+        case "root" -> Optional.of(new UnixAccounts.User("root", 0, 0));
+        case "hacluster" -> Optional.of(new UnixAccounts.User("hacluster", 102, 105));
+        default -> Optional.empty();
+    };
 
     ConfigFixture(Path tempDir) {
         this.dir = tempDir;
@@ -78,8 +84,9 @@ final class ConfigFixture {
 
     ConfigEnvironment host() {
         return new ConfigEnvironment(env, sysprops, () -> hostname, name -> true,
-                name -> name.equals("peer.example") ? HaresourcesParser.parseLiteral("192.0.2.2") : Optional.empty(),
-                List.of(dir));
+                name -> name.equals("peer.example") ? HaresourcesParser.parseLiteral("192.0.2.2")
+                        : name.equals("peer6.example") ? HaresourcesParser.parseLiteral("2001:db8::2") : Optional.empty(),
+                List.of(dir), users);
     }
 
     ClusterConfig load() throws ConfigException {

@@ -125,10 +125,9 @@ class HaCfTest extends ConfigFixtureTest {
 
     @Test
     void ignoredDirectivesAreAcceptedWithAWarningSayingSo() throws Exception {
-        haCf("serial /dev/ttyS0", "baud 19200", "crm off", "apiauth ipfail uid=hacluster", "compression bz2", "realtime on",
-                "respawn hacluster /usr/lib/heartbeat/ipfail");
+        haCf("serial /dev/ttyS0", "baud 19200", "crm off", "apiauth ipfail uid=hacluster", "compression bz2", "realtime on");
         ClusterConfig c = f.load();
-        for (String d : List.of("serial", "baud", "crm", "apiauth", "compression", "realtime", "respawn")) {
+        for (String d : List.of("serial", "baud", "crm", "apiauth", "compression", "realtime")) {
             assertTrue(c.warnings().stream().anyMatch(w -> w.message().equals("'" + d
                     + "' is accepted for Heartbeat compatibility but ignored by Vigil")), d + " " + c.warnings());
             assertFalse(setting(c, d).actedOn());
@@ -245,8 +244,9 @@ class HaCfTest extends ConfigFixtureTest {
 
     @Test
     void dollarSignsAreNotSmallRyeExpressions() throws Exception {
-        haCf("logfile /var/log/${NOPE}.log", "respawn hacluster /usr/lib/x ${ALSO_NOPE}");
+        haCf("logfile /var/log/${NOPE}.log", "respawn root /bin/true ${ALSO_NOPE}");
         assertEquals(Optional.of("/var/log/${NOPE}.log"), f.load().logfile());
+        assertEquals("/bin/true ${ALSO_NOPE}", f.load().respawnClients().get(0).command());
     }
 
     /** Every problem of the run, whether it failed or only warned. */

@@ -84,9 +84,11 @@ class HaresourcesTest {
             "alice IPaddr::[zz]/64|haresources:1: Invalid IPv6 address [zz] in resource",
             "alice IPaddr::[2001:db8::1]x|haresources:1: Unexpected text [x] after the IPv6 address",
             "alice IPaddr::::x|haresources:1: Empty name or argument in resource [IPaddr::::x]",
-            "alice 10.0.0.300|haresources:1: Invalid IP address [10.0.0.300] in resource [10.0.0.300]",
-            "alice 10.0.0.5/33|haresources:1: Invalid prefix length [33] in resource [10.0.0.5/33] — use a number from 0 to 32",
-            "alice 10.0.0.5/255.255.255.0|haresources:1: Invalid prefix length [255.255.255.0]",
+            "alice 10.0.0.300|haresources:1: IPaddr argument '10.0.0.300': '10.0.0.300' is not an IPv4 or IPv6 address in resource [10.0.0.300]",
+            "alice 10.0.0.5/33|haresources:1: IPaddr argument '10.0.0.5/33': '33' is not a prefix length (1-32) or a dotted netmask",
+            "alice 10.0.0.5/255.0.255.0|haresources:1: IPaddr argument '10.0.0.5/255.0.255.0': netmask '255.0.255.0' is not contiguous",
+            "alice IPaddr2::10.0.0.5/24/10.0.0.255/eth0|haresources:1: IPaddr argument '10.0.0.5/24/10.0.0.255/eth0': '10.0.0.255' is taken as the broadcast",
+            "alice IPv6addr::10.0.0.5/24|haresources:1: IPv6addr resource [IPv6addr::10.0.0.5/24] has an IPv4 address — use IPaddr2::10.0.0.5/24",
             "alice [2001:db8::1]::x|haresources:1: Resource name [[2001:db8::1]] contains a bracket"})
     void errorMessages(String text, String expected) {
         List<String> p = parse(text.replace("\\n", "\n")).problems().stream().map(ConfigProblem::format).toList();

@@ -11,10 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class ClStatusTest {
 
     static final LocalDateTime NOW = LocalDateTime.of(2026, 11, 24, 15, 54, 9);
-    static final String ERR = "cl_status[77]: 2026/11/24_15:54:09 ERROR: ";
+    static final String ERR = "Nov 24 15:54:09 linux9 cl_status: [77]: ERROR: ";
 
     static ClStatus.Result run(String... args) {
-        return ClStatus.run(FakeControlHandler.sample(), List.of(args), 77, NOW);
+        return ClStatus.run(FakeControlHandler.sample(), List.of(args), 77, NOW, "linux9");
     }
 
     static void expect(ClStatus.Result r, String stdout, String stderr, int rc) {
@@ -35,8 +35,9 @@ class ClStatusTest {
         expect(run("hbstatus"), "Heartbeat is running on this machine.\n", "", 0);
         ClStatus.Result v = run("hbstatus", "-v");
         assertEquals(0, v.exitCode());
-        assertEquals("version:\tvigil 0.1.0\nmanaged by:\t\"haresources\"\n\nalice\tactive\t(nodetype: normal)\n",
-                v.stdout().substring(0, v.stdout().indexOf("\teth0")));
+        // nodes and links last first, as Heartbeat's client library lists them
+        assertEquals("version:\tvigil 0.1.0\nmanaged by:\t\"haresources\"\n\n192.0.2.1\tping\t(nodetype: ping)\n",
+                v.stdout().substring(0, v.stdout().indexOf("\t192.0.2.1\tup")));
         ClStatus.Result human = run("hbstatus", "-m", "-v");
         assertEquals("Heartbeat version vigil 0.1.0\nResources controlled by \"haresources\"\n",
                 human.stdout().substring(0, human.stdout().indexOf("The nodes")));
@@ -44,10 +45,11 @@ class ClStatusTest {
 
     @Test
     void listnodes() {
-        expect(run("listnodes"), "alice\nbob\n192.0.2.1\n", "", 0);
-        expect(run("listnodes", "-n"), "alice\nbob\n", "", 0);
+        // Heartbeat's client library prepends each node it receives: cl_status lists the node table last first
+        expect(run("listnodes"), "192.0.2.1\nbob\nalice\n", "", 0);
+        expect(run("listnodes", "-n"), "bob\nalice\n", "", 0);
         expect(run("listnodes", "-p"), "192.0.2.1\n", "", 0);
-        expect(run("listnodes", "-p", "-n"), "alice\nbob\n192.0.2.1\n", "", 0);
+        expect(run("listnodes", "-p", "-n"), "192.0.2.1\nbob\nalice\n", "", 0);
         expect(run("listnodes", "-m", "-p"), "The nodes are as follow:\n192.0.2.1\n", "", 0);
         expect(run("listnodes", "-pv"), "\n192.0.2.1\tping\t(nodetype: ping)\n\t192.0.2.1\tup\n", "", 0);
         expect(run("listnodes", "-x"), "", "listnodes: invalid option -- 'x'\n" + ERR + "Error: getopt returnedcharacter code ?.\n", 11);
@@ -81,9 +83,9 @@ class ClStatusTest {
 
     @Test
     void links() {
-        expect(run("listhblinks", "bob"), "\teth0\n\teth1\n", "", 0);
-        expect(run("listhblinks", "-v", "bob"), "\teth0\tdead\n\teth1\tup\n", "", 0);
-        expect(run("listhblinks", "-m", "bob"), "\tthis node has the following heartbeat links:\n\teth0\n\teth1\n", "", 0);
+        expect(run("listhblinks", "bob"), "\teth1\n\teth0\n", "", 0);
+        expect(run("listhblinks", "-v", "bob"), "\teth1\tup\n\teth0\tdead\n", "", 0);
+        expect(run("listhblinks", "-m", "bob"), "\tthis node has the following heartbeat links:\n\teth1\n\teth0\n", "", 0);
         expect(run("listhblinks"), "", "No enough parameter.\n", 11);
         assertEquals(13, run("listhblinks", "nosuch").exitCode());
         expect(run("hblinkstatus", "bob", "eth0"), "dead\n", "", 1);
@@ -131,7 +133,7 @@ class ClStatusTest {
 
     @Test
     void signonFailureWording() {
-        ClStatus.Result r = ClStatus.signonFailure(77, NOW);
+        ClStatus.Result r = ClStatus.signonFailure(77, NOW, "linux9");
         expect(r, "", ERR + "Cannot signon with heartbeat\n" + ERR
                 + "REASON: hb_api_signon: Can't initiate connection to heartbeat\n", 1);
     }

@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ShellCommandsTest {
 
     static final Path BIN = Path.of("deploy/bin").toAbsolutePath();
-    static final String STAMP = "\\d{4}/\\d{2}/\\d{2}_\\d{2}:\\d{2}:\\d{2}";
+    /** Heartbeat's cl_status log prefix on stderr: {@code Dec 07 07:19:22 <host> cl_status: [pid]: }. */
+    static final String PREFIX = "[A-Z][a-z]{2} \\d{2} \\d{2}:\\d{2}:\\d{2} \\S+ cl_status: \\[\\d+\\]: ";
 
     static FakeDaemon daemon;
     static Path socket;
@@ -76,7 +77,7 @@ class ShellCommandsTest {
     }
 
     static String normalise(String stderr) {
-        return stderr.replaceAll("cl_status\\[\\d+\\]: " + STAMP, "cl_status[PID]: TIME");
+        return stderr.replaceAll(PREFIX, "TIME HOST cl_status: [PID]: ");
     }
 
     @Test
@@ -116,7 +117,7 @@ class ShellCommandsTest {
         assertEquals(new Run(ClStatus.HELP, "", 0), run(none, "cl_status", "-h"));
         Run bad = run(none, "cl_status", "bogus");
         assertEquals(11, bad.rc());
-        assertTrue(bad.stderr().matches("cl_status\\[\\d+\\]: " + STAMP + " ERROR: bogus: invalid sub-command\\.\n"), bad.stderr());
+        assertTrue(bad.stderr().matches(PREFIX + "ERROR: bogus: invalid sub-command\\.\n"), bad.stderr());
     }
 
     @Test
@@ -130,8 +131,8 @@ class ShellCommandsTest {
             Run r = run(none, "cl_status", args);
             assertEquals("", r.stdout());
             assertEquals(1, r.rc(), String.join(" ", args));
-            assertEquals("cl_status[PID]: TIME ERROR: Cannot signon with heartbeat\n"
-                    + "cl_status[PID]: TIME ERROR: REASON: hb_api_signon: Can't initiate connection to heartbeat\n",
+            assertEquals("TIME HOST cl_status: [PID]: ERROR: Cannot signon with heartbeat\n"
+                    + "TIME HOST cl_status: [PID]: ERROR: REASON: hb_api_signon: Can't initiate connection to heartbeat\n",
                     normalise(r.stderr()));
         }
     }

@@ -82,7 +82,7 @@ class AddressOpsBench {
             out.append(row("connected routes holding 127.0.0.2", "`ip route list match` process", n,
                     () -> mustRun(pr, "ip", "-o", "-f", "inet", "route", "list", "match", "127.0.0.2/32", "scope", "link")));
             out.append(row("connected routes holding 127.0.0.2", "netlink (JNA)", n, () -> rt.connectedRoutes(local, 32, null)));
-            String arping = Announcer.findExecutable("arping").map(Path::toString).orElse(null);
+            String arping = ProcessRunner.findExecutable("arping").map(Path::toString).orElse(null);
             if (arping != null) {
                 // lo is not ARP-capable: arping refuses it at once, which leaves the cost of the process itself
                 out.append(row("start one `arping -U -c 1`", "process", Math.min(n, 50),

@@ -134,7 +134,7 @@ class IpAddrNetnsTest {
         neighbourLearnt("192.0.2.10");
 
         // a second address takes the next free label; starting twice is fine
-        ResourceAgent vip2 = m.agentFor(SpecSyntax.parse("IPaddr2::192.0.2.11/24/eth0"));
+        ResourceAgent vip2 = m.agentFor(SpecSyntax.parse("IPaddr::192.0.2.11/24/eth0"));
         assertTrue(vip2.start().ok());
         assertTrue(vip2.start().ok());
         assertTrue(addrs("-4").contains("192.0.2.11/24 brd 192.0.2.255 scope global secondary eth0:1"), addrs("-4"));

@@ -21,9 +21,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 final class ProbeRun {
 
     private static final Pattern RECV = Pattern.compile(
-            "RECV link=(\\S+) from=([0-9.]+):(\\d+) len=(\\d+) id=(\\S+) listed=(\\w+)");
+            "RECV link=(\\S+) from=([0-9A-Fa-f.:]+):(\\d+) len=(\\d+) id=(\\S+) listed=(\\w+)");
     private static final Pattern COUNTERS = Pattern.compile(
-            "COUNTERS link=(\\S+) sent=(\\d+) received=(\\d+) sendErrors=(\\d+) ownDropped=(\\d+) ownSeen=(\\w+)");
+            "COUNTERS link=(\\S+) sent=(\\d+) received=(\\d+) sendErrors=(\\d+) ownDropped=(\\d+) ownSeen=(\\w+)(?: ownUp=\\w+)?");
 
     record Recv(String link, String from, int port, int length, String id, boolean listed) {
     }

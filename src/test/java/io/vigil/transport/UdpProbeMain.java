@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
  * {@code COUNTERS link=<l> sent=… received=… sendErrors=… ownDropped=… ownSeen=…}, {@code DONE}.
  * <pre>
  * --name A --udpport 16940 [--bcast dev] [--mcast "dev group port ttl loop"] [--ucast "dev peer"]
+ * [--mcast6 "dev group port hops loop"] [--ucast6 "dev peer"]
  * [--count 10] [--interval-ms 50] [--size 0] [--go-file path] [--linger-ms 1500]
  * </pre>
  * With {@code --go-file} it waits (30 s at most) for that file to exist before sending, so that two probes started
@@ -42,6 +43,8 @@ public final class UdpProbeMain {
         List<String[]> bcast = new ArrayList<>();
         List<String[]> mcast = new ArrayList<>();
         List<String[]> ucast = new ArrayList<>();
+        List<String[]> mcast6 = new ArrayList<>();
+        List<String[]> ucast6 = new ArrayList<>();
         for (int i = 0; i < args.length; i += 2) {
             String value = args[i + 1];
             switch (args[i]) {
@@ -50,6 +53,8 @@ public final class UdpProbeMain {
                 case "--bcast" -> bcast.add(value.split("\\s+"));
                 case "--mcast" -> mcast.add(value.split("\\s+"));
                 case "--ucast" -> ucast.add(value.split("\\s+"));
+                case "--mcast6" -> mcast6.add(value.split("\\s+"));
+                case "--ucast6" -> ucast6.add(value.split("\\s+"));
                 case "--count" -> count = Integer.parseInt(value);
                 case "--interval-ms" -> intervalMs = Long.parseLong(value);
                 case "--size" -> size = Integer.parseInt(value);
@@ -74,6 +79,13 @@ public final class UdpProbeMain {
         }
         for (String[] u : ucast) {
             media.add(new Medium.Ucast(u[0], InetAddress.getByName(u[1]), udpPort));
+        }
+        for (String[] m : mcast6) {
+            media.add(new Medium.Mcast6(m[0], (java.net.Inet6Address) InetAddress.getByName(m[1]), Integer.parseInt(m[2]),
+                    Integer.parseInt(m[3]), "1".equals(m[4])));
+        }
+        for (String[] u : ucast6) {
+            media.add(new Medium.Ucast6(u[0], (java.net.Inet6Address) InetAddress.getByName(u[1]), udpPort));
         }
 
         Vertx vertx = Vertx.vertx();
@@ -143,7 +155,7 @@ public final class UdpProbeMain {
             LinkCounters c = e.getValue();
             System.out.println("COUNTERS link=" + e.getKey() + " sent=" + c.sent() + " received=" + c.received()
                     + " sendErrors=" + c.sendErrors() + " ownDropped=" + c.ownDropped()
-                    + " ownSeen=" + transport.ownLinkSeen(e.getKey()));
+                    + " ownSeen=" + transport.ownLinkSeen(e.getKey()) + " ownUp=" + transport.ownLinkUp(e.getKey()));
         }
         transport.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
