@@ -62,6 +62,9 @@ public class RunCommand implements Callable<Integer> {
     @Inject
     VigilHealth health;
 
+    @Inject
+    io.vigil.live.LiveFeed live;
+
     @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown")
     String version;
 
@@ -85,8 +88,9 @@ public class RunCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 1;
         }
-        Daemon daemon = new Daemon(config, vertx, paths, new DaemonReporting(metrics, version));
-        ControlServer control = new ControlServer(vertx, paths.socket(), handler(daemon));
+        Daemon daemon = new Daemon(config, vertx, paths,
+                io.vigil.live.OperatorFeeds.wrap(new DaemonReporting(metrics, version), config, live, metrics));
+        ControlServer control = new ControlServer(vertx, paths.socket(), handler(daemon), live);
         try {
             daemon.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             control.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -96,6 +100,7 @@ public class RunCommand implements Callable<Integer> {
             return 1;
         }
         metrics.bindStatus(() -> DaemonReporting.report(daemon, version));
+        live.bind(() -> DaemonReporting.report(daemon, version));
         health.bindLiveness(() -> !daemon.exitCode().isComplete());
         health.bindReadiness(daemon::ready);
         Guardian.spawn(paths.pidFile(), cleanupCommand(paths), paths.runDir().resolve("guardian.log"));

@@ -64,6 +64,10 @@ public final class ConfigLoader {
         vigilKey("vigil.state-dir", Kind.PATH, "/var/lib/vigil");
         vigilKey("vigil.metrics.port", Kind.PORT, "9694");
         vigilKey("vigil.metrics.host", Kind.TEXT, "127.0.0.1");
+        // Notifications (io.vigil.notify.NotifySettings reads them from the effective settings).
+        vigilKey("vigil.notify-script", Kind.EXECUTABLE, null);
+        vigilKey("vigil.notify-dir", Kind.PATH, "<config-dir>/notify.d");
+        vigilKey("vigil.notify-timeout", Kind.DURATION, "30s");
     }
 
     private final ConfigEnvironment host;

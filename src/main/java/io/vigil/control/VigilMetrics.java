@@ -63,6 +63,21 @@ public class VigilMetrics {
         registry.counter("vigil.failovers", "group", groupKey, "reason", reason).increment();
     }
 
+    /** A transition (io.vigil.notify.EventType word); {@code group} is "" for node, link and fence events. */
+    public void clusterEvent(String event, String group) {
+        registry.counter("vigil.events", "event", event, "group", group).increment();
+    }
+
+    /** A status packet from {@code node} came later than warntime (Heartbeat's "Late heartbeat" warning). */
+    public void lateHeartbeat(String node) {
+        registry.counter("vigil.late.heartbeats", "node", node).increment();
+    }
+
+    /** A notification script or Heartbeat hook ran: {@code kind} notify or rc.d, {@code outcome} ok, failed, timeout, dropped. */
+    public void notification(String kind, String outcome) {
+        registry.counter("vigil.notifications", "kind", kind, "outcome", outcome).increment();
+    }
+
     /** @param op {@code start}, {@code stop} or {@code status} */
     public void resourceOperation(String op, Duration d, boolean ok) {
         Timer.builder("vigil.resource.operation")
@@ -98,6 +113,8 @@ public class VigilMetrics {
         cached = new CachedStatus(status);
         StatusReport now = status.get();
         for (StatusReport.NodeInfo n : now.nodes()) {
+            gauge("vigil.node.info", "1 for every node of ha.cf, with its type (normal or ping)",
+                    Tags.of("node", n.name(), "type", n.type()), r -> 1.0);
             for (String word : NODE_STATUSES) {
                 gauge("vigil.node.status", "1 when the node has this status", Tags.of("node", n.name(), "status", word),
                         r -> r.findNode(n.name()).map(x -> x.status().equals(word) ? 1.0 : 0.0).orElse(Double.NaN));
@@ -114,8 +131,27 @@ public class VigilMetrics {
                     r -> r.groups().stream().filter(x -> x.key().equals(g.key())).findFirst()
                             .map(x -> x.heldBy().equals(r.node()) ? 1.0 : 0.0).orElse(Double.NaN));
         }
+        for (String parameter : TIMING_PARAMETERS) {
+            gauge("vigil.timing.seconds", "keepalive, warntime and deadtime in force (ha.cf)", Tags.of("parameter", parameter),
+                    r -> millisParameter(r.parameters().get(parameter)));
+        }
         gauge("vigil.in.transition", "1 while resources are moving (cl_status rscstatus = transition)", Tags.empty(),
                 r -> "transition".equals(r.rscstatus()) ? 1.0 : 0.0);
+    }
+
+    /** ha.cf timings exported as {@code vigil_timing_seconds{parameter}}, for alert thresholds and dashboards. */
+    static final List<String> TIMING_PARAMETERS = List.of("keepalive", "warntime", "deadtime", "initdead");
+
+    /** The {@code <n>ms} text of the status parameters, in seconds; NaN when absent. */
+    static double millisParameter(String text) {
+        if (text == null || !text.endsWith("ms")) {
+            return Double.NaN;
+        }
+        try {
+            return Long.parseLong(text.substring(0, text.length() - 2)) / 1000.0;
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
     }
 
     private void gauge(String name, String description, Tags tags, java.util.function.ToDoubleFunction<StatusReport> f) {

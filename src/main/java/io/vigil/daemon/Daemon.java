@@ -345,6 +345,7 @@ public final class Daemon {
     // ---------------------------------------------------------------- cores → actions
 
     private void handleMembership(long now, List<MembershipEvent> events) {
+        observer.membershipEvents(events);
         for (MembershipEvent e : commUpLast(events)) {
             if (e instanceof MembershipEvent.Log l) {
                 log(l.level(), l.text());
@@ -409,10 +410,12 @@ public final class Daemon {
         if (engineFinished) {
             return;
         }
+        observer.engineInput(event);
         execute(engine.handle(now, event));
     }
 
     private void execute(List<FailoverAction> actions) {
+        observer.engineActions(actions);
         for (FailoverAction a : actions) {
             if (a instanceof FailoverAction.Log l) {
                 log(l.level(), l.text());
