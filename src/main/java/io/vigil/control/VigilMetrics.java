@@ -63,6 +63,22 @@ public class VigilMetrics {
         registry.counter("vigil.failovers", "group", groupKey, "reason", reason).increment();
     }
 
+    /**
+     * Creates the counters of the transitions, late heartbeats and notifications at 0 before anything happens:
+     * Prometheus' {@code increase()} cannot see the first increment of a series that appears with the value 1, so
+     * the alert on the first stop failure would never fire.
+     */
+    public void registerAtZero(List<String> groupEvents, List<String> otherEvents, List<String> groups, List<String> peers) {
+        groupEvents.forEach(e -> groups.forEach(g -> registry.counter("vigil.events", "event", e, "group", g)));
+        otherEvents.forEach(e -> registry.counter("vigil.events", "event", e, "group", ""));
+        peers.forEach(n -> registry.counter("vigil.late.heartbeats", "node", n));
+        for (String kind : List.of("notify", "rc.d")) {
+            for (String outcome : List.of("ok", "failed", "timeout", "dropped")) {
+                registry.counter("vigil.notifications", "kind", kind, "outcome", outcome);
+            }
+        }
+    }
+
     /** A transition (io.vigil.notify.EventType word); {@code group} is "" for node, link and fence events. */
     public void clusterEvent(String event, String group) {
         registry.counter("vigil.events", "event", event, "group", group).increment();

@@ -64,6 +64,12 @@ public final class OperatorFeeds implements DaemonObserver {
         ScriptQueue queue = new ScriptQueue(NotifySettings.QUEUE_CAPACITY, settings.timeout(), metrics::notification);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> queue.close(DRAIN_AT_EXIT), "vigil-notify-drain"));
         live.timing(new LiveFeed.Timing(config.keepaliveMs(), config.warntimeMs(), config.deadtimeMs()));
+        List<String> groupEvents = new java.util.ArrayList<>();
+        List<String> otherEvents = new java.util.ArrayList<>();
+        for (io.vigil.notify.EventType t : io.vigil.notify.EventType.values()) {
+            (t.subject() == io.vigil.notify.EventType.Subject.GROUP ? groupEvents : otherEvents).add(t.word());
+        }
+        metrics.registerAtZero(groupEvents, otherEvents, config.groups().stream().map(g -> g.key()).toList(), config.peers());
         return new OperatorFeeds(inner, config, settings, live, metrics, queue);
     }
 
