@@ -156,7 +156,7 @@ class OperatorIT {
                         !c.findElements(By.cssSelector("tr[data-group='" + VIP + "']")).isEmpty()
                                 && "live".equals(((JavascriptExecutor) c).executeScript(
                                 "return document.getElementById('connection').dataset.state")));
-                assertEquals("", chrome.findElement(By.cssSelector("tr[data-group='" + VIP + "']")).getAttribute("data-held-by"),
+                assertEquals("", Chromium.attr(chrome, "tr[data-group='" + VIP + "']", "data-held-by"),
                         "before: linux2 does not hold the VIP");
             } else {
                 System.out.println("OperatorIT: chromium or chromium-driver not installed: the failover runs without the page");
@@ -189,7 +189,9 @@ class OperatorIT {
                 assertTrue(pageAt != 0, "the page shows the VIP held by linux2\n" + lab.logs());
                 long lag = Math.max(0, (pageAt - statusAt.get()) / 1_000_000);
                 ClusterLab.bound("status page shows the VIP on linux2 after linux2's status does", lag, 1000);
-                assertEquals("dead", chrome.findElement(By.cssSelector("[data-node='linux1']")).getAttribute("data-status"));
+                ChromeDriver c = chrome;
+                ClusterLab.await(Duration.ofSeconds(5), "the page shows linux1 dead", () ->
+                        "dead".equals(Chromium.attr(c, "[data-node='linux1']", "data-status")));
                 Files.write(dir.resolve("linux2-page-after-failover.png"), chrome.getScreenshotAs(OutputType.BYTES));
             }
         } finally {

@@ -51,11 +51,11 @@ class StatusPageBrowserTest {
             JavascriptExecutor js = browser;
             await(browser, () -> "live".equals(js.executeScript("return document.getElementById('connection').dataset.state"))
                     && !browser.findElements(By.cssSelector("tr[data-group]")).isEmpty());
-            assertEquals("alice", browser.findElement(By.id("node")).getText());
-            assertEquals("alice", browser.findElement(By.cssSelector("tr[data-group='192.0.2.253']")).getAttribute("data-held-by"));
-            assertEquals("dead", browser.findElement(By.cssSelector("[data-node='bob']")).getAttribute("data-status"));
-            assertTrue(browser.findElement(By.cssSelector("[data-keepalive='bob'] polyline")).getAttribute("points")
-                    .split(" ").length >= 4, "the inter-arrival chart has the samples");
+            assertEquals("alice", js.executeScript("return document.getElementById('node').textContent"));
+            assertEquals("alice", Chromium.attr(js, "tr[data-group='192.0.2.253']", "data-held-by"));
+            assertEquals("dead", Chromium.attr(js, "[data-node='bob']", "data-status"));
+            assertTrue(Chromium.attr(js, "[data-keepalive='bob'] polyline", "points").split(" ").length >= 4,
+                    "the inter-arrival chart has the samples");
             assertEquals("none", js.executeScript("return getComputedStyle(document.querySelector('#groups thead')).display"),
                     "390 px wide: the groups table becomes one card per group");
             Object width = js.executeScript("return [document.documentElement.scrollWidth, window.innerWidth].join(' ') + ' '"
@@ -77,10 +77,12 @@ class StatusPageBrowserTest {
                     r.nodes(), moved, r.rscstatus(), r.transitions(), r.parameters());
             feed.event(new ClusterEvent(1, System.currentTimeMillis(), EventType.GROUP_STOPPED, "alice", "alice", "",
                     "192.0.2.253", "", "stopped", "", "standby"));
-            await(browser, () -> "".equals(browser.findElement(By.cssSelector("tr[data-group='192.0.2.253']"))
-                    .getAttribute("data-held-by")));
+            // Read in the page's own script: the rows are re-rendered on every push, a WebElement could go stale.
+            await(browser, () -> "".equals(js.executeScript(
+                    "const r = document.querySelector(\"tr[data-group='192.0.2.253']\"); return r && r.dataset.heldBy")));
             assertEquals(Boolean.TRUE, js.executeScript("return window.notReloaded === true"), "pushed, not reloaded " + marker);
-            assertTrue(browser.findElement(By.cssSelector("#timeline li[data-event='group-stopped']")).getText()
+            assertTrue(String.valueOf(js.executeScript(
+                    "return document.querySelector(\"#timeline li[data-event='group-stopped']\").textContent"))
                     .contains("192.0.2.253"));
         } finally {
             browser.quit();

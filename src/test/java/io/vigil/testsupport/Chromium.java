@@ -25,6 +25,12 @@ public final class Chromium {
     private Chromium() {
     }
 
+    /** An attribute read by the page's own script: elements re-rendered by a push never go stale under it. */
+    public static String attr(org.openqa.selenium.JavascriptExecutor js, String selector, String name) {
+        return String.valueOf(js.executeScript(
+                "const e = document.querySelector(arguments[0]); return e && e.getAttribute(arguments[1])", selector, name));
+    }
+
     /** Skips the calling test where Chromium or its driver is not installed (.ci/run installs both). */
     public static void assumeInstalled() {
         assumeTrue(Files.isExecutable(BROWSER) && Files.isExecutable(DRIVER),
