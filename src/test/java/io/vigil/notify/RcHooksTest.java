@@ -33,19 +33,27 @@ class RcHooksTest {
         }
     }
 
-    @Test
-    void statusHookGetsHeartbeatsEnvironmentWithoutHarc(@TempDir Path tmp) throws Exception {
+    /** A status hook writing {@code hookBody}'s output to a file; runs {@code change} and returns the file's lines. */
+    private List<String> statusHook(Path tmp, String hookBody, java.util.function.Consumer<RcHooks> change) throws Exception {
         Path dir = NotifyFixture.configDir(tmp, null);
-        Path out = tmp.resolve("status.env");
-        NotifyFixture.script(dir.resolve("rc.d/status"), "{ echo \"args=$*\"; env | grep -E '^(HA_|OCF_ROOT)' | sort; } > " + out);
+        Path out = tmp.resolve("status.out");
+        NotifyFixture.script(dir.resolve("rc.d/status"), "{ " + hookBody + "; } >> " + out);
         ClusterConfig config = NotifyFixture.load(dir);
         try (ScriptQueue queue = new ScriptQueue(8, Duration.ofSeconds(5), (k, o) -> outcomes.add(k + " " + o))) {
             RcHooks hooks = new RcHooks(config, NotifySettings.of(config), queue);
             assertEquals(List.of("status"), List.copyOf(hooks.hooks().keySet()));
-            hooks.nodeStatus("linux2", "active", "dead", false);
+            change.accept(hooks);
             await(() -> outcomes.size() == 1);
         }
-        List<String> lines = Files.readAllLines(out);
+        assertEquals(List.of("rc.d ok"), outcomes);
+        return Files.readAllLines(out);
+    }
+
+    @Test
+    void statusHookGetsHeartbeatsEnvironmentWithoutHarc(@TempDir Path tmp) throws Exception {
+        List<String> lines = statusHook(tmp, "echo \"args=$*\"; env | grep -E '^(HA_|OCF_ROOT)' | sort",
+                hooks -> hooks.nodeStatus("linux2", "active", "dead", false));
+        Path dir = tmp.resolve("ha.d");
         assertEquals("args=status", lines.get(0));
         for (String expected : List.of("HA_t=status", "HA_src=linux2", "HA_st=dead", "HA_OSTATUS=active",
                 "HA_CURHOST=linux1", "HA_NICEFAILBACK=yes", "HA_DIR=" + dir, "HA_RCDIR=" + dir.resolve("rc.d"),
@@ -53,7 +61,6 @@ class RcHooksTest {
                 "HA_LOGD=no", "HA_debug=0", "OCF_ROOT=/usr/lib/ocf")) {
             assertTrue(lines.contains(expected), expected + " in " + lines);
         }
-        assertEquals(List.of("rc.d ok"), outcomes);
     }
 
     @Test
@@ -103,16 +110,9 @@ class RcHooksTest {
 
     @Test
     void pingNodeDeathCarriesInfoPing(@TempDir Path tmp) throws Exception {
-        Path dir = NotifyFixture.configDir(tmp, null);
-        Path out = tmp.resolve("out");
-        NotifyFixture.script(dir.resolve("rc.d/status"), "echo \"$HA_src $HA_st $HA_info\" >> " + out);
-        ClusterConfig config = NotifyFixture.load(dir);
-        try (ScriptQueue queue = new ScriptQueue(8, Duration.ofSeconds(5), (k, o) -> outcomes.add(k + " " + o))) {
-            RcHooks hooks = new RcHooks(config, NotifySettings.of(config), queue);
-            hooks.nodeStatus("192.0.2.1", "ping", "dead", true);
-            await(() -> outcomes.size() == 1);
-        }
-        assertEquals(List.of("192.0.2.1 dead ping"), Files.readAllLines(out));
+        assertEquals(List.of("192.0.2.1 dead ping"), statusHook(tmp, "echo \"$HA_src $HA_st $HA_info\"",
+                hooks -> hooks.nodeStatus("192.0.2.1", "ping", "dead", true)));
+        ClusterConfig config = NotifyFixture.load(tmp.resolve("ha.d"));
         Map<String, String> env = new RcHooks(config, NotifySettings.of(config), new ScriptQueue(1, Duration.ofSeconds(1),
                 (k, o) -> { })).environment(Map.of("t", "status"), null);
         assertFalse(env.containsKey("HA_OSTATUS"));
