@@ -47,6 +47,7 @@ public final class OperatorFeeds implements DaemonObserver {
         this.metrics = metrics;
         this.pingNodes = config.pingNodes().stream().map(p -> p.name()).collect(Collectors.toSet());
         Notifier notifier = new Notifier(settings, queue);
+        notifier.describe();
         this.rcHooks = new RcHooks(config, settings, queue);
         this.deriver = new EventDeriver(config.localNode(), pingNodes, System::currentTimeMillis, e -> {
             metrics.clusterEvent(e.type().word(), e.group());

@@ -29,6 +29,18 @@ public final class Notifier implements Consumer<ClusterEvent> {
         this.queue = Objects.requireNonNull(queue, "queue");
     }
 
+    /** One line at start: what will be run, so a typo in a path shows at once and not at the first failover. */
+    public void describe() {
+        if (settings.dirSet() && !Files.isDirectory(settings.dir())) {
+            LOG.warnf("vigil.notify-dir %s is not a directory: no notification script runs from it", settings.dir());
+        }
+        List<Path> scripts = scripts();
+        if (!scripts.isEmpty()) {
+            LOG.infof("Notification scripts (timeout %d ms each): %s", settings.timeout().toMillis(),
+                    String.join(", ", scripts.stream().map(Path::toString).toList()));
+        }
+    }
+
     @Override
     public void accept(ClusterEvent e) {
         if (settings.script().isEmpty() && !Files.isDirectory(settings.dir())) {

@@ -16,8 +16,10 @@ import java.util.Optional;
  * @param timeout {@code vigil.notify-timeout} (30s): a script still running then is killed with its children
  * @param rcDir   Heartbeat's hooks, {@code <config-dir>/rc.d}
  * @param harc    Heartbeat's hook runner, {@code <config-dir>/harc}, used when present
+ * @param dirSet  whether {@code vigil.notify-dir} was given (a missing default directory is normal, a missing
+ *                configured one is worth a warning)
  */
-public record NotifySettings(Optional<Path> script, Path dir, Duration timeout, Path rcDir, Path harc) {
+public record NotifySettings(Optional<Path> script, Path dir, Duration timeout, Path rcDir, Path harc, boolean dirSet) {
 
     public static final String SCRIPT_KEY = "vigil.notify-script";
     public static final String DIR_KEY = "vigil.notify-dir";
@@ -29,10 +31,11 @@ public record NotifySettings(Optional<Path> script, Path dir, Duration timeout, 
     /** Reads the keys from the validated effective configuration (ConfigLoader checked every value). */
     public static NotifySettings of(ClusterConfig config) {
         Optional<String> script = value(config, SCRIPT_KEY);
-        Path dir = value(config, DIR_KEY).map(Path::of).orElse(config.configDir().resolve("notify.d"));
+        Optional<String> dirValue = value(config, DIR_KEY);
+        Path dir = dirValue.map(Path::of).orElse(config.configDir().resolve("notify.d"));
         Duration timeout = value(config, TIMEOUT_KEY).map(NotifySettings::duration).orElse(Duration.ofSeconds(30));
         return new NotifySettings(script.map(Path::of), dir, timeout, config.configDir().resolve("rc.d"),
-                config.configDir().resolve("harc"));
+                config.configDir().resolve("harc"), dirValue.isPresent());
     }
 
     private static Optional<String> value(ClusterConfig config, String key) {
