@@ -166,6 +166,24 @@ class LiveWatchTest {
     }
 
     @Test
+    void onATerminalFramesOverwriteInPlace() throws Exception {
+        StringWriter out = new StringWriter();
+        StatusWatch watch = new StatusWatch(socket, new PrintWriter(out), new PrintWriter(new StringWriter()), true, true,
+                ZoneOffset.UTC);
+        CompletableFuture<Integer> code = CompletableFuture.supplyAsync(watch::run);
+        await(() -> frames(out) >= 2); // the first, then the refresh for the ages
+        watch.stop();
+        assertEquals(0, code.get(15, TimeUnit.SECONDS));
+        String text = out.toString();
+        assertTrue(text.startsWith("\u001b[H\u001b[2Jvigil status --watch  "), "the first frame clears the screen");
+        int second = text.indexOf("\u001b[Hvigil status --watch  ", 1);
+        assertTrue(second > 0, "later frames go home and overwrite");
+        assertTrue(text.contains("\u001b[K\n"), "each line clears its own rest");
+        assertTrue(text.substring(0, second).endsWith("\u001b[J"), "and the screen below the frame");
+        assertTrue(text.endsWith("\n"), "the prompt comes back on a line of its own");
+    }
+
+    @Test
     void watchWithoutDaemonExits3(@TempDir Path tmp) {
         StringWriter err = new StringWriter();
         int code = new StatusWatch(tmp.resolve("none.sock"), new PrintWriter(new StringWriter()), new PrintWriter(err),
