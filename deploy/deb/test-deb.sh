@@ -48,7 +48,7 @@ check "man pages: vigil(8) and its sub-commands, cl_status(8), hb_standby(8), hb
 completes() {  # completes <command words...>: prints the candidates for the last word
     bash -c '. /usr/share/bash-completion/bash_completion; _completion_loader "$1"
              COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
-             fn=$(complete -p "$1" | sed -n "s/.*-F \([^ ]*\).*/\1/p"); "$fn" "$1" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+             fn=$(complete -p "$1" | sed -n "s/.*-F \([^ ]*\).*/\1/p"); "$fn" "$1" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}" 2>/dev/null
              echo "${COMPREPLY[*]}"' completes "$@"
 }
 [ "$(completes vigil sta)" = "status standby" ] || fail "completion: vigil sta -> '$(completes vigil sta)'"
