@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The packaged daemon as systemd runs it: stdout is the journal (JOURNAL_STREAM names it), so every console line
- * carries its sd-daemon priority prefix and no timestamp. A lone node in a namespace of its own (a dummy eth0).
+ * carries its sd-daemon priority prefix and no timestamp. A lone node in a namespace of its own (eth0 is one end of a
+ * veth pair whose other end stays in the namespace).
  */
 @Tag("netns")
 class JournalLoggingIT {
@@ -28,7 +29,8 @@ class JournalLoggingIT {
         Path dir = E2e.dir("op-journal");
         try (Netns netns = new Netns()) {
             String ns = netns.add("op-jr");
-            netns.must("ip", "-n", ns, "link", "add", "eth0", "type", "dummy");
+            netns.must("ip", "-n", ns, "link", "add", "eth0", "type", "veth", "peer", "name", "eth1");
+            netns.must("ip", "-n", ns, "link", "set", "eth1", "up");
             netns.must("ip", "-n", ns, "addr", "add", "198.51.100.5/24", "brd", "+", "dev", "eth0");
             netns.must("ip", "-n", ns, "link", "set", "eth0", "up");
             Path conf = Files.createDirectories(dir.resolve("ha.d"));
