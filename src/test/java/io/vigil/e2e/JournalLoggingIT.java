@@ -53,7 +53,9 @@ class JournalLoggingIT {
             Process daemon = pb.start();
             try {
                 ClusterLab.await(Duration.ofSeconds(90), "the daemon announced itself\n" + Files.readString(out),
-                        () -> read(out).contains("communication up"));
+                        () -> read(out).contains("communication up") && Files.exists(dir.resolve("run/vigil.sock")));
+                // RunCommand takes SIGTERM over only after the control socket is up (a TERM before is the JVM's: 143).
+                Thread.sleep(2000);
                 daemon.destroy(); // SIGTERM, as systemctl stop
                 assertTrue(daemon.waitFor(60, TimeUnit.SECONDS));
                 assertEquals(0, daemon.exitValue());
