@@ -78,6 +78,45 @@ done
 check "files in place (cl_status in /usr/bin, hb_standby/hb_takeover in /usr/share/heartbeat, heartbeat in /usr/libexec/heartbeat)"
 getent group haclient >/dev/null || fail "postinst did not create group haclient"
 check "group haclient created"
+
+# Man pages (generated from the picocli model, and the Heartbeat commands' and files'), found by man-db.
+for page in vigil vigil-run vigil-status vigil-standby vigil-takeover vigil-resource-check; do
+    man -w 8 "$page" 2>/dev/null | grep -q "^/usr/share/man/man8/$page.8.gz$" || fail "man -w 8 $page"
+done
+man -w 8 cl_status | grep -q '^/usr/share/man/man8/cl_status.8.gz$' || fail "man -w 8 cl_status"
+for page in hb_standby hb_takeover; do man -w 8 "$page" | grep -q "man8/$page.8.gz" || fail "man -w 8 $page"; done
+man -w 5vigil ha.cf | grep -q '^/usr/share/man/man5/ha.cf.5vigil.gz$' || fail "man -w 5vigil ha.cf"
+man -w 5vigil authkeys | grep -q 'authkeys.5vigil.gz' || fail "man -w 5vigil authkeys"
+man -w haresources | grep -q '^/usr/share/man/man5/haresources.5.gz$' || fail "man -w haresources"
+MANWIDTH=80 man -P cat 8 vigil-status 2>/dev/null | grep -q -- '--watch' || fail "man vigil-status shows --watch"
+check "man pages: vigil(8) and its sub-commands, cl_status(8), hb_standby(8), hb_takeover(8), ha.cf(5vigil), haresources(5)"
+
+# Bash completion, loaded on demand by bash-completion as an interactive shell would.
+completes() {  # completes <command words...>: prints the candidates for the last word
+    bash -c '. /usr/share/bash-completion/bash_completion; _completion_loader "$1"
+             COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+             fn=$(complete -p "$1" | sed -n "s/.*-F \([^ ]*\).*/\1/p"); "$fn" "$1" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}" 2>/dev/null
+             echo "${COMPREPLY[*]}"' completes "$@"
+}
+[ "$(completes vigil sta)" = "status standby" ] || fail "completion: vigil sta -> '$(completes vigil sta)'"
+completes vigil status --w | grep -q -- '--watch' || fail "completion: vigil status --w"
+[ "$(completes hb_takeover fo)" = "foreign" ] || fail "completion: hb_takeover fo"
+completes cl_status rsc | grep -q rscstatus || fail "completion: cl_status rsc"
+check "bash completion loads and completes vigil, cl_status, hb_standby, hb_takeover"
+
+# logrotate: Heartbeat's rule for /var/log/ha-log wins while it exists (two rules for one file are an error).
+logrotate -d /usr/share/vigil/logrotate >/dev/null 2>&1 || fail "logrotate -d /usr/share/vigil/logrotate"
+if [ -e /etc/logrotate.d/heartbeat ]; then
+    [ ! -e /etc/logrotate.d/vigil ] || fail "/etc/logrotate.d/vigil installed beside Heartbeat's rule for the same files"
+    check "logrotate: heartbeat's rule present, vigil's not installed beside it"
+else
+    cmp -s /usr/share/vigil/logrotate /etc/logrotate.d/vigil || fail "/etc/logrotate.d/vigil not installed"
+    check "logrotate: /etc/logrotate.d/vigil installed"
+fi
+if logrotate -d /etc/logrotate.conf 2>&1 | grep -q 'duplicate log entry for /var/log/ha-'; then
+    fail "logrotate -d /etc/logrotate.conf: a duplicate rule for /var/log/ha-log"
+fi
+check "logrotate -d /etc/logrotate.conf: no duplicate rule for Vigil's log files"
 vigil version | grep -q '^vigil ' || fail "vigil version"
 check "vigil version: $(vigil version)"
 set +e; out=$(VIGIL_RUN_DIR="$work/run" /usr/bin/cl_status hbstatus); rc=$?; set -e
@@ -125,6 +164,11 @@ rsc=$(VIGIL_RUN_DIR="$work/run" /usr/bin/cl_status rscstatus) || true
 # The node holds its own group: "local" ("all" once it has taken over the dead peer's foreign groups).
 case $rsc in local|all) ;; *) fail "cl_status rscstatus is '$rsc', not local/all";; esac
 check "cl_status rscstatus: $rsc"
+page=$(ip netns exec "$ns" curl -s -m 5 http://127.0.0.1:9694/) || fail "status page: curl"
+echo "$page" | grep -q '<title>Vigil</title>' || fail "status page not served on the metrics address"
+view=$(ip netns exec "$ns" curl -s -m 5 http://127.0.0.1:9694/view.json)
+echo "$view" | grep -q '"node" *: *"linux1"' || fail "status page view.json: $view"
+check "status page and its view served on 127.0.0.1:9694"
 haclient=$(getent group haclient | cut -d: -f3)
 set +e
 member=$(VIGIL_RUN_DIR="$work/run" setpriv --reuid=65534 --regid=65534 --groups="$haclient" /usr/bin/cl_status nodestatus linux1 2>&1)
@@ -148,7 +192,8 @@ ip -n "$ns" -o addr show dev eth0 | grep -q ' 192.0.2.253/' && fail "VIP still u
 check "heartbeat -k: graceful stop, exit 0, VIP released"
 
 dpkg -r vigil >/dev/null || fail "dpkg -r"
-[ ! -e /usr/bin/vigil ] && [ ! -e /usr/bin/cl_status ] && [ ! -e /usr/lib/vigil/quarkus-app ] || fail "files left after dpkg -r"
+[ ! -e /usr/bin/vigil ] && [ ! -e /usr/bin/cl_status ] && [ ! -e /usr/lib/vigil/quarkus-app ] \
+    && [ ! -e /usr/share/man/man8/vigil.8.gz ] && [ ! -e /usr/share/bash-completion/completions/vigil ] || fail "files left after dpkg -r"
 dpkg -P vigil >/dev/null || fail "dpkg -P"
 check "dpkg -r and -P leave nothing behind"
 echo "test-deb: all checks passed"

@@ -10,6 +10,7 @@ import io.vigil.control.VigilMetrics;
 import io.vigil.daemon.DaemonPaths;
 import io.vigil.daemon.DaemonProcess;
 import io.vigil.daemon.Guardian;
+import io.vigil.live.LiveFeed;
 import io.vigil.daemon.Preflight;
 import io.vigil.resource.ScriptTrust;
 import jakarta.inject.Inject;
@@ -59,6 +60,9 @@ public class RunCommand implements Callable<Integer> {
     @Inject
     VigilHealth health;
 
+    @Inject
+    LiveFeed live;
+
     @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown")
     String version;
 
@@ -80,7 +84,7 @@ public class RunCommand implements Callable<Integer> {
         LogSetup.apply(config.logfile().orElse(null), config.debugfile().orElse(null),
                 config.logfacility().orElse(null), config.debugLevel());
         DaemonPaths paths = new DaemonPaths(runDirOption.runDir(), stateDir != null ? stateDir : config.vigil().stateDir());
-        return DaemonProcess.run(config, paths, new DaemonProcess.Services(vertx, metrics, health, version),
+        return DaemonProcess.run(config, paths, new DaemonProcess.Services(vertx, metrics, health, live, version),
                 cleanupCommand(paths));
     }
 

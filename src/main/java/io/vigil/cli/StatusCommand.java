@@ -17,7 +17,8 @@ import java.util.concurrent.Callable;
 /** `vigil status`: what the running daemon knows (nodes, links, groups, recent transitions). LSB exit codes. */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Show the running daemon's view of the cluster: nodes, links, resource groups, recent transitions.",
-                "Exit 0 when the daemon runs, 3 when it does not (LSB), 1 on other errors."})
+                "Exit 0 when the daemon runs, 3 when it does not (LSB), 1 on other errors.",
+                "With --watch: a live view redrawn as things change, until Ctrl-C (exit 0)."})
 public class StatusCommand implements Callable<Integer> {
 
     /** LSB: "program is not running". */
@@ -29,6 +30,10 @@ public class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the daemon's status as JSON (all fields, all transitions).")
     boolean json;
 
+    @Option(names = {"-w", "--watch"}, description = "Keep watching: redraw whenever something changes (keepalive chart"
+            + " and timeline included, as on the status page), like crm_mon; Ctrl-C quits.")
+    boolean watch;
+
     @Spec
     CommandSpec spec;
 
@@ -36,6 +41,9 @@ public class StatusCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (watch) {
+            return io.vigil.live.StatusWatch.watch(runDir.socket(), out, err);
+        }
         try {
             ControlClient.Response r = new ControlClient(runDir.socket()).get("/v1/status");
             if (r.status() != 200) {

@@ -73,6 +73,10 @@ public final class ConfigLoader {
         vigilKey("vigil.reboot-command", Kind.TEXT, VigilSettings.DEFAULT_REBOOT_COMMAND);
         vigilKey(PingPolicy.KEY, Kind.PING_POLICY, PingPolicy.PLACEMENT.word());
         vigilKey("vigil.control.group", Kind.GROUP, "haclient");
+        // Notifications (io.vigil.notify.NotifySettings reads them from the effective settings).
+        vigilKey("vigil.notify-script", Kind.EXECUTABLE, null);
+        vigilKey("vigil.notify-dir", Kind.PATH, "<config-dir>/notify.d");
+        vigilKey("vigil.notify-timeout", Kind.DURATION, "30s");
     }
 
     private final ConfigEnvironment host;

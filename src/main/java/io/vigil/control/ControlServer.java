@@ -38,6 +38,8 @@ import java.util.Optional;
  *   POST /v1/reload
  *   GET  /v1/cl_status?arg=…&amp;arg=…&amp;pid=N  cl_status's stdout as the body; exit code in Vigil-Exit-Code,
  *                                           stderr (percent-encoded UTF-8) in Vigil-Stderr
+ *   GET  /v1/live?after=V&amp;wait=MS          the live view (io.vigil.live.LiveFeed) once its version exceeds V, or
+ *                                           after MS ms (at most 10 s): long polling for vigil status --watch
  * </pre>
  * Replies to POSTs are {@code {"ok":…,"message":…}} (200 when the daemon accepted, 409 when it refused);
  * errors are {@code {"error":…}} with 400 (bad parameter), 404 (no such endpoint), 405 (wrong method, with Allow),
@@ -55,18 +57,24 @@ public final class ControlServer {
     private final Path socket;
     private final ControlHandler handler;
     private final ControlAccess access;
+    private final io.vigil.live.LiveFeed live;
     private HttpServer server;
 
     public ControlServer(Vertx vertx, Path socket, ControlHandler handler) {
-        this(vertx, socket, handler, ControlAccess.rootOnly());
+        this(vertx, socket, handler, ControlAccess.rootOnly(), null);
     }
 
-    /** @param access who may query and who may change (SO_PEERCRED checked on every request) */
-    public ControlServer(Vertx vertx, Path socket, ControlHandler handler, ControlAccess access) {
+    /**
+     * @param access who may query and who may change (SO_PEERCRED checked on every request)
+     * @param live   the live view served at {@code /v1/live}; null: no such endpoint
+     */
+    public ControlServer(Vertx vertx, Path socket, ControlHandler handler, ControlAccess access,
+                         io.vigil.live.LiveFeed live) {
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.socket = Objects.requireNonNull(socket, "socket").toAbsolutePath();
         this.handler = Objects.requireNonNull(handler, "handler");
         this.access = Objects.requireNonNull(access, "access");
+        this.live = live;
     }
 
     public Path socket() {
@@ -192,8 +200,16 @@ public final class ControlServer {
                     blocking(req, () -> reply(req, handler.reload()));
                 }
             }
+            case "/v1/live" -> {
+                if (live != null && method(req, HttpMethod.GET)) {
+                    live(req);
+                } else if (live == null) {
+                    error(req, 404, "No live view in this daemon");
+                }
+            }
             default -> error(req, 404, "No such endpoint: " + path
-                    + " (known: GET /v1/status, GET /v1/cl_status, POST /v1/standby, POST /v1/takeover, POST /v1/reload)");
+                    + " (known: GET /v1/status, GET /v1/cl_status, GET /v1/live, POST /v1/standby, POST /v1/takeover,"
+                    + " POST /v1/reload)");
         }
     }
 
@@ -254,6 +270,22 @@ public final class ControlServer {
             }
             req.response().setStatusCode(200).end(r.stdout());
         });
+    }
+
+    /** Longest wait of a /v1/live request: a worker thread is held that long at most. */
+    static final long LIVE_MAX_WAIT_MS = 10_000;
+
+    private void live(HttpServerRequest req) {
+        long after;
+        long wait;
+        try {
+            after = Long.parseLong(Objects.requireNonNullElse(req.getParam("after"), "-1"));
+            wait = Math.min(LIVE_MAX_WAIT_MS, Math.max(0, Long.parseLong(Objects.requireNonNullElse(req.getParam("wait"), "0"))));
+        } catch (NumberFormatException e) {
+            error(req, 400, "after and wait must be numbers (the view version, milliseconds)");
+            return;
+        }
+        blocking(req, () -> json(req, 200, live.awaitChange(after, wait)));
     }
 
     private interface Action {

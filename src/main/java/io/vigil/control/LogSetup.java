@@ -40,6 +40,7 @@ import java.util.logging.Level;
  * signal; the writes happen on a thread of their own, never on the thread that logs (the event loop). {@code logfile} gets everything but debug; {@code debugfile} gets everything; {@code /dev/null} disables a
  * file. Syslog goes through JBoss LogManager's {@link SyslogHandler} — the handler behind Quarkus'
  * {@code quarkus.log.syslog.*} — over UDP to {@code vigil.log.syslog-endpoint} (default {@code localhost:514}).
+ * When systemd connects the console to the journal, the console switches to {@link JournalConsole}'s format.
  */
 public final class LogSetup {
 
@@ -98,6 +99,7 @@ public final class LogSetup {
         if (facility != null) {
             install(root, syslogHandler(facility, pid));
         }
+        JournalConsole.adapt(root.getHandlers(), pid);
     }
 
     /** Removes what {@link #apply} installed (used by tests, and at shutdown to flush). */

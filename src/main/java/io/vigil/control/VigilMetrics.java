@@ -68,6 +68,37 @@ public class VigilMetrics {
         registry.counter("vigil.failovers", "group", groupKey, "reason", reason).increment();
     }
 
+    /**
+     * Creates the counters of the transitions, late heartbeats and notifications at 0 before anything happens:
+     * Prometheus' {@code increase()} cannot see the first increment of a series that appears with the value 1, so
+     * the alert on the first stop failure would never fire.
+     */
+    public void registerAtZero(List<String> groupEvents, List<String> otherEvents, List<String> groups, List<String> peers) {
+        groupEvents.forEach(e -> groups.forEach(g -> registry.counter("vigil.events", "event", e, "group", g)));
+        otherEvents.forEach(e -> registry.counter("vigil.events", "event", e, "group", ""));
+        peers.forEach(n -> registry.counter("vigil.late.heartbeats", "node", n));
+        for (String kind : List.of("notify", "rc.d")) {
+            for (String outcome : List.of("ok", "failed", "timeout", "dropped")) {
+                registry.counter("vigil.notifications", "kind", kind, "outcome", outcome);
+            }
+        }
+    }
+
+    /** A transition (io.vigil.notify.EventType word); {@code group} is "" for node, link and fence events. */
+    public void clusterEvent(String event, String group) {
+        registry.counter("vigil.events", "event", event, "group", group).increment();
+    }
+
+    /** A status packet from {@code node} came later than warntime (Heartbeat's "Late heartbeat" warning). */
+    public void lateHeartbeat(String node) {
+        registry.counter("vigil.late.heartbeats", "node", node).increment();
+    }
+
+    /** A notification script or Heartbeat hook ran: {@code kind} notify or rc.d, {@code outcome} ok, failed, timeout, dropped. */
+    public void notification(String kind, String outcome) {
+        registry.counter("vigil.notifications", "kind", kind, "outcome", outcome).increment();
+    }
+
     /** @param op {@code start}, {@code stop} or {@code status} */
     public void resourceOperation(String op, Duration d, boolean ok) {
         Timer.builder("vigil.resource.operation")
@@ -103,6 +134,8 @@ public class VigilMetrics {
         cached = new CachedStatus(status);
         StatusReport now = status.get();
         for (StatusReport.NodeInfo n : now.nodes()) {
+            gauge("vigil.node.info", "1 for every node of ha.cf, with its type (normal or ping)",
+                    Tags.of("node", n.name(), "type", n.type()), r -> 1.0);
             for (String word : NODE_STATUSES) {
                 gauge("vigil.node.status", "1 when the node has this status", Tags.of("node", n.name(), "status", word),
                         r -> r.findNode(n.name()).map(x -> x.status().equals(word) ? 1.0 : 0.0).orElse(Double.NaN));
@@ -119,6 +152,10 @@ public class VigilMetrics {
                     r -> r.groups().stream().filter(x -> x.key().equals(g.key())).findFirst()
                             .map(x -> x.heldBy().equals(r.node()) ? 1.0 : 0.0).orElse(Double.NaN));
         }
+        for (String parameter : TIMING_PARAMETERS) {
+            gauge("vigil.timing.seconds", "keepalive, warntime and deadtime in force (ha.cf)", Tags.of("parameter", parameter),
+                    r -> millisParameter(r.parameters().get(parameter)));
+        }
         gauge("vigil.in.transition", "1 while resources are moving (cl_status rscstatus = transition)", Tags.empty(),
                 r -> "transition".equals(r.rscstatus()) ? 1.0 : 0.0);
     }
@@ -131,6 +168,21 @@ public class VigilMetrics {
         Gauge.builder("vigil.auth.insecure", keys, k -> k.get().active().method() == io.vigil.config.AuthMethod.CRC ? 1 : 0)
                 .description("1 while the active authkeys entry is crc: packets are not authenticated")
                 .register(registry);
+    }
+
+    /** ha.cf timings exported as {@code vigil_timing_seconds{parameter}}, for alert thresholds and dashboards. */
+    static final List<String> TIMING_PARAMETERS = List.of("keepalive", "warntime", "deadtime", "initdead");
+
+    /** The {@code <n>ms} text of the status parameters, in seconds; NaN when absent. */
+    static double millisParameter(String text) {
+        if (text == null || !text.endsWith("ms")) {
+            return Double.NaN;
+        }
+        try {
+            return Long.parseLong(text.substring(0, text.length() - 2)) / 1000.0;
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
     }
 
     private void gauge(String name, String description, Tags tags, java.util.function.ToDoubleFunction<StatusReport> f) {

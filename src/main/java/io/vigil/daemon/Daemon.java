@@ -127,7 +127,7 @@ public final class Daemon {
             transport = new Transport(vertx, config.media(), intake::receive);
             executor = new ActionExecutor(config, vertx, loop, outbox, transport, resources, groups,
                     transitions, observer, () -> stopIo(0));
-            loop.attach(new NodeCore(settings(config), monotonicMillis(), new Random(), executor), executor);
+            loop.attach(new NodeCore(settings(config), monotonicMillis(), new Random(), executor, observer), executor);
             transport.start().onComplete(ar -> {
                 if (ar.failed()) {
                     started.fail(ar.cause());

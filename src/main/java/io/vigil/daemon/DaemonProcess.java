@@ -6,6 +6,8 @@ import io.vigil.control.ControlAccess;
 import io.vigil.control.ControlServer;
 import io.vigil.control.VigilHealth;
 import io.vigil.control.VigilMetrics;
+import io.vigil.live.LiveFeed;
+import io.vigil.live.OperatorFeeds;
 import io.vigil.respawn.RespawnSupervisor;
 import org.jboss.logging.Logger;
 
@@ -25,7 +27,7 @@ public final class DaemonProcess {
     private static final Logger LOG = Logger.getLogger("vigil");
 
     /** What Quarkus provides to the daemon. */
-    public record Services(Vertx vertx, VigilMetrics metrics, VigilHealth health, String version) {
+    public record Services(Vertx vertx, VigilMetrics metrics, VigilHealth health, LiveFeed live, String version) {
     }
 
     private DaemonProcess() {
@@ -48,9 +50,11 @@ public final class DaemonProcess {
         RespawnSupervisor respawn = RespawnSupervisor.of(config.respawnClients(), config.haEnv());
         DaemonReporting reporting = new DaemonReporting(services.metrics(), services.version(), config.logBadpack());
         reporting.whenCommUp(respawn::start); // ha.cf respawn children start at comm-up, as in Heartbeat
-        Daemon daemon = new Daemon(config, services.vertx(), paths, reporting);
+        Daemon daemon = new Daemon(config, services.vertx(), paths,
+                OperatorFeeds.wrap(reporting, config, services.live(), services.metrics()));
         ControlServer control = new ControlServer(services.vertx(), paths.socket(),
-                new DaemonControl(daemon, services.version()), ControlAccess.forGroup(config.vigil().controlGroup()));
+                new DaemonControl(daemon, services.version()), ControlAccess.forGroup(config.vigil().controlGroup()),
+                services.live());
         try {
             daemon.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             control.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -63,6 +67,7 @@ public final class DaemonProcess {
             return 1;
         }
         services.metrics().bindStatus(() -> DaemonReporting.report(daemon, services.version()));
+        services.live().bind(() -> DaemonReporting.report(daemon, services.version()));
         services.metrics().bindAuth(daemon::authKeys); // vigil_auth_insecure while crc is the active key
         services.health().bindLiveness(() -> !daemon.exitCode().isComplete());
         services.health().bindReadiness(daemon::ready);

@@ -32,7 +32,11 @@ final class MessageIntake {
         observer.packetReceived(link);
         Optional<NodeCore.Dropped> drop = core.packet(now, message, link);
         drop.ifPresent(x -> observer.packetDropped(x.reason(), sender, x.detail()));
-        if (drop.isEmpty() && localNode.equalsIgnoreCase(message.get("dest").orElse(""))) {
+        String dest = message.get("dest").orElse("");
+        if (drop.isEmpty() && (dest.isEmpty() || localNode.equalsIgnoreCase(dest)) && !"status".equals(message.type())) {
+            observer.messageAccepted(message);
+        }
+        if (drop.isEmpty() && localNode.equalsIgnoreCase(dest)) {
             // a Heartbeat peer's cl_status clientstatus about this node
             String from = message.get("src").orElse("").toLowerCase(Locale.ROOT);
             ClientStatusQuery.answer(message, from).ifPresent(reply);

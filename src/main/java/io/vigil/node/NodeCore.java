@@ -29,15 +29,39 @@ public final class NodeCore {
     public record Dropped(DropReason reason, String detail) {
     }
 
+    /**
+     * Sees what goes into and out of the cores, for notifications and the live feed; it decides nothing. The
+     * simulation and the transcripts run without one.
+     */
+    public interface Tap {
+        Tap NONE = new Tap() {
+        };
+
+        default void membershipEvents(List<MembershipEvent> events) {
+        }
+
+        default void engineInput(FailoverEvent event) {
+        }
+
+        default void engineActions(List<FailoverAction> actions) {
+        }
+    }
+
     private final String local;
     private final boolean pingNodes;
     private final NodeEffects fx;
+    private final Tap tap;
     private final Membership membership;
     private final FailoverEngine engine;
     private int reachablePingNodes = -1;
     private boolean finished;
 
     public NodeCore(NodeSettings settings, long nowMs, RandomGenerator random, NodeEffects effects) {
+        this(settings, nowMs, random, effects, Tap.NONE);
+    }
+
+    public NodeCore(NodeSettings settings, long nowMs, RandomGenerator random, NodeEffects effects, Tap tap) {
+        this.tap = tap;
         this.local = settings.failover().localNode();
         this.pingNodes = !settings.membership().pingNodes().isEmpty() || settings.failover().pingNodeCount() > 0;
         this.fx = effects;
@@ -139,6 +163,7 @@ public final class NodeCore {
     // ---------------------------------------------------------------- the order of things
 
     private Optional<Dropped> handleMembership(long now, List<MembershipEvent> events) {
+        tap.membershipEvents(events);
         MembershipDispatch d = new MembershipDispatch(now);
         for (MembershipEvent e : commUpLast(events)) {
             e.dispatch(d);
@@ -245,11 +270,13 @@ public final class NodeCore {
 
     private void handleEngine(long now, FailoverEvent event) {
         if (!finished) {
+            tap.engineInput(event);
             execute(engine.handle(now, event));
         }
     }
 
     private void execute(List<FailoverAction> actions) {
+        tap.engineActions(actions);
         for (FailoverAction a : actions) {
             a.dispatch(actionHandler);
         }

@@ -228,8 +228,10 @@ final class Ipv6Media {
         channels.add(ch);
         try {
             ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            ch.setOption(StandardSocketOptions.SO_RCVBUF, Math.max(Transport.RECEIVE_BUFFER_BYTES,
-                    ch.getOption(StandardSocketOptions.SO_RCVBUF)));
+            java.util.OptionalInt rcvbuf = Transport.socketReceiveBuffer(); // as the IPv4 sockets: absorbs a flood's bursts
+            if (rcvbuf.isPresent()) {
+                ch.setOption(StandardSocketOptions.SO_RCVBUF, rcvbuf.getAsInt());
+            }
             ch.bind(new InetSocketAddress(InetAddress.getByName("::"), port));
         } catch (IOException e) {
             throw new TransportException("cannot receive on [::]:" + port + " for " + what + " (" + e.getMessage() + ")"
@@ -253,7 +255,7 @@ final class Ipv6Media {
     }
 
     private void receiveLoop(DatagramChannel ch, List<Link6> links, Map<InetAddress, String> peers) {
-        ByteBuffer buf = ByteBuffer.allocate(Transport.RECEIVE_BUFFER_BYTES);
+        ByteBuffer buf = ByteBuffer.allocate(Transport.READ_BUFFER_BYTES);
         while (ch.isOpen()) {
             InetSocketAddress from;
             try {

@@ -49,7 +49,7 @@ class ControlAccessTest {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
         socket = dir.resolve("run").resolve("vigil.sock");
         ControlAccess access = new ControlAccess("cpgroup", Optional.of(new UnixAccounts.Group("cpgroup", GID)), 0);
-        server = new ControlServer(vertx, socket, handler, access);
+        server = new ControlServer(vertx, socket, handler, access, null);
         server.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 

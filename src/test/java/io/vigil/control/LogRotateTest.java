@@ -1,0 +1,105 @@
+package io.vigil.control;
+
+import org.jboss.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The shipped logrotate rule (deploy/logrotate/vigil), run by the real logrotate three times while Vigil's log
+ * handlers write as fast as they can: every line ends up in exactly one file, the daemon never reopening anything
+ * (each line is an open/append/close), so neither copytruncate nor a signal is needed.
+ */
+class LogRotateTest {
+
+    private static final Logger LOG = Logger.getLogger("io.vigil.test.LogRotateTest");
+    private static final Path LOGROTATE = Path.of("/usr/sbin/logrotate");
+
+    @AfterEach
+    void reset() {
+        LogSetup.reset();
+    }
+
+    @Test
+    void noLineLostOrDoubledAcrossRotations(@TempDir Path tmp) throws Exception {
+        assumeTrue(Files.isExecutable(LOGROTATE), "logrotate is not installed (apt-get install logrotate)");
+        Path log = tmp.resolve("ha-log");
+        Path debug = tmp.resolve("ha-debug");
+        String rule = Files.readString(Path.of("deploy/logrotate/vigil"))
+                .replace("/var/log/ha-log", log.toString()).replace("/var/log/ha-debug", debug.toString());
+        assertTrue(rule.contains(log + " " + debug + " {"), rule);
+        Path conf = tmp.resolve("logrotate.conf");
+        Files.writeString(conf, rule);
+
+        LogSetup.apply(log.toString(), debug.toString(), null, 1);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger written = new AtomicInteger();
+        Thread writer = new Thread(() -> {
+            while (!stop.get()) {
+                LOG.infof("line %d", written.getAndIncrement());
+            }
+        }, "writer");
+        writer.start();
+        for (int i = 0; i < 3; i++) {
+            Thread.sleep(300);
+            Process p = new ProcessBuilder(LOGROTATE.toString(), "-f", "-s", tmp.resolve("state").toString(), conf.toString())
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue(), out);
+        }
+        Thread.sleep(200);
+        stop.set(true);
+        writer.join();
+        int n = written.get();
+        System.out.println("logrotate: " + n + " lines written during 3 forced rotations");
+
+        for (Path base : List.of(log, debug)) {
+            List<Path> files = List.of(base, Path.of(base + ".1"), Path.of(base + ".2.gz"), Path.of(base + ".3.gz"));
+            boolean[] seen = new boolean[n];
+            for (Path f : files) {
+                assertTrue(Files.exists(f), f + " exists (the newest rotation uncompressed: delaycompress)");
+                List<Integer> numbers = numbers(f);
+                assertTrue(!numbers.isEmpty(), f + " got lines");
+                for (int k : numbers) {
+                    assertTrue(!seen[k], "line " + k + " written once");
+                    seen[k] = true;
+                }
+            }
+            for (int k = 0; k < n; k++) {
+                assertTrue(seen[k], "line " + k + " of " + n + " is in one of " + files);
+            }
+        }
+    }
+
+    private static List<Integer> numbers(Path f) throws IOException {
+        byte[] raw;
+        try (InputStream in = f.toString().endsWith(".gz") ? new GZIPInputStream(Files.newInputStream(f)) : Files.newInputStream(f)) {
+            raw = in.readAllBytes();
+        }
+        List<Integer> numbers = new ArrayList<>();
+        Matcher m = Pattern.compile("info: line (\\d+)\n").matcher(new String(raw, StandardCharsets.UTF_8));
+        while (m.find()) {
+            numbers.add(Integer.parseInt(m.group(1)));
+        }
+        return numbers;
+    }
+}
