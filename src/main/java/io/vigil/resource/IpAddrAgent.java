@@ -249,50 +249,16 @@ public final class IpAddrAgent implements ResourceAgent {
         if (arg.nic().isPresent() && arg.prefix().isPresent()) {
             return new Placement(arg.nic().get(), arg.prefix().getAsInt());
         }
-        String family = arg.ipv6() ? "inet6" : "inet";
-        List<String> cmd = new ArrayList<>(List.of("-o", "-f", family, "route", "list", "match",
-                arg.ip() + (arg.prefix().isPresent() ? "/" + arg.prefix().getAsInt() : "")));
-        if (!arg.ipv6()) {
-            cmd.addAll(List.of("scope", "link"));
-        }
-        if (arg.nic().isPresent()) {
-            cmd.addAll(List.of("dev", arg.nic().get()));
-        }
-        ProcessRunner.Outcome o = ip(lines, true, cmd.toArray(String[]::new));
-        String bestNic = null;
-        int best = -1;
-        for (String line : o.stdout()) {
-            String[] w = line.trim().split("\\s+");
-            if (w.length < 3 || !w[0].contains("/") || line.contains(" via ") || w[0].equals("default")
-                    || w[0].equals("unreachable") || w[0].equals("prohibit") || w[0].equals("blackhole")) {
-                continue;
-            }
-            int prefix;
-            try {
-                prefix = Integer.parseInt(w[0].substring(w[0].indexOf('/') + 1));
-            } catch (NumberFormatException e) {
-                continue;
-            }
-            String dev = arg.nic().orElse(null);
-            for (int i = 0; i + 1 < w.length; i++) {
-                if (w[i].equals("dev")) {
-                    dev = w[i + 1];
-                }
-            }
-            if (prefix > best && prefix > 0 && dev != null) {
-                best = prefix;
-                bestNic = dev;
-            }
-        }
-        if (bestNic == null) {
+        ProcessRunner.Outcome o = ip(lines, true, FindIf.routeQuery(arg).toArray(String[]::new));
+        Optional<FindIf.Placement> found = FindIf.choose(arg, o.stdout());
+        if (found.isEmpty()) {
             throw new Failure(6, "Unable to find nic or netmask: no connected route matches " + arg.ip()
                     + arg.nic().map(n -> " on " + n).orElse("")
                     + ". Configure an address of that subnet on an interface, or give prefix and interface ("
                     + spec.agent() + "::" + arg.ip() + (arg.ipv6() ? "/64/eth0)" : "/24/eth0)"));
         }
-        int prefix = arg.prefix().orElse(best);
-        lines.add("using " + bestNic + " /" + prefix + " (connected route)");
-        return new Placement(bestNic, prefix);
+        lines.add("using " + found.get().nic() + " /" + found.get().prefix() + " (connected route)");
+        return new Placement(found.get().nic(), found.get().prefix());
     }
 
     /** As Heartbeat's IPaddr, the interface is brought up; asked of the kernel first when we are in its namespace. */

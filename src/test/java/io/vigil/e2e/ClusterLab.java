@@ -170,6 +170,31 @@ public final class ClusterLab implements AutoCloseable {
             Netns.run(List.of("kill", "-" + sig, Long.toString(daemonHandle().pid())));
         }
 
+        /**
+         * A host crash: the link goes down, every process of the node is killed (SIGKILL), its service addresses and
+         * its /run (the resource scripts' state files) are lost, as with a power cut. {@link #start()} boots it again
+         * once {@link #linkUp()} has brought the link back.
+         */
+        public void crash() throws IOException {
+            linkDown();
+            for (String pid : topology("pids", dir.toString(), name).output().split("\\s+")) {
+                if (pid.matches("\\d+")) {
+                    ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
+                }
+            }
+            for (String line : Netns.run(List.of("ip", "-n", ns, "-4", "-o", "addr", "show", "dev", "eth0")).output().split("\n")) {
+                String[] w = line.trim().split("\\s+");
+                if (w.length > 3 && w[2].equals("inet") && !w[3].startsWith(ip + "/")) {
+                    Netns.run(List.of("ip", "-n", ns, "addr", "del", w[3], "dev", "eth0"));
+                }
+            }
+            if (Files.exists(runDir())) {
+                try (var walk = Files.walk(runDir())) {
+                    walk.sorted(java.util.Comparator.reverseOrder()).filter(f -> !f.equals(runDir())).forEach(f -> f.toFile().delete());
+                }
+            }
+        }
+
         public void linkDown() {
             netns.must("ip", "-n", ns, "link", "set", "eth0", "down");
         }
