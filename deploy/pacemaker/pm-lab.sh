@@ -77,7 +77,8 @@ fresh_run() {   # a boot: empty /run with what the packages' tmpfiles would crea
 
 node_dirs() {
   local n=$1 d; d=$(ndir "$1")
-  mkdir -p "$d/etc-corosync" "$d/varlib-corosync" "$d/varlib-pacemaker" "$d/log/pacemaker" "$d/log/corosync" "$d/ha.d" "$d/state"
+  mkdir -p "$d/etc-corosync" "$d/varlib-corosync" "$d/varlib-pacemaker" "$d/log/pacemaker" "$d/log/corosync" "$d/log/crmsh" \
+           "$d/log/pcsd" "$d/ha.d" "$d/state"
   cp -a /var/lib/pacemaker/. "$d/varlib-pacemaker/"
   find "$d/varlib-pacemaker" -mindepth 2 -type f -delete
   chown -R hacluster:haclient "$d/varlib-pacemaker" "$d/log/pacemaker"; chmod 770 "$d/log/pacemaker"
@@ -243,8 +244,10 @@ probe_stop() {
 }
 
 replies() { awk -v vip="$VIP" -v cl="$CLIENT" 'index($0, vip " > " cl ": ICMP echo reply") { print $1, $2 }' "$DIR/probe.txt"; }
-# first reply at or after T0 (from MAC, when given): "epoch mac"
-first_reply() { replies | awk -v t0="$1" -v mac="${2:-}" '$1 >= t0 && (mac == "" || $2 == mac) { print; exit }'; }
+# first reply at or after T0 (from MAC, when given; not from MAC when it starts with !): "epoch mac"
+first_reply() {
+  replies | awk -v t0="$1" -v mac="${2:-}" '$1 >= t0 && (mac == "" || $2 == mac || (mac ~ /^!/ && $2 != substr(mac, 2))) { print; exit }'
+}
 last_reply_before() { replies | awk -v t0="$1" '$1 < t0 { r = $1 } END { print r }'; }
 replied_after() { [[ -n $(first_reply "$@") ]]; }
 # longest silence between replies in [T0, T1]: the outage the client saw, in ms
@@ -259,31 +262,40 @@ RESULTS=()
 
 # scenario IMPL N: VIP on linux1, crash linux1, who answers and when, linux1 back, failback. Prints and records.
 scenario() {
-  local impl=$1 n=$2 t0 r1 first holder mac t_back r3 cold
+  local impl=$1 n=$2 t0 first holder mac t_back r3 cold
   echo
   echo "== $impl, $n nodes =="
   t0=$(now)
   if [[ $impl == pacemaker ]]; then
     each pm_start all
     wait_until 120 all_online || { lab_status; die "the nodes did not all come online"; }
-    echo "   all $n nodes Online after $(ms_between "$t0" "$(now)") ms (dc-deadtime = initdead 20 s dominates)"
+    local online; online=$(ms_between "$t0" "$(now)")
+    echo "   all $n nodes Online after $online ms (dc-deadtime = initdead 20 s dominates)"
     local how=crm; [[ $n == 3 ]] && how=pcs
     lab_load "$how"
-    echo "   CIB loaded with the exported $([[ $how == crm ]] && echo "cib.crm (crm configure load update)" || echo "cib.pcs (pcs -f, cib-push)")"
+    echo "   CIB loaded with the exported $([[ $how == crm ]] && echo "cib.crm (crm configure load update)" \
+      || echo "cib.pcs (pcs -f on a copy, then cib-push)") in $(ms_between "$t0" "$(now)") ms from the start"
+    t0=$(now)
   else
     each vigil_start all
   fi
   wait_until 180 vip_only_on linux1 || { lab_status; die "$impl: the VIP did not come up on linux1 alone"; }
   wait_until 30 replied_after "$t0" "$(mac_of linux1)" || die "$impl: the client gets no reply from linux1"
   cold=$(ms_between "$t0" "$(first_reply "$t0" "$(mac_of linux1)" | cut -d' ' -f1)")
-  echo "   VIP $VIP answers from linux1 ($(mac_of linux1)) $cold ms after the start"
+  if [[ $impl == pacemaker ]]; then
+    echo "   VIP $VIP answers from linux1 ($(mac_of linux1)) $cold ms after the CIB was loaded"
+    cold="$online+$cold"
+  else
+    echo "   VIP $VIP answers from linux1 ($(mac_of linux1)) $cold ms after the start of the daemons (JVM boot included)"
+  fi
   sleep 5
+  ip -n "$(ns_of linux1)" link set eth0 down
   t0=$(now)
   node_crash linux1
-  wait_until 120 replied_after "$t0" || { lab_status; die "$impl: nobody answers for the VIP after the crash"; }
-  read -r first mac < <(first_reply "$t0")
+  wait_until 120 replied_after "$t0" "!$(mac_of linux1)" || { lab_status; die "$impl: nobody answers for the VIP after the crash"; }
+  read -r first mac < <(first_reply "$t0" "!$(mac_of linux1)")
   holder=$(node_of_mac "$mac")
-  local crash_ms gap_ms; crash_ms=$(ms_between "$t0" "$first"); gap_ms=$(outage_ms "$t0" "$first")
+  local crash_ms gap_ms; crash_ms=$(ms_between "$t0" "$first"); gap_ms=$(ms_between "$(last_reply_before "$t0")" "$first")
   echo "   CRASH of linux1 -> the VIP answers from $holder ($mac) $crash_ms ms after the crash (client gap $gap_ms ms)"
   wait_until 30 vip_only_on "$holder" || echo "   (the VIP is on: $(vip_holders | tr '\n' ' '))"
   sleep 3
@@ -303,7 +315,8 @@ scenario() {
 print_results() {
   echo
   echo "Results (client probe every ${PROBE_INTERVAL} s; ms; this machine, $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)):"
-  printf '  %-10s %-5s %-22s %-10s %-22s %-16s %-24s %s\n' stack nodes "VIP up after start" survivor "crash -> VIP answers" "client gap" "failback after restart" "failback gap"
+  echo "  (VIP up: Vigil from the start of the daemons; Pacemaker: nodes Online + VIP after the CIB load)"
+  printf '  %-10s %-5s %-22s %-10s %-22s %-16s %-24s %s\n' stack nodes "VIP up" survivor "crash -> VIP answers" "client gap" "failback after restart" "failback gap"
   local r; for r in "${RESULTS[@]}"; do
     IFS='|' read -r impl n cold holder crash gap back fbgap <<<"$r"
     printf '  %-10s %-5s %-22s %-10s %-22s %-16s %-24s %s\n' "$impl" "$n" "$cold" "$holder" "$crash" "$gap" "$back" "$fbgap"
