@@ -77,17 +77,9 @@ public final class CibXmlWriter {
                 loc.setAttribute("node", p.node());
                 loc.setAttribute("score", p.score());
             } else if (l instanceof Cib.ScoreFromAttribute a) {
-                Element rule = child(loc, "rule", l.id() + "-rule");
-                rule.setAttribute("score-attribute", a.attribute());
-                Element ex = child(rule, "expression", l.id() + "-rule-expression");
-                ex.setAttribute("attribute", a.attribute());
-                ex.setAttribute("operation", "defined");
+                rule(loc, "score-attribute", a.attribute(), a.attribute(), "defined");
             } else if (l instanceof Cib.ScoreIfPositive s) {
-                Element rule = child(loc, "rule", l.id() + "-rule");
-                rule.setAttribute("score", s.score());
-                Element ex = child(rule, "expression", l.id() + "-rule-expression");
-                ex.setAttribute("attribute", s.attribute());
-                ex.setAttribute("operation", "gt");
+                Element ex = rule(loc, "score", s.score(), s.attribute(), "gt");
                 ex.setAttribute("value", "0");
                 ex.setAttribute("type", "number");
             }
@@ -97,6 +89,16 @@ public final class CibXmlWriter {
         nvpairs(child(defaults, "meta_attributes", "rsc-options"), cib.resourceDefaults());
         child(root, "status");
         return serialize(d);
+    }
+
+    /** A rule of one expression in a location constraint; returns the expression. */
+    private static Element rule(Element loc, String scoreKind, String score, String attribute, String operation) {
+        Element rule = child(loc, "rule", loc.getAttribute("id") + "-rule");
+        rule.setAttribute(scoreKind, score);
+        Element ex = child(rule, "expression", loc.getAttribute("id") + "-rule-expression");
+        ex.setAttribute("attribute", attribute);
+        ex.setAttribute("operation", operation);
+        return ex;
     }
 
     private static void primitive(Element parent, Cib.Primitive p) {

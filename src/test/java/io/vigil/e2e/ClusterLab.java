@@ -38,7 +38,6 @@ public final class ClusterLab implements AutoCloseable {
     private final String switchNs;
     private final String clientNs;
     private final Map<String, Node> nodes = new LinkedHashMap<>();
-    private final List<Process> processes = new ArrayList<>();
     private final Thread hook = new Thread(this::down, "cluster-lab-down");
 
     public final class Node {
@@ -325,14 +324,7 @@ public final class ClusterLab implements AutoCloseable {
 
     /** Starts a long-running command in a node, output appended to {@code log}; ended in {@link #close()}. */
     Process startIn(Node node, Path log, List<String> argv) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(inNode(node, argv)).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        Process p = pb.start();
-        synchronized (processes) {
-            processes.add(p);
-        }
-        return p;
+        return netns.start(inNode(node, argv), log);
     }
 
     public Node node(String name) {
@@ -526,30 +518,13 @@ public final class ClusterLab implements AutoCloseable {
 
     /** Ends what the lab started (by PID), then every process left in its namespaces, and deletes them. */
     private void down() {
-        synchronized (processes) {
-            for (Process p : processes) {
-                p.descendants().forEach(ProcessHandle::destroy);
-                p.destroy();
-            }
-            for (Process p : processes) {
-                try {
-                    if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                        p.descendants().forEach(ProcessHandle::destroyForcibly);
-                        p.destroyForcibly();
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            processes.clear();
-        }
+        netns.close();
         topology("down", dir.toString());
     }
 
     @Override
     public void close() {
         down();
-        netns.close();
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {

@@ -72,6 +72,14 @@ public final class Netns implements AutoCloseable {
     public Process start(String ns, java.nio.file.Path log, String... argv) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
         cmd.addAll(List.of(argv));
+        return start(cmd, log);
+    }
+
+    /**
+     * Starts a long-running command line as given (e.g. one that enters a namespace itself, such as
+     * deploy/lab/topology.sh exec); it is killed (with its descendants) in {@link #close()}.
+     */
+    public Process start(List<String> cmd, java.nio.file.Path log) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.redirectOutput(log == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.appendTo(log.toFile()));
