@@ -155,8 +155,6 @@ public class ExportCommand {
                 return CheckConfigCommand.EXIT_NOT_CONFIGURED;
             }
             PacemakerExport.Export export = PacemakerExport.translate(config, entries, addresses, cluster, ExportHost.thisHost());
-            List<String> warnings = new java.util.ArrayList<>(addresses.notes());
-            warnings.addAll(export.warnings());
 
             Optional<byte[]> derived = authkey.equals("derive") ? CorosyncKey.derive(config.authKeys().active(), cluster) : Optional.empty();
             if (authkey.equals("derive") && derived.isEmpty()) {
@@ -178,13 +176,11 @@ public class ExportCommand {
                 if (!only.equals("authkey")) {
                     err.print(ExportOutput.summary(export));
                 }
-                addresses.notes().forEach(n -> err.println("warning: " + n));
                 return 0;
             }
             List<ExportOutput.Format> formats = chosen.map(List::of).orElse(outputDir == null ? List.of(ExportOutput.Format.CRM)
                     : List.of(ExportOutput.Format.values()));
             if (outputDir == null) {
-                addresses.notes().forEach(n -> err.println("warning: " + n));
                 return printAll(export, formats.get(0), derived, source, out, err);
             }
             byte[] key = derived.orElseGet(() -> CorosyncKey.fresh(new SecureRandom()));
@@ -200,7 +196,6 @@ public class ExportCommand {
             out.println("Written to " + outputDir + ":");
             out.print(ExportOutput.report(export, files, formats, keyHow, false));
             out.println("The full mapping (every input and what it became) is in " + outputDir.resolve("README.txt") + ".");
-            addresses.notes().forEach(n -> err.println("warning: " + n));
             return 0;
         }
 

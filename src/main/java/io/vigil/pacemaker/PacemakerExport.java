@@ -110,6 +110,7 @@ public final class PacemakerExport {
 
     private Export run() {
         VigilSettings vigil = config.vigil();
+        warnings.addAll(addresses.notes());
         CorosyncConf corosync = corosync();
 
         Map<String, String> properties = new LinkedHashMap<>();
