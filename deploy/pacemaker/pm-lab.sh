@@ -20,6 +20,7 @@
 #   demo                  what `make pacemaker-lab` runs: for 2 then 3 nodes, Pacemaker then Vigil: VIP on linux1,
 #                         host crash of linux1, which node answers and when, linux1 back (failback), a table
 #   migrate               a live Vigil pair moved to Pacemaker with the shortest outage, and back (docs/pacemaker.md)
+#   check                 the 2-node Pacemaker part of demo alone (PacemakerLabIT runs it; exit 0 when it all happened)
 #   up N                  topology with N (2 or 3) nodes and the tutorial's files; nothing started
 #   export                run `vigil export pacemaker` in linux1 into $PM_LAB_DIR/export and install corosync.conf + authkey
 #   start NODE|all        Corosync + Pacemaker on a node ("boot": fresh /run and /dev/shm)
@@ -285,6 +286,8 @@ scenario() {
   if [[ $impl == pacemaker ]]; then
     echo "   VIP $VIP answers from linux1 ($(mac_of linux1)) $cold ms after the CIB was loaded"
     cold="$online+$cold"
+    # a crash while a transition is still running (the ping clone starting) waits for it: crash a settled cluster
+    in_node linux1 crm_resource --wait --timeout=120 >/dev/null 2>&1 || echo "   (the cluster did not settle within 120 s)"
   else
     echo "   VIP $VIP answers from linux1 ($(mac_of linux1)) $cold ms after the start of the daemons (JVM boot included)"
   fi
@@ -323,10 +326,28 @@ print_results() {
   done
 }
 
-lab_demo() {
+# check: the 2-node Pacemaker scenario alone, for the integration test (exit 0 when every step happened).
+lab_check() {
   need_root
+  build_if_needed
+  trap 'rc=$?; trap - EXIT; [[ $rc -ne 0 ]] && say "failed (exit $rc): logs in $DIR/<node>/log"; lab_down; exit $rc' EXIT
+  trap 'exit 130' INT TERM
+  lab_up 2
+  lab_export
+  probe_start
+  scenario pacemaker 2
+  probe_stop
+  print_results
+}
+
+build_if_needed() {
   [[ -s $REPO/target/quarkus-app/quarkus-run.jar || $VIGIL != "$REPO/deploy/bin/vigil" ]] || \
     (cd "$REPO" && ./mvnw -B -q package -DskipTests) || die "the build failed"
+}
+
+lab_demo() {
+  need_root
+  build_if_needed
   trap 'rc=$?; trap - EXIT; [[ $rc -ne 0 ]] && say "failed (exit $rc): logs in $DIR/<node>/log"; lab_down; exit $rc' EXIT
   trap 'exit 130' INT TERM
   local n
@@ -352,6 +373,7 @@ lab_demo() {
 # and Corosync stop (the VIP stays), Vigil starts and finds the VIP already up on its preferred node.
 lab_migrate() {
   need_root
+  build_if_needed
   trap 'rc=$?; trap - EXIT; [[ $rc -ne 0 ]] && say "failed (exit $rc): logs in $DIR/<node>/log"; lab_down; exit $rc' EXIT
   trap 'exit 130' INT TERM
   lab_up 2
@@ -408,6 +430,7 @@ main() {
   local cmd=${1:-help}; shift || true
   case $cmd in
     demo)        lab_demo ;;
+    check)       lab_check ;;
     migrate)     lab_migrate ;;
     up)          lab_up "${1:-2}" ;;
     export)      lab_export ;;
