@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Three real Vigil daemons (linux1, linux2, linux3) and two groups: {@code linux1 192.0.2.253 Dummy::one} and
  * {@code linux2 192.0.2.252 Dummy::two}; linux3 prefers nothing. A sampler reads every node's addresses and Dummy
- * state files every ~100 ms for the whole test; a group is <em>owned</em> by a node holding any of its two resources.
+ * state files in rounds 100 ms apart for the whole test (a round reads the three nodes: several rounds a second); a
+ * group is <em>owned</em> by a node holding any of its two resources.
  * <ol>
  *   <li>start-up: each group on its preferred node, linux3 idle, never two owners;</li>
  *   <li>host crash of linux1: its group goes to linux2, the first live node after it in ha.cf order (docs/failover.md,
