@@ -9,11 +9,11 @@ DEPS  := deploy/setup/deps.sh
 # Extra Maven flags for `make test`, e.g. TEST_FLAGS='-Dtest=HaCfTest -Dit.test=TutorialIT -Dsurefire.failIfNoSpecifiedTests=false'
 TEST_FLAGS ?=
 
-.PHONY: help build aot test run lab lab-down vm-lab vm-lab-down test-vm bench bench-quick deb deb-test clean
+.PHONY: help build aot test run lab lab-down vm-lab vm-lab-down test-vm pacemaker-lab pacemaker-migration bench bench-quick deb deb-test clean
 
 help: ## list the targets
 	@echo "Vigil make targets:"
-	@awk -F':.*## ' '/^[a-z-]+:.*## / { printf "  make %-12s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+	@awk -F':.*## ' '/^[a-z-]+:.*## / { printf "  make %-20s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 	@echo
 	@echo "Knobs: LAB_IMPL=vigil|heartbeat|keepalived (LAB_IMPL_linux1/LAB_IMPL_linux2 per node), LAB_PROFILE=tutorial|fast,"
 	@echo "       RUNS, PROFILES, IMPLS, SCENARIOS, STRESS_MINUTES, BENCH_QUICK=1 (see docs/lab.md, docs/performance.md)"
@@ -54,6 +54,14 @@ test-vm: ## the VM lab's story and scenarios (upgrade, remove/purge, fencing, re
 	@$(MAKE) --no-print-directory deb
 	@deploy/vmlab/vmlab.sh test
 
+pacemaker-lab: ## tutorial exported to Corosync+Pacemaker on 2 and 3 nodes: crash, failback, beside Vigil (root, ~10 min)
+	@$(DEPS) test
+	@deploy/pacemaker/pm-lab.sh demo
+
+pacemaker-migration: ## a live Vigil pair moved to Pacemaker with the shortest outage, and back (root, ~3 min)
+	@$(DEPS) test
+	@deploy/pacemaker/pm-lab.sh migrate
+
 bench: ## Vigil vs Heartbeat 3.0.6 vs keepalived 2.2.7 -> docs/performance.md + .png (root, about 60 min)
 	@deploy/bench/bench.sh
 
@@ -68,4 +76,4 @@ deb-test: build ## install the .deb with dpkg -i, start the installed daemon in 
 
 clean: ## remove build output (target/) and a leftover lab
 	$(MVNW) -q clean
-	@if [ "$$(id -u)" = 0 ]; then deploy/lab/lab.sh down >/dev/null 2>&1 || true; deploy/vmlab/vmlab.sh down >/dev/null 2>&1 || true; fi
+	@if [ "$$(id -u)" = 0 ]; then deploy/lab/lab.sh down >/dev/null 2>&1 || true; deploy/vmlab/vmlab.sh down >/dev/null 2>&1 || true; deploy/pacemaker/pm-lab.sh down >/dev/null 2>&1 || true; fi

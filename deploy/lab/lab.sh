@@ -8,7 +8,9 @@
 #
 # Each node also has its own hostname (UTS namespace) and its own /etc/ha.d, /var/lib/heartbeat, /run and
 # /var/log (mount namespace, bind mounts of $LAB_DIR/<node>/...). The namespaces are held by an "anchor"
-# process per node; every command for a node is run with nsenter into the anchor.
+# process per node; every command for a node is run with nsenter into the anchor, without CAP_SYS_BOOT.
+# The topology itself (namespaces, bridge, anchors) is built by deploy/lab/topology.sh, shared with the
+# Pacemaker lab and the end-to-end tests.
 #
 # Usage: lab.sh SUBCOMMAND [ARGS]
 #   up                      create namespaces, bridge, node anchors and configuration (no daemon started)
@@ -41,6 +43,9 @@ export LC_ALL=C TZ=UTC
 
 LAB_SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(cd "$LAB_SCRIPT_DIR/../.." && pwd)
+TOPOLOGY=$LAB_SCRIPT_DIR/topology.sh
+# shellcheck source=topology.sh
+source "$TOPOLOGY"
 LAB_NODES=(linux1 linux2)
 ROUTER_IP=192.0.2.1
 CLIENT_IP=192.0.2.100
@@ -145,15 +150,11 @@ anchor_pid() {
   cat "$f"
 }
 
-# Every process of a node runs without CAP_SYS_BOOT: a network namespace does not contain reboot(), so a node's
-# `reboot -nf` (Heartbeat after a failed stop, Vigil's default vigil.reboot-command) would reboot this machine.
-NOBOOT=(setpriv --bounding-set -sys_boot --inh-caps -sys_boot --)
-
-# Run a command on a node: its netns, its hostname, its private /etc/ha.d, /run, /var/log.
+# Run a command on a node: its netns, its hostname, its private /etc/ha.d, /run, /var/log; no CAP_SYS_BOOT.
 node_exec() {
   local node=$1; shift
-  local a; a=$(anchor_pid "$node") || exit 1
-  nsenter -t "$a" -n -u -m -- "${NOBOOT[@]}" "$@"
+  anchor_pid "$node" >/dev/null || exit 1
+  topo_run "$LAB_DIR" "$node" "$@"
 }
 
 # ------------------------------------------------------------------------------------------------ configuration
@@ -267,23 +268,13 @@ node_dirs() {
   node_config "$node"
 }
 
+# The node's namespaces (topology.sh): its hostname, and its own /etc/ha.d, /var/lib/heartbeat (both only where this
+# machine has them: Vigil gets explicit paths), /run and /var/log.
 start_anchor() {
-  local node=$1 d ns; d=$(ndir "$node"); ns=$(ns_of "$node")
-  rm -f "$d/anchor.pid"
-  # Mount points that do not exist on this machine (no heartbeat package) are skipped: Vigil gets explicit paths.
-  setsid ip netns exec "$ns" unshare --uts --mount --propagation private -- /bin/sh -c "
-      hostname $node || exit 1
-      if [ -d /etc/ha.d ]; then mount --bind '$d/ha.d' /etc/ha.d || exit 1; fi
-      if [ -d /var/lib/heartbeat ]; then mount --bind '$d/varlib' /var/lib/heartbeat || exit 1; fi
-      mount --bind '$d/run' /run || exit 1
-      mount --bind '$d/log' /var/log || exit 1
-      echo \$\$ > '$d/anchor.pid'
-      exec sleep infinity" </dev/null >"$d/anchor.err" 2>&1 &
-  disown $!
-  local i
-  for i in $(seq 100); do [[ -s $d/anchor.pid ]] && return 0; sleep 0.05; done
-  cat "$d/anchor.err" >&2
-  lab_die "the namespaces of $node could not be set up"
+  local node=$1 d; d=$(ndir "$node")
+  ( topo_node "$LAB_DIR" "$node" "$(ip_of "$node")/$VIP_PREFIX" "$(mac_of "$node")" \
+      "bind:$d/ha.d:/etc/ha.d" "bind:$d/varlib:/var/lib/heartbeat" "bind:$d/run:/run" "bind:$d/log:/var/log" ) \
+    || lab_die "the namespaces of $node could not be set up"
 }
 
 # ------------------------------------------------------------------------------------------------ up / down
@@ -296,33 +287,12 @@ lab_up() {
     ns_exists "$ns" && lab_die "namespace $ns already exists: run 'lab.sh down' (make lab-down) first"
   done
   : > "$OBSERVERS"
-  for ns in "$NS_SW" "$NS_CLIENT" "$(ns_of linux1)" "$(ns_of linux2)"; do
-    ip netns add "$ns" || lab_die "ip netns add $ns failed"
-    ip -n "$ns" link set lo up
-    ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 2>/dev/null
-  done
-  ip -n "$NS_SW" link add br0 type bridge stp_state 0 forward_delay 0
-  ip -n "$NS_SW" addr add "$ROUTER_IP/$VIP_PREFIX" dev br0
-  ip -n "$NS_SW" link set br0 up
+  [[ $NSP == "$(topo_get "$LAB_DIR" prefix 2>/dev/null)" ]] && topo_down "$LAB_DIR"   # a stale record of ours
+  ( topo_up "$LAB_DIR" "$NSP" "$ROUTER_IP/$VIP_PREFIX" "$CLIENT_IP/$VIP_PREFIX" "$CLIENT_MAC" --no-ipv6 ) \
+    || lab_die "the switch and client namespaces could not be set up"
   local node
-  for node in linux1 linux2 client; do
-    local nns=$NS_CLIENT addr=$CLIENT_IP mac=$CLIENT_MAC
-    if [[ $node != client ]]; then nns=$(ns_of "$node") addr=$(ip_of "$node") mac=$(mac_of "$node"); fi
-    ip -n "$nns" link add eth0 type veth peer name "sw-$node" netns "$NS_SW" || lab_die "veth for $node failed"
-    ip -n "$NS_SW" link set "sw-$node" master br0 up
-    ip -n "$nns" link set eth0 address "$mac"
-    ip -n "$nns" addr add "$addr/$VIP_PREFIX" brd + dev eth0
-    ip -n "$nns" link set eth0 up
-    ip -n "$nns" route add default via "$ROUTER_IP" 2>/dev/null
-  done
   for node in "${LAB_NODES[@]}"; do node_dirs "$node"; start_anchor "$node"; done
   for node in "${LAB_NODES[@]}"; do
-    local ok=0 i
-    for i in $(seq 30); do
-      ip netns exec "$(ns_of "$node")" ping -c1 -W1 -q "$ROUTER_IP" >/dev/null 2>&1 && { ok=1; break; }
-      sleep 0.1
-    done
-    [[ $ok == 1 ]] || lab_die "$node cannot reach the router $ROUTER_IP"
     [[ $(node_exec "$node" uname -n) == "$node" ]] || lab_die "$node does not have its own hostname"
   done
   lab_say "up: $NS_SW (br0 $ROUTER_IP), $(ns_of linux1) $(ip_of linux1), $(ns_of linux2) $(ip_of linux2), $NS_CLIENT $CLIENT_IP; files in $LAB_DIR"
@@ -340,24 +310,10 @@ kill_observer() {   # kill_observer PID: only if it is still the process we reco
 
 lab_down() {
   need_root
-  local p ns node
+  local p node
   for p in $(observer_pids); do kill_observer "$p"; done
-  for ns in "$(ns_of linux1)" "$(ns_of linux2)" "$NS_CLIENT" "$NS_SW"; do
-    ns_exists "$ns" || continue
-    for p in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
-  done
-  for node in "${LAB_NODES[@]}"; do
-    local f; f="$(ndir "$node")/anchor.pid"
-    if [[ -s $f ]]; then
-      p=$(<"$f")
-      [[ -r /proc/$p/comm && $(<"/proc/$p/comm") == sleep ]] && kill -9 "$p" 2>/dev/null
-      rm -f "$f"
-    fi
-  done
-  sleep 0.2
-  for ns in "$(ns_of linux1)" "$(ns_of linux2)" "$NS_CLIENT" "$NS_SW"; do
-    ns_exists "$ns" && { ip netns del "$ns" || lab_say "could not delete namespace $ns"; }
-  done
+  # every process in the lab's namespaces, anchors included, by PID; the names also when the record is lost
+  topo_down "$LAB_DIR" "$(ns_of linux1)" "$(ns_of linux2)" "$NS_CLIENT" "$NS_SW"
   # keep the daemon logs of the last run for a post-mortem, drop the rest
   if [[ -d $LAB_DIR ]]; then
     mkdir -p "$LAB_DIR/last-logs"
@@ -423,7 +379,7 @@ link_up() { ip -n "$(ns_of "$1")" link show dev eth0 2>/dev/null | grep -q 'stat
 
 # ------------------------------------------------------------------------------------------------ node life cycle
 node_start() {
-  local node=$1 d impl a; d=$(ndir "$node"); impl=$(impl_of "$node"); a=$(anchor_pid "$node") || exit 1
+  local node=$1 d impl; d=$(ndir "$node"); impl=$(impl_of "$node"); anchor_pid "$node" >/dev/null || exit 1
   case $impl in
     heartbeat)
       # as /etc/init.d/heartbeat start: make sure no resource is held, then the daemon (it daemonizes itself)
@@ -431,7 +387,7 @@ node_start() {
       node_exec "$node" "$HB_DAEMON" </dev/null >>"$d/log/daemon.out" 2>&1 || { lab_say "heartbeat on $node failed to start: $(tail -3 "$d/log/daemon.out")"; return 1; } ;;
     keepalived)
       rm -f "$d/daemon.pid"
-      setsid nsenter -t "$a" -n -u -m -- "${NOBOOT[@]}" /bin/sh -c "echo \$\$ > '$d/daemon.pid'; exec keepalived -n -l -D -P \
+      setsid "$TOPOLOGY" exec "$LAB_DIR" "$node" /bin/sh -c "echo \$\$ > '$d/daemon.pid'; exec keepalived -n -l -D -P \
           -f '$d/keepalived.conf' -p '$d/run/keepalived.pid' -r '$d/run/keepalived-vrrp.pid'" \
           </dev/null >>"$d/log/daemon.out" 2>&1 &
       disown $!
@@ -440,7 +396,7 @@ node_start() {
       [[ -n ${VIGIL_CMD_CHECKED:-} || -s $VIGIL_JAR || $VIGIL_CMD != "$VIGIL_CMD_DEFAULT" ]] \
         || lab_die "Vigil is not built ($VIGIL_JAR missing): run 'make build'"
       rm -f "$d/daemon.pid"
-      setsid nsenter -t "$a" -n -u -m -- "${NOBOOT[@]}" /bin/sh -c "echo \$\$ > '$d/daemon.pid'; exec $VIGIL_CMD run \
+      setsid "$TOPOLOGY" exec "$LAB_DIR" "$node" /bin/sh -c "echo \$\$ > '$d/daemon.pid'; exec $VIGIL_CMD run \
           --config-dir '$d/ha.d' --node-name $node --run-dir '$d/run/vigil' --state-dir '$d/state'" \
           </dev/null >>"$d/log/daemon.out" 2>&1 &
       disown $!

@@ -16,7 +16,7 @@ set -eu
 
 pkgs_build="openjdk-17-jdk-headless curl ca-certificates"
 pkgs_lab="iproute2 iputils-arping tcpdump util-linux"
-pkgs_test="heartbeat resource-agents net-tools ndisc6 procps psmisc kmod make cluster-glue iptables socat chromium chromium-driver prometheus logrotate man-db bash-completion"
+pkgs_test="heartbeat resource-agents net-tools ndisc6 procps psmisc kmod make cluster-glue iptables socat chromium chromium-driver prometheus logrotate man-db bash-completion corosync pacemaker pacemaker-cli-utils crmsh pcs"
 pkgs_vm_lab="qemu-system-x86 qemu-utils debootstrap python3 iproute2 tcpdump e2fsprogs util-linux"
 
 # A JDK >= 17 anywhere the launcher and the Maven wrapper look counts, whichever package brought it.

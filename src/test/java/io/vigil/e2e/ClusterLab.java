@@ -19,19 +19,26 @@ import java.util.function.BooleanSupplier;
  * A cluster of real Vigil daemons in network namespaces on one bridge (192.0.2.0/24): a switch namespace whose
  * bridge carries the router address 192.0.2.1 (the ping node), a client at 192.0.2.100, and nodes at .11, .12, …
  * Each node runs the packaged application ({@code vigil.app}) with its own config, run and state directories.
+ * <p>
+ * The namespaces are built by {@code deploy/lab/topology.sh}, the one topology builder of the labs ({@code make lab},
+ * the Pacemaker lab): each node has its own hostname and mount namespace, and every process run in a node (daemon,
+ * CLI) has CAP_SYS_BOOT removed.
  */
 public final class ClusterLab implements AutoCloseable {
+
+    /** The shared topology builder (deploy/lab/topology.sh). */
+    static final Path TOPOLOGY = Path.of("deploy/lab/topology.sh").toAbsolutePath();
 
     public static final String ROUTER = "192.0.2.1";
     public static final String CLIENT_IP = "192.0.2.100";
     public static final String VIP = "192.0.2.253";
 
-    private final String prefix;
     private final Path dir;
     private final Netns netns = new Netns();
     private final String switchNs;
     private final String clientNs;
     private final Map<String, Node> nodes = new LinkedHashMap<>();
+    private final Thread hook = new Thread(this::down, "cluster-lab-down");
 
     public final class Node {
         public final String name;
@@ -127,8 +134,13 @@ public final class ClusterLab implements AutoCloseable {
             List<String> argv = new ArrayList<>(javaCommand(resourceDir()));
             argv.addAll(List.of("run", "--config-dir", configDir().toString(), "--node-name", name,
                     "--run-dir", runDir().toString(), "--state-dir", home.resolve("state").toString()));
-            process = netns.start(ns, log(), argv.toArray(String[]::new));
+            process = startIn(this, log(), argv);
             return process;
+        }
+
+        /** Runs a command in this node (its namespaces, no CAP_SYS_BOOT) and waits (30 s at most). */
+        public Netns.Result exec(String... argv) {
+            return Netns.run(inNode(this, List.of(argv)));
         }
 
         public Process process() {
@@ -144,7 +156,7 @@ public final class ClusterLab implements AutoCloseable {
             return process.exitValue();
         }
 
-        /** The JVM itself (ip netns exec execs it, so it is the process we started). */
+        /** The JVM itself (topology.sh, nsenter and setpriv exec it, so it is the process we started). */
         public ProcessHandle daemonHandle() {
             return process.toHandle();
         }
@@ -155,6 +167,31 @@ public final class ClusterLab implements AutoCloseable {
 
         public void signal(String sig) {
             Netns.run(List.of("kill", "-" + sig, Long.toString(daemonHandle().pid())));
+        }
+
+        /**
+         * A host crash: the link goes down, every process of the node is killed (SIGKILL), its service addresses and
+         * its /run (the resource scripts' state files) are lost, as with a power cut. {@link #start()} boots it again
+         * once {@link #linkUp()} has brought the link back.
+         */
+        public void crash() throws IOException {
+            linkDown();
+            for (String pid : topology("pids", dir.toString(), name).output().split("\\s+")) {
+                if (pid.matches("\\d+")) {
+                    ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
+                }
+            }
+            for (String line : Netns.run(List.of("ip", "-n", ns, "-4", "-o", "addr", "show", "dev", "eth0")).output().split("\n")) {
+                String[] w = line.trim().split("\\s+");
+                if (w.length > 3 && w[2].equals("inet") && !w[3].startsWith(ip + "/")) {
+                    Netns.run(List.of("ip", "-n", ns, "addr", "del", w[3], "dev", "eth0"));
+                }
+            }
+            if (Files.exists(runDir())) {
+                try (var walk = Files.walk(runDir())) {
+                    walk.sorted(java.util.Comparator.reverseOrder()).filter(f -> !f.equals(runDir())).forEach(f -> f.toFile().delete());
+                }
+            }
         }
 
         public void linkDown() {
@@ -231,7 +268,7 @@ public final class ClusterLab implements AutoCloseable {
             List<String> argv = new ArrayList<>(javaCommand(resourceDir()));
             argv.addAll(List.of(args));
             argv.addAll(List.of("--run-dir", runDir().toString()));
-            return Netns.exec(ns, argv.toArray(String[]::new));
+            return exec(argv.toArray(String[]::new));
         }
 
         public String logText() {
@@ -243,21 +280,51 @@ public final class ClusterLab implements AutoCloseable {
         }
     }
 
+    /** Namespaces {@code <prefix>-switch}, {@code <prefix>-client} and {@code <prefix>-<node>}; files under {@code dir}. */
     public ClusterLab(String prefix, Path dir) {
-        this.prefix = prefix;
         this.dir = dir;
-        this.switchNs = netns.add(prefix + "-sw");
-        netns.bridge(switchNs);
-        netns.must("ip", "-n", switchNs, "addr", "add", ROUTER + "/24", "dev", "br0");
-        this.clientNs = netns.add(prefix + "-cl");
-        netns.plug(switchNs, clientNs, "eth0", CLIENT_IP + "/24", "02:00:00:00:00:64");
+        Runtime.getRuntime().addShutdownHook(hook);
+        // a namespace left by an earlier run that died (its record went with the directory)
+        List.of(prefix + "-switch", prefix + "-client").forEach(ns -> Netns.run(List.of("ip", "netns", "del", ns)));
+        mustTopology("up", dir.toString(), prefix + "-", ROUTER + "/24", CLIENT_IP + "/24", "02:00:00:00:00:64");
+        this.switchNs = prefix + "-switch";
+        this.clientNs = prefix + "-client";
     }
 
     public Node node(String name, String ip) {
-        Node n = new Node(name, netns.add(prefix + "-" + name), ip);
-        netns.plug(switchNs, n.ns, "eth0", ip + "/24", n.mac());
+        Node n = new Node(name, topologyNs(name), ip);
+        Netns.run(List.of("ip", "netns", "del", n.ns));
+        mustTopology("node", dir.toString(), name, ip + "/24", n.mac());
         nodes.put(name, n);
         return n;
+    }
+
+    private String topologyNs(String name) {
+        return switchNs.substring(0, switchNs.length() - "switch".length()) + name;
+    }
+
+    private static Netns.Result topology(String... args) {
+        List<String> argv = new ArrayList<>(List.of(TOPOLOGY.toString()));
+        argv.addAll(List.of(args));
+        return Netns.run(argv);
+    }
+
+    private static void mustTopology(String... args) {
+        Netns.Result r = topology(args);
+        if (r.exitCode() != 0) {
+            throw new IllegalStateException("topology.sh " + String.join(" ", args) + " failed (" + r.exitCode() + "): " + r.output());
+        }
+    }
+
+    private List<String> inNode(Node node, List<String> argv) {
+        List<String> cmd = new ArrayList<>(List.of(TOPOLOGY.toString(), "exec", dir.toString(), node.name));
+        cmd.addAll(argv);
+        return cmd;
+    }
+
+    /** Starts a long-running command in a node, output appended to {@code log}; ended in {@link #close()}. */
+    Process startIn(Node node, Path log, List<String> argv) throws IOException {
+        return netns.start(inNode(node, argv), log);
     }
 
     public Node node(String name) {
@@ -449,8 +516,19 @@ public final class ClusterLab implements AutoCloseable {
         return String.join("\n", java.util.Arrays.asList(all).subList(Math.max(0, all.length - lines), all.length));
     }
 
+    /** Ends what the lab started (by PID), then every process left in its namespaces, and deletes them. */
+    private void down() {
+        netns.close();
+        topology("down", dir.toString());
+    }
+
     @Override
     public void close() {
-        netns.close();
+        down();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // already shutting down
+        }
     }
 }

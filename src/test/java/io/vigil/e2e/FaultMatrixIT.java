@@ -129,7 +129,7 @@ class FaultMatrixIT {
         argv.add(argv.size() - 2, "-Dvigil.metrics.port=0"); // linux1's daemon already serves 9694 in this namespace
         argv.addAll(List.of("run", "--config-dir", conf.toString(), "--node-name", "linux1", "--run-dir",
                 bad.resolve("run").toString(), "--state-dir", bad.resolve("state").toString()));
-        Netns.Result r = Netns.exec(l1.ns, argv.toArray(String[]::new));
+        Netns.Result r = l1.exec(argv.toArray(String[]::new));
         long took = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(6, r.exitCode(), "authkeys mode 644 is a configuration error (exit 6)\n" + r.output());
         assertTrue(r.output().contains("authkeys"), "the error names the file\n" + r.output());

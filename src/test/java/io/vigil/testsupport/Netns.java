@@ -82,6 +82,14 @@ public final class Netns implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
         cmd.addAll(NO_REBOOT);
         cmd.addAll(List.of(argv));
+        return start(cmd, log);
+    }
+
+    /**
+     * Starts a long-running command line as given (e.g. one that enters a namespace itself, such as
+     * deploy/lab/topology.sh exec); it is killed (with its descendants) in {@link #close()}.
+     */
+    public Process start(List<String> cmd, java.nio.file.Path log) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.redirectOutput(log == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.appendTo(log.toFile()));
