@@ -74,7 +74,7 @@ class CibValidationIT {
             f.scripts.put("mysql", Path.of("/etc/init.d/mysql"));
             f.scripts.put("nfs-kernel-server", Path.of("/etc/init.d/nfs-kernel-server"));
             f.scripts.put("WebServer", Path.of("/usr/lib/vigil/resource.d/WebServer"));
-            f.files.put(Path.of("/etc/ha.d/baytech.cfg"), List.of("192.0.2.99 admin password"));
+            f.file(d.resolve("baytech.cfg"), List.of("192.0.2.99 admin password"));
             check(name, f.export(), name.equals("three-nodes"));
         })));
         tests.add(DynamicTest.dynamicTest("fence-script", () -> {

@@ -36,9 +36,12 @@ final class ExportFixture {
         this.dir = dir;
     }
 
-    /** The three files (authkeys mode 600) and, when not null, vigil.properties. */
+    /**
+     * The three files (authkeys mode 600) and, when not null, vigil.properties; {@code @DIR@} in ha.cf is the
+     * directory (a STONITH config file must exist where ha.cf names it).
+     */
     static ExportFixture of(Path dir, String haCf, String authkeys, String haresources, String properties) throws IOException {
-        Files.writeString(dir.resolve("ha.cf"), haCf);
+        Files.writeString(dir.resolve("ha.cf"), haCf.replace("@DIR@", dir.toString()));
         Files.writeString(dir.resolve("authkeys"), authkeys);
         Files.setPosixFilePermissions(dir.resolve("authkeys"), PosixFilePermissions.fromString("rw-------"));
         Files.writeString(dir.resolve("haresources"), haresources);
@@ -57,6 +60,12 @@ final class ExportFixture {
         }
         Files.setPosixFilePermissions(dir.resolve("authkeys"), PosixFilePermissions.fromString("rw-------"));
         return new ExportFixture(dir);
+    }
+
+    /** A file the export reads, written for real too (the configuration loader checks that it exists). */
+    void file(Path path, List<String> lines) throws IOException {
+        Files.write(path, lines);
+        files.put(path, lines);
     }
 
     ClusterConfig config() throws ConfigException {
@@ -147,7 +156,7 @@ final class ExportFixture {
                 keepalive 2
                 deadtime 30
                 bcast eth0 eth1
-                stonith baytech /etc/ha.d/baytech.cfg
+                stonith baytech @DIR@/baytech.cfg
                 respawn hacluster /usr/lib/heartbeat/ipfail
                 apiauth ipfail gid=haclient uid=hacluster
                 auto_failback on

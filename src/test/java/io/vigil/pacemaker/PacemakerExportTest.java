@@ -34,7 +34,7 @@ class PacemakerExportTest {
         f.scripts.put("mysql", Path.of("/etc/init.d/mysql"));
         f.scripts.put("nfs-kernel-server", Path.of("/etc/init.d/nfs-kernel-server"));
         f.scripts.put("WebServer", Path.of("/usr/lib/vigil/resource.d/WebServer"));
-        f.files.put(Path.of("/etc/ha.d/baytech.cfg"), List.of("# the switch", "192.0.2.99 admin pass word"));
+        f.file(dir.resolve("baytech.cfg"), List.of("# the switch", "192.0.2.99 admin pass word"));
         return f;
     }
 
