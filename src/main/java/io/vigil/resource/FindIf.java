@@ -1,13 +1,16 @@
 package io.vigil.resource;
 
+import io.vigil.netlink.RtNetlink;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * IPaddr2's {@code findif} (reference §6.2): the interface and prefix length of a service address that does not name
- * them, from the connected route with the longest prefix that matches it. The built-in IPaddr uses it at start, and
- * {@code vigil export pacemaker} to write the {@code nic} and {@code cidr_netmask} the agent would choose.
+ * them, from the connected route with the longest prefix that matches it, read from {@code ip route} output. {@code
+ * vigil export pacemaker} uses it to write the {@code nic} and {@code cidr_netmask} the agent would choose; the
+ * built-in IPaddr asks its {@link AddressBackend} (netlink, or this parser over {@code ip} where netlink is absent).
  */
 public final class FindIf {
 
@@ -37,8 +40,21 @@ public final class FindIf {
      * prohibit or blackhole) with the longest prefix; the argument's own prefix and interface win over the route's.
      */
     public static Optional<Placement> choose(IpAddrArgument arg, List<String> routeLines) {
-        String bestNic = null;
-        int best = -1;
+        RtNetlink.ConnectedRoute best = null;
+        for (RtNetlink.ConnectedRoute r : connectedRoutes(routeLines, arg.nic().orElse(null))) {
+            if (best == null || r.prefix() > best.prefix()) {
+                best = r;
+            }
+        }
+        return best == null ? Optional.empty() : Optional.of(new Placement(best.nic(), arg.prefix().orElse(best.prefix())));
+    }
+
+    /**
+     * The connected routes in {@code ip -o route list} output: no gateway, not default, unreachable, prohibit or
+     * blackhole; {@code nic} is the interface of lines that name none (a query restricted to one device).
+     */
+    static List<RtNetlink.ConnectedRoute> connectedRoutes(List<String> routeLines, String nic) {
+        List<RtNetlink.ConnectedRoute> out = new ArrayList<>();
         for (String line : routeLines) {
             String[] w = line.trim().split("\\s+");
             if (w.length < 3 || !w[0].contains("/") || line.contains(" via ") || w[0].equals("default")
@@ -51,18 +67,17 @@ public final class FindIf {
             } catch (NumberFormatException e) {
                 continue;
             }
-            String dev = arg.nic().orElse(null);
+            String dev = nic;
             for (int i = 0; i + 1 < w.length; i++) {
                 if (w[i].equals("dev")) {
                     dev = w[i + 1];
                 }
             }
-            if (prefix > best && prefix > 0 && dev != null) {
-                best = prefix;
-                bestNic = dev;
+            if (prefix > 0 && dev != null) {
+                out.add(new RtNetlink.ConnectedRoute(dev, prefix));
             }
         }
-        return bestNic == null ? Optional.empty() : Optional.of(new Placement(bestNic, arg.prefix().orElse(best)));
+        return out;
     }
 
     /** Runs the query on this host ({@code ip}, 10 s at most) and chooses; empty when nothing matches or ip fails. */

@@ -69,30 +69,7 @@ final class IpCommandAddresses implements AddressBackend {
             cmd.addAll(List.of("dev", nic));
         }
         ProcessRunner.Outcome o = ip(true, cmd);
-        List<RtNetlink.ConnectedRoute> out = new ArrayList<>();
-        for (String line : o.stdout()) {
-            String[] w = line.trim().split("\\s+");
-            if (w.length < 3 || !w[0].contains("/") || line.contains(" via ") || w[0].equals("default")
-                    || w[0].equals("unreachable") || w[0].equals("prohibit") || w[0].equals("blackhole")) {
-                continue;
-            }
-            int prefix;
-            try {
-                prefix = Integer.parseInt(w[0].substring(w[0].indexOf('/') + 1));
-            } catch (NumberFormatException e) {
-                continue;
-            }
-            String dev = nic;
-            for (int i = 0; i + 1 < w.length; i++) {
-                if (w[i].equals("dev")) {
-                    dev = w[i + 1];
-                }
-            }
-            if (prefix > 0 && dev != null) {
-                out.add(new RtNetlink.ConnectedRoute(dev, prefix));
-            }
-        }
-        return out;
+        return FindIf.connectedRoutes(o.stdout(), nic);
     }
 
     @Override
