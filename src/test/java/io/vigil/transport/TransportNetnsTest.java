@@ -203,9 +203,13 @@ class TransportNetnsTest {
                 .filter(l -> l.startsWith("JUNK") || l.startsWith("FLOODED")).toList());
         assertTrue(a.has("JUNK") && !a.has("JUNK 0 "), "the flood reached the shared socket: " + a.text());
         assertTrue(a.has("JUNK") && a.text().contains("DEDICATED 1"), a.text());
-        // The first datagrams reach the shared socket before the peer's own socket is open (a loaded machine can lose one
-        // there); from then on none is lost.
-        assertTrue(lostWith <= 2, "lost " + lostWith + " with a socket of its own: " + a.text());
+        // The first datagrams reach the shared socket, behind the flood, before the peer is found authentic and its own
+        // socket opens (on a loaded machine that takes a while); the later half is sent when that socket is surely open:
+        // none of it is lost.
+        java.util.Set<String> got = a.received().stream().map(ProbeRun.Recv::id).collect(java.util.stream.Collectors.toSet());
+        long lostLate = java.util.stream.IntStream.rangeClosed(count / 2 + 1, count).filter(i -> !got.contains("B#" + i)).count();
+        System.out.println("with a socket of its own, of the later " + (count / 2) + " datagrams " + lostLate + " lost");
+        assertEquals(0, lostLate, "lost " + lostLate + " of the later half with a socket of its own: " + a.text());
         assertTrue(lostWithout > lostWith, "without a socket of its own the flood costs more datagrams (else this test"
                 + " proves nothing): " + lostWithout + " vs " + lostWith);
     }
