@@ -249,7 +249,7 @@ public final class Daemon {
         String groupsText = held.isEmpty() ? "none" : String.join(" ", held);
         LOG.infof("Exiting without releasing resource groups (kept running: %s): a start within %d ms adopts them",
                 groupsText, deadline - System.currentTimeMillis());
-        vertx.setTimer(100, id -> stopIo(0)); // the control reply goes out first
+        vertx.setTimer(500, id -> stopIo(0)); // the control reply goes out first (it was lost at 100 ms in the lab)
         return new KeepStop(true, "Exiting, resource groups kept running here: " + groupsText + ". Start vigil within "
                 + (config.deadtimeMs() - config.keepaliveMs()) + " ms (deadtime less one keepalive) to adopt them;"
                 + " later, the peers take them over and the next start stops them first.");
