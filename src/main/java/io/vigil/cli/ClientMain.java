@@ -13,11 +13,12 @@ import java.util.Set;
  */
 @Command(name = "vigil", mixinStandardHelpOptions = true,
         description = "Ask the running Vigil daemon (the commands that need only its control socket).",
-        subcommands = {StatusCommand.class, StandbyCommand.class, TakeoverCommand.class, ReloadCommand.class})
+        subcommands = {StatusCommand.class, StandbyCommand.class, TakeoverCommand.class, ReloadCommand.class,
+                StopCommand.class})
 public final class ClientMain {
 
     /** The sub-commands answered here; deploy/bin/vigil routes exactly these (ClientMainTest keeps both in step). */
-    public static final Set<String> COMMANDS = Set.of("status", "standby", "takeover", "reload");
+    public static final Set<String> COMMANDS = Set.of("status", "standby", "takeover", "reload", "stop");
 
     public static void main(String... args) {
         System.exit(commandLine().execute(args));

@@ -95,6 +95,7 @@ public class RunCommand implements Callable<Integer> {
         configOptions.configDir().ifPresent(d -> argv.addAll(List.of("--config-dir", d.toAbsolutePath().toString())));
         configOptions.nodeName().ifPresent(n -> argv.addAll(List.of("--node-name", n)));
         argv.addAll(List.of("--run-dir", paths.runDir().toAbsolutePath().toString()));
+        argv.addAll(List.of("--state-dir", paths.stateDir().toAbsolutePath().toString())); // its handover record
         return argv;
     }
 }

@@ -9,6 +9,6 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "High-availability failover daemon that reads Linux-HA Heartbeat's ha.cf, authkeys and haresources.",
-        subcommands = {RunCommand.class, StatusCommand.class, StandbyCommand.class, TakeoverCommand.class, ReloadCommand.class, CheckConfigCommand.class, ResourceCommand.class, CleanupCommand.class, ExportCommand.class, VersionCommand.class})
+        subcommands = {RunCommand.class, StatusCommand.class, StandbyCommand.class, TakeoverCommand.class, ReloadCommand.class, StopCommand.class, CheckConfigCommand.class, ResourceCommand.class, CleanupCommand.class, ExportCommand.class, VersionCommand.class})
 public class VigilCommand {
 }

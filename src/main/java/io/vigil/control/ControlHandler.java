@@ -20,4 +20,12 @@ public interface ControlHandler {
 
     /** Re-read authkeys (Heartbeat's SIGHUP); ha.cf and haresources changes need a restart. */
     Reply reload();
+
+    /**
+     * {@code vigil stop --keep-resources}: exit without releasing the groups, so the next start adopts them (a
+     * restart or an upgrade that moves nothing). Ok = the daemon is exiting; refused while groups move.
+     */
+    default Reply stopKeepingResources() {
+        return Reply.refused("this daemon cannot stop keeping its resources");
+    }
 }

@@ -36,6 +36,7 @@ import java.util.Optional;
  *   POST /v1/standby?set=all|local|foreign|failback   (default all)
  *   POST /v1/takeover?set=…                 (default all)
  *   POST /v1/reload
+ *   POST /v1/stop?keep=resources
  *   GET  /v1/cl_status?arg=…&amp;arg=…&amp;pid=N  cl_status's stdout as the body; exit code in Vigil-Exit-Code,
  *                                           stderr (percent-encoded UTF-8) in Vigil-Stderr
  *   GET  /v1/live?after=V&amp;wait=MS          the live view (io.vigil.live.LiveFeed) once its version exceeds V, or
@@ -200,6 +201,16 @@ public final class ControlServer {
                     blocking(req, () -> reply(req, handler.reload()));
                 }
             }
+            case "/v1/stop" -> {
+                if (method(req, HttpMethod.POST)) {
+                    if ("resources".equals(req.getParam("keep"))) {
+                        blocking(req, () -> reply(req, handler.stopKeepingResources()));
+                    } else {
+                        error(req, 400, "POST /v1/stop needs keep=resources (a stop that releases the groups is"
+                                + " SIGTERM: systemctl stop vigil, heartbeat -k)");
+                    }
+                }
+            }
             case "/v1/live" -> {
                 if (live != null && method(req, HttpMethod.GET)) {
                     live(req);
@@ -209,7 +220,7 @@ public final class ControlServer {
             }
             default -> error(req, 404, "No such endpoint: " + path
                     + " (known: GET /v1/status, GET /v1/cl_status, GET /v1/live, POST /v1/standby, POST /v1/takeover,"
-                    + " POST /v1/reload)");
+                    + " POST /v1/reload, POST /v1/stop?keep=resources)");
         }
     }
 

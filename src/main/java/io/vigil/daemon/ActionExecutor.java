@@ -41,6 +41,7 @@ final class ActionExecutor implements NodeEffects {
     private final Fencing fencing;
     /** Effects so far: a timer that caused none need not publish a new snapshot. */
     private long count;
+    private boolean detached;
 
     ActionExecutor(ClusterConfig config, Vertx vertx, DaemonLoop loop, Outbox outbox, Transport transport,
                    ResourceManager resources, Map<String, ResourceGroup> groups, Transitions transitions,
@@ -62,14 +63,28 @@ final class ActionExecutor implements NodeEffects {
         return count;
     }
 
+    /**
+     * The daemon exits keeping its groups: from now on nothing the core decides reaches the world (no packet, no
+     * group operation, no fence), whatever still arrives on the loop.
+     */
+    void detach() {
+        detached = true;
+    }
+
     @Override
     public void send(Message typeFields) {
+        if (detached) {
+            return;
+        }
         count++;
         outbox.packets(typeFields).forEach(this::transmit);
     }
 
     @Override
     public void retransmissionRequested(Message nsRexmit) {
+        if (detached) {
+            return;
+        }
         count++;
         outbox.answer(nsRexmit, Daemon.monotonicMillis()).forEach(this::transmit);
     }
@@ -90,6 +105,9 @@ final class ActionExecutor implements NodeEffects {
     }
 
     private void runGroup(String key, GroupOp op) {
+        if (detached) {
+            return;
+        }
         count++;
         ResourceGroup g = groups.get(key);
         if (g == null) {
@@ -112,6 +130,9 @@ final class ActionExecutor implements NodeEffects {
 
     /** Periodic status of the groups held here; a failure goes to the core, which restarts or fails over. */
     void monitorHeldGroups() {
+        if (detached) {
+            return;
+        }
         loop.core().failoverView().groups().forEach((key, state) -> {
             if (state != GroupState.RUNNING) {
                 return;
@@ -130,6 +151,9 @@ final class ActionExecutor implements NodeEffects {
 
     @Override
     public void announce(String key) {
+        if (detached) {
+            return;
+        }
         count++;
         ResourceGroup g = groups.get(key);
         if (g != null) {
@@ -143,6 +167,9 @@ final class ActionExecutor implements NodeEffects {
 
     @Override
     public void fence(String node) {
+        if (detached) {
+            return;
+        }
         count++;
         if (!fencing.configured()) {
             // the engine fences only when fencing is configured; answer at once should that ever change

@@ -99,7 +99,7 @@ public final class Daemon {
         NodeIdentity identity = NodeIdentity.establish(config, paths.stateDir()); // hbgenmethod, uuidfrom
         long generation = identity.generation();
         byte[] uuid = identity.uuid();
-        clearLeftovers(resources);
+        List<String> found = clearLeftovers(resources, Handover.take(Handover.file(paths.stateDir())));
         watchdogs = WatchdogFeeder.of(config);
         // only the active key, and the previous one for a while after a reload (issue 14)
         PacketCodec codec = new PacketCodec(() -> authKeys,
@@ -128,6 +128,7 @@ public final class Daemon {
             executor = new ActionExecutor(config, vertx, loop, outbox, transport, resources, groups,
                     transitions, observer, () -> stopIo(0));
             loop.attach(new NodeCore(settings(config), monotonicMillis(), new Random(), executor, observer), executor);
+            loop.core().foundRunning(monotonicMillis(), found); // adopted or stopped once start-up settles
             transport.start().onComplete(ar -> {
                 if (ar.failed()) {
                     started.fail(ar.cause());
@@ -163,18 +164,95 @@ public final class Daemon {
     }
 
     /**
-     * At start this node holds nothing: negotiation decides what it takes. Whatever is still running (a
-     * predecessor killed with -9 left its address behind) is stopped now, before the first packet.
+     * At start this node holds nothing it was not handed: whatever is still running (a predecessor killed with -9 left
+     * its address behind) is stopped now, before the first packet. The exception is a handover: groups the previous
+     * daemon left running on purpose ({@link #stopKeepingResources}), still fully running, and the record still fresh
+     * (the peers cannot have declared that daemon dead yet). Those are returned: the engine adopts them when the peers
+     * confirm that none holds them, else stops them first.
      */
-    private void clearLeftovers(ResourceManager resources) {
+    private List<String> clearLeftovers(ResourceManager resources, java.util.Optional<Handover> handover) {
+        boolean fresh = handover.isPresent() && handover.get().fresh(System.currentTimeMillis(), config.keepaliveMs());
+        if (handover.isPresent() && !fresh) {
+            LOG.warnf("The previous daemon left its groups running for a restart, but too long ago (or before a reboot):"
+                    + " the peers may have taken them over; they are stopped first");
+        }
+        List<String> found = new ArrayList<>();
         for (ResourceGroup g : groups.values()) {
             GroupStatus st = resources.status(g);
-            if (st.overall() != GroupStatus.Overall.NONE) {
-                LOG.warnf("Resource group %s is active at start-up and should not be: stopping it", g.key());
-                GroupResult r = resources.stop(g);
-                LOG.infof("Start-up clean-up of %s: %s", g.key(), r.summary());
+            if (st.overall() == GroupStatus.Overall.NONE) {
+                continue;
             }
+            if (fresh && handover.get().groups().contains(g.key()) && st.overall() == GroupStatus.Overall.ALL) {
+                LOG.infof("Resource group %s is running, left by the previous daemon for this restart: kept while the"
+                        + " peers are asked (adopted if none holds it)", g.key());
+                found.add(g.key());
+                continue;
+            }
+            LOG.warnf("Resource group %s is active at start-up and should not be: stopping it", g.key());
+            GroupResult r = resources.stop(g);
+            LOG.infof("Start-up clean-up of %s: %s", g.key(), r.summary());
         }
+        return found;
+    }
+
+    /** What {@link #stopKeepingResources} answers. */
+    public record KeepStop(boolean accepted, String message) {
+    }
+
+    /**
+     * {@code vigil stop --keep-resources}: exit without releasing anything, for a restart or an upgrade that moves
+     * nothing. Refused while groups move or start-up has not settled. Otherwise the groups held here are written to the
+     * {@link Handover} record with the time until which the peers still count this daemon alive, every effect of the
+     * core is cut off (no packet, no operation), and the process exits 0 without a {@code shutdone}: to the peers this
+     * is a pause in the keepalives, and the next start's new generation a restart. Blocks up to 5 s; any thread but the
+     * loop's.
+     */
+    public KeepStop stopKeepingResources() {
+        if (loop == null) {
+            return new KeepStop(false, "the daemon has not started yet");
+        }
+        java.util.concurrent.CompletableFuture<KeepStop> answer = new java.util.concurrent.CompletableFuture<>();
+        loop.context().runOnContext(v -> answer.complete(detach()));
+        try {
+            return answer.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return new KeepStop(false, "the daemon did not answer: " + e);
+        }
+    }
+
+    private KeepStop detach() {
+        if (stopping.get()) {
+            return new KeepStop(false, "the daemon is already stopping");
+        }
+        FailoverView f = loop.core().failoverView();
+        if (!"STABLE".equals(f.phase()) || f.transition()) {
+            return new KeepStop(false, "resources are moving (" + f.phase().toLowerCase(Locale.ROOT)
+                    + (f.transition() ? ", in transition" : "") + "): nothing stopped; try again once vigil status"
+                    + " shows no transition");
+        }
+        List<String> held = new ArrayList<>();
+        f.groups().forEach((k, st) -> {
+            if (st == io.vigil.failover.GroupState.RUNNING) {
+                held.add(k);
+            }
+        });
+        // the peers heard our last keepalive at most one keepalive ago: they declare us dead a deadtime after it
+        long deadline = System.currentTimeMillis() + config.deadtimeMs() - config.keepaliveMs();
+        try {
+            new Handover(deadline, Handover.currentBootId(), held).write(Handover.file(paths.stateDir()));
+        } catch (IOException e) {
+            return new KeepStop(false, "cannot write " + Handover.file(paths.stateDir()) + ": " + e.getMessage()
+                    + "; nothing stopped");
+        }
+        stopping.set(true);
+        executor.detach();
+        String groupsText = held.isEmpty() ? "none" : String.join(" ", held);
+        LOG.infof("Exiting without releasing resource groups (kept running: %s): a start within %d ms adopts them",
+                groupsText, deadline - System.currentTimeMillis());
+        vertx.setTimer(500, id -> stopIo(0)); // the control reply goes out first (it was lost at 100 ms in the lab)
+        return new KeepStop(true, "Exiting, resource groups kept running here: " + groupsText + ". Start vigil within "
+                + (config.deadtimeMs() - config.keepaliveMs()) + " ms (deadtime less one keepalive) to adopt them;"
+                + " later, the peers take them over and the next start stops them first.");
     }
 
     // ---------------------------------------------------------------- operator and signals

@@ -71,7 +71,8 @@ public final class DaemonProcess {
         services.metrics().bindAuth(daemon::authKeys); // vigil_auth_insecure while crc is the active key
         services.health().bindLiveness(() -> !daemon.exitCode().isComplete());
         services.health().bindReadiness(daemon::ready);
-        Guardian.keep(paths.pidFile(), cleanupCommand, paths.runDir().resolve("guardian.log"));
+        Guardian.keep(paths.pidFile(), Handover.file(paths.stateDir()), cleanupCommand,
+                paths.runDir().resolve("guardian.log"));
         installSignals(daemon);
         int code = daemon.exitCode().toCompletionStage().toCompletableFuture().get();
         respawn.stop(Duration.ofSeconds(10)); // after the groups are released, as Heartbeat's final shutdown

@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * A tiny shell process that outlives a daemon killed with -9 and then runs {@code vigil cleanup}, so the virtual
  * address does not stay on a node whose daemon is gone (Heartbeat and keepalived both leave it). A graceful stop
- * removes the PID file first, which tells the guardian there is nothing to clean. The daemon watches its guardian in
+ * removes the PID file first, which tells the guardian there is nothing to clean; a stop that keeps the groups for a
+ * restart leaves a {@link Handover} record, and the cleanup then runs only if no new daemon took them by its deadline. The daemon watches its guardian in
  * turn ({@link #keep}): a guardian that dies (killed, OOM) is noticed at once and started again.
  */
 public final class Guardian {
@@ -19,6 +20,8 @@ public final class Guardian {
     static final long RESPAWN_PAUSE_MS = 1000;
 
     private final Path pidFile;
+    /** Written when the daemon exits keeping its groups: the cleanup then waits for the handover's deadline. */
+    private final Path handover;
     private final List<String> cleanupCommand;
     private final Path log;
     private volatile Process process;
@@ -30,21 +33,23 @@ public final class Guardian {
      * cost stays nil), then cleans up unless the daemon removed its PID file on the way out.
      */
     private static final String SCRIPT = """
-            pid=$1; pidfile=$2; shift 2
+            pid=$1; pidfile=$2; handover=$3; shift 3
             tail --pid="$pid" -s 0.5 -f /dev/null
             if [ -e "$pidfile" ]; then rm -f "$pidfile"; exec "$@"; fi
+            if [ -e "$handover" ]; then exec "$@" --after-handover; fi
             """;
 
-    private Guardian(Path pidFile, List<String> cleanupCommand, Path log) {
+    private Guardian(Path pidFile, Path handover, List<String> cleanupCommand, Path log) {
         this.pidFile = pidFile;
+        this.handover = handover;
         this.cleanupCommand = List.copyOf(cleanupCommand);
         this.log = log;
     }
 
     /** Starts the guardian and keeps one running for the life of this process. */
-    public static Guardian keep(Path pidFile, List<String> cleanupCommand, Path log) throws IOException {
-        Guardian g = new Guardian(pidFile, cleanupCommand, log);
-        g.watch(spawn(pidFile, cleanupCommand, log));
+    public static Guardian keep(Path pidFile, Path handover, List<String> cleanupCommand, Path log) throws IOException {
+        Guardian g = new Guardian(pidFile, handover, cleanupCommand, log);
+        g.watch(spawn(pidFile, handover, cleanupCommand, log));
         return g;
     }
 
@@ -78,7 +83,7 @@ public final class Guardian {
     private void respawn() {
         while (!closed) {
             try {
-                Process p = spawn(pidFile, cleanupCommand, log);
+                Process p = spawn(pidFile, handover, cleanupCommand, log);
                 restarts.incrementAndGet();
                 LOG.infof("Guardian started again (pid %d)", p.pid());
                 watch(p);
@@ -95,9 +100,9 @@ public final class Guardian {
         }
     }
 
-    public static Process spawn(Path pidFile, List<String> cleanupCommand, Path log) throws IOException {
+    public static Process spawn(Path pidFile, Path handover, List<String> cleanupCommand, Path log) throws IOException {
         List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", SCRIPT, "vigil-guardian",
-                Long.toString(ProcessHandle.current().pid()), pidFile.toString()));
+                Long.toString(ProcessHandle.current().pid()), pidFile.toString(), handover.toString()));
         argv.addAll(cleanupCommand);
         return new ProcessBuilder(argv)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

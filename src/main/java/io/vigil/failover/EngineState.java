@@ -22,6 +22,7 @@ final class EngineState {
     final Announcements announcements;
     final StandbyExchange standby;
     final PeerLifecycle lifecycle;
+    final StartupAdoption adoption;
     final FailbackPolicy policy;
 
     Phase phase = Phase.INIT;
@@ -44,6 +45,7 @@ final class EngineState {
         this.announcements = new Announcements(this);
         this.standby = new StandbyExchange(this);
         this.lifecycle = new PeerLifecycle(this);
+        this.adoption = new StartupAdoption(this);
         this.policy = settings.autoFailback() == io.vigil.config.AutoFailback.LEGACY ? new LegacyFailback(this)
                 : new NiceFailback(this);
     }

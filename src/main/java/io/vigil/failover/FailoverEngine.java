@@ -14,7 +14,8 @@ import java.util.Map;
  * Each event is handled, then the engine reconciles: time-outs, fencing, the standby exchange, and what the failback
  * policy moves where. The parts say what they decide: {@link PeerTable} (what we know of each peer), {@link LocalGroups}
  * (our groups and their operations), {@link Placement} (where a group belongs), {@link StandbyExchange},
- * {@link FenceGate}, {@link Connectivity}, {@link Announcements}, {@link PeerLifecycle}, and the policy chosen from
+ * {@link FenceGate}, {@link Connectivity}, {@link Announcements}, {@link PeerLifecycle}, {@link StartupAdoption},
+ * and the policy chosen from
  * {@code auto_failback}: {@link NiceFailback} or {@link LegacyFailback}. See {@code docs/failover.md} for the states,
  * the messages and the guarantees.
  */
@@ -193,6 +194,11 @@ public final class FailoverEngine {
         public void tick(FailoverEvent.Tick e) {
             // the reconciliation that follows every event does what is due
         }
+
+        @Override
+        public void foundRunning(FailoverEvent.FoundRunning e) {
+            s.adoption.found(e.keys());
+        }
     }
 
     /** Each message from a peer, by type: its sender and where it stands in the sender's sequence. */
@@ -315,6 +321,7 @@ public final class FailoverEngine {
             giveUpLogged = true;
             s.policy.givingUp();
             s.out.info("Giving up all HA resources.");
+            s.adoption.abandon("shutting down");
             for (LocalGroup g : s.groups.all()) {
                 g.queued = null;
                 g.restartAfterStop = false;

@@ -33,6 +33,8 @@ public sealed interface FailoverEvent {
         void shutdownRequested(ShutdownRequested e);
 
         void tick(Tick e);
+
+        void foundRunning(FoundRunning e);
     }
 
     /** Membership reports that communication is up (every node heard or declared dead). */
@@ -129,6 +131,21 @@ public sealed interface FailoverEvent {
         @Override
         public void dispatch(Handler h) {
             h.tick(this);
+        }
+    }
+
+    /**
+     * The daemon's probe at start found these groups running here, left by a predecessor that exited keeping them:
+     * fed before communication is up; adopted or stopped once start-up settles ({@link StartupAdoption}).
+     */
+    record FoundRunning(java.util.List<String> keys) implements FailoverEvent {
+        public FoundRunning {
+            keys = java.util.List.copyOf(keys);
+        }
+
+        @Override
+        public void dispatch(Handler h) {
+            h.foundRunning(this);
         }
     }
 

@@ -47,6 +47,7 @@ final class LegacyFailback extends FailbackPolicy {
     void commUpBegins() {
         s.phase = Phase.STABLE;
         s.skipInitialLog();
+        s.adoption.abandon("auto_failback legacy: no resource announcements to confirm that no peer holds it");
     }
 
     @Override

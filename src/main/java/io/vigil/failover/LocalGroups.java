@@ -174,6 +174,17 @@ final class LocalGroups {
         return heldIn(groups.keySet());
     }
 
+    /** Held, or running as far as {@code alsoRunning} says (groups found running at start, not decided yet). */
+    List<String> held(java.util.function.Predicate<String> alsoRunning) {
+        List<String> r = new ArrayList<>();
+        for (LocalGroup g : groups.values()) {
+            if (g.held() || alsoRunning.test(g.key())) {
+                r.add(g.key());
+            }
+        }
+        return r;
+    }
+
     List<String> failedKeys() {
         List<String> r = new ArrayList<>();
         groups.values().stream().filter(g -> g.failedHere).forEach(g -> r.add(g.key()));

@@ -59,6 +59,7 @@ final class NiceFailback extends FailbackPolicy {
 
     private void finishStarting(boolean stablePeer) {
         s.phase = Phase.STABLE;
+        s.adoption.decide(); // groups running from before a restart: kept, or stopped before anything starts
         List<String> mine = new ArrayList<>();
         for (LocalGroup g : s.groups.all()) {
             if (g.preferredBy(s.me) && !s.peers.heldByPeer(g.key()) && !g.failedHere) {
@@ -270,6 +271,9 @@ final class NiceFailback extends FailbackPolicy {
         if (localAcquisitionPending && !s.groups.anyInFlight()) {
             localAcquisitionPending = false;
             s.out.info(localAcquisitionReason);
+            // a group adopted at start may need failback: the peer hears our state first, or it refuses the exchange
+            s.announcements.ifChanged();
+            autoFailback();
         }
         s.announcements.ifChanged();
     }
@@ -351,7 +355,7 @@ final class NiceFailback extends FailbackPolicy {
     /** auto_failback on: groups taken from their preferred node go back once it is there, settled and connected. */
     private void autoFailback() {
         if (s.settings.autoFailback() != AutoFailback.ON || s.phase != Phase.STABLE || s.standby.active()
-                || !s.locallyStable()) {
+                || !s.locallyStable() || localAcquisitionPending) {
             return;
         }
         for (LocalGroup g : s.groups.all()) {

@@ -130,6 +130,16 @@ public final class NodeCore {
         handleEngine(now, new FailoverEvent.OperatorRequest(kind, set));
     }
 
+    /**
+     * The daemon's probe at start found these groups running, left by a predecessor that exited keeping them; called
+     * before the first keepalive. The engine adopts them or stops them once start-up settles.
+     */
+    public void foundRunning(long now, List<String> keys) {
+        if (!keys.isEmpty()) {
+            handleEngine(now, new FailoverEvent.FoundRunning(keys));
+        }
+    }
+
     /** SIGTERM: give every group up, tell the peers, then {@link NodeEffects#shutdownComplete()}. */
     public void shutdown(long now) {
         handleEngine(now, new FailoverEvent.ShutdownRequested());

@@ -23,7 +23,7 @@ class GuardianTest {
         Path pidFile = Files.writeString(dir.resolve("vigil.pid"), ProcessHandle.current().pid() + "\n");
         Path cleaned = dir.resolve("cleaned");
         // the guardian watches this test JVM, which outlives the test: its cleanup never runs here
-        Guardian g = Guardian.keep(pidFile, List.of("/bin/sh", "-c", "echo cleaned > " + cleaned), dir.resolve("guardian.log"));
+        Guardian g = Guardian.keep(pidFile, dir.resolve("handover"), List.of("/bin/sh", "-c", "echo cleaned > " + cleaned), dir.resolve("guardian.log"));
         Process first = g.process();
         try {
             assertTrue(first.isAlive());

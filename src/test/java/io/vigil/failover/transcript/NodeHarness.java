@@ -92,6 +92,11 @@ final class NodeHarness implements NodeEffects {
         }
     }
 
+    void foundRunning(long t, List<String> keys) {
+        now = t;
+        core.foundRunning(t, keys);
+    }
+
     void groupCompleted(long t, String key, FailoverEvent.GroupOp op, boolean ok, String detail) {
         now = t;
         core.groupCompleted(t, key, op, ok, detail);

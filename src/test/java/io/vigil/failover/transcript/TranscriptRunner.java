@@ -32,6 +32,7 @@ import java.util.Map;
  * operator standby|takeover all|local|foreign    vigil standby / vigil takeover
  * ping N                                         we reach N ping nodes
  * shutdown                                       SIGTERM
+ * found-running KEY,...                          the start-up probe found these groups running (before comm-up)
  * view                                           the engine's and membership's view
  * deadline                                       when the daemon's timer is armed for next (NodeCore.nextDeadline)
  * </pre>
@@ -83,6 +84,7 @@ final class TranscriptRunner {
                     ResourceSet.parse(words.get(1)).orElseThrow());
             case "ping" -> node.ping(now, Integer.parseInt(words.get(0)));
             case "shutdown" -> node.shutdown(now);
+            case "found-running" -> node.foundRunning(now, List.of(words.get(0).split(",")));
             case "view" -> {
                 node.drain();
                 return node.view();
