@@ -11,15 +11,17 @@ LAB=$(cd "$(dirname "${BASH_SOURCE[0]}")/../lab" && pwd)/lab.sh
 SETTLE=${WAKEUPS_SETTLE:-20}
 WINDOW=${WAKEUPS_WINDOW:-60}
 export LAB_PROFILE=${LAB_PROFILE:-tutorial} LAB_IMPL=vigil
+# A lab directory of its own (lab.sh's default is made afresh with mktemp and found again through /run).
+export LAB_DIR=${LAB_DIR:-$(mktemp -d /tmp/vigil-wakeups.XXXXXX)}
 
 [[ $(id -u) == 0 ]] || { echo "wakeups: needs root (network namespaces)" >&2; exit 1; }
-trap '"$LAB" down >/dev/null 2>&1' EXIT
+trap '"$LAB" down >/dev/null 2>&1; rm -rf "$LAB_DIR"' EXIT
 "$LAB" down >/dev/null 2>&1
 "$LAB" up >/dev/null || exit 1
 "$LAB" start all >/dev/null || exit 1
 "$LAB" wait-vip linux1 60 >/dev/null || { echo "wakeups: the VIP never settled on linux1" >&2; exit 1; }
 sleep "$SETTLE"
-dir=${LAB_DIR:-/tmp/vigil-lab}/linux1
+dir=$LAB_DIR/linux1
 pid=$(<"$dir/daemon.pid")
 
 # thread id -> "name switches"

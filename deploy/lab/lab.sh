@@ -35,7 +35,7 @@
 #   LAB_KEEPALIVE, LAB_DEADTIME, LAB_KA_ADVERT   override one timer of the profile
 #   LAB_INITDEAD            adds 'initdead VALUE' to ha.cf (e.g. 30: a slow-starting JVM peer is not declared dead)
 #   LAB_AUTHKEYS=sha1|md5|crc   signature method of authkeys (default: the tutorial's sha1 file)
-#   LAB_DIR=/tmp/vigil-lab  LAB_NS_PREFIX=vl-  LAB_PROBE_INTERVAL=0.02 (client probe period, s)
+#   LAB_DIR (default: a fresh mktemp -d, found again through /run/vigil-lab-<prefix>dir)  LAB_NS_PREFIX=vl-  LAB_PROBE_INTERVAL=0.02 (client probe period, s)
 #   VIGIL_CMD               how to run Vigil (default: <repo>/deploy/bin/vigil, the launcher the package ships)
 #   LAB_NO_INSTALL=1        never apt-get install missing Debian packages
 set -uo pipefail
