@@ -36,6 +36,7 @@ import java.util.Optional;
  *   POST /v1/standby?set=all|local|foreign|failback   (default all)
  *   POST /v1/takeover?set=…                 (default all)
  *   POST /v1/reload
+ *   GET  /v1/reload-plan
  *   GET  /v1/cl_status?arg=…&amp;arg=…&amp;pid=N  cl_status's stdout as the body; exit code in Vigil-Exit-Code,
  *                                           stderr (percent-encoded UTF-8) in Vigil-Stderr
  *   GET  /v1/live?after=V&amp;wait=MS          the live view (io.vigil.live.LiveFeed) once its version exceeds V, or
@@ -200,6 +201,11 @@ public final class ControlServer {
                     blocking(req, () -> reply(req, handler.reload()));
                 }
             }
+            case "/v1/reload-plan" -> {
+                if (method(req, HttpMethod.GET)) {
+                    blocking(req, () -> reply(req, handler.reloadPlan()));
+                }
+            }
             case "/v1/live" -> {
                 if (live != null && method(req, HttpMethod.GET)) {
                     live(req);
@@ -208,7 +214,7 @@ public final class ControlServer {
                 }
             }
             default -> error(req, 404, "No such endpoint: " + path
-                    + " (known: GET /v1/status, GET /v1/cl_status, GET /v1/live, POST /v1/standby, POST /v1/takeover,"
+                    + " (known: GET /v1/status, GET /v1/cl_status, GET /v1/live, GET /v1/reload-plan, POST /v1/standby, POST /v1/takeover,"
                     + " POST /v1/reload)");
         }
     }

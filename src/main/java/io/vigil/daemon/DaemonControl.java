@@ -39,4 +39,10 @@ final class DaemonControl implements ControlHandler {
         ReloadResult r = daemon.reload();
         return r.applied() ? Reply.ok(r.message()) : Reply.refused(r.message());
     }
+
+    @Override
+    public Reply reloadPlan() {
+        ReloadResult r = daemon.reloadPlan();
+        return r.applied() ? Reply.ok(r.message()) : Reply.refused(r.message());
+    }
 }
