@@ -93,11 +93,6 @@ final class Reconfiguration {
             s.out.info("Reload: resource groups added to haresources: " + String.join(", ", added)
                     + " (placed as at start-up once every live node told what it holds).");
             // what the peers hold was read against the old groups: ask again, and place the new ones from the answers
-            for (Peer p : s.peers.all()) {
-                if (p.alive() && p.known()) {
-                    p.nextQueryMs = s.now + 2 * next.keepaliveMs();
-                }
-            }
             s.announcements.send(s.locallyStable(), Announcements.INFO_QUERY);
         }
     }

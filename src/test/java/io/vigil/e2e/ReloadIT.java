@@ -51,8 +51,12 @@ class ReloadIT {
                 () -> l1.metric("vigil_packets_received_total") > 5 && l2.metric("vigil_packets_received_total") > 5);
     }
 
+    /**
+     * Unicast media (the same two lines on both nodes; a line naming the node itself is allowed, as in Heartbeat): with {@code bcast} the
+     * namespace lab currently loses every heartbeat after the first (see the report of this branch).
+     */
     private static String haCf(ClusterLab.Node n, String comment) {
-        return comment + E2e.fastHaCf(n, "bcast eth0", "auto_failback on");
+        return comment + E2e.fastHaCf(n, "ucast eth0 192.0.2.11\nucast eth0 192.0.2.12", "auto_failback on");
     }
 
     @AfterAll
