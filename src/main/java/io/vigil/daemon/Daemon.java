@@ -230,7 +230,7 @@ public final class Daemon {
         }
         ReloadPlan plan = p.plan;
         if (plan.unchanged()) {
-            LOG.info("Reload: nothing changed.");
+            LOG.info("reloaded: nothing changed");
             return ReloadResult.applied("reloaded: nothing changed");
         }
         ClusterConfig next = p.next;
