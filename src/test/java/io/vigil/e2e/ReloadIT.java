@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A reload that moves nothing: a running pair with a client pinging the VIP every 20 ms while both nodes reload
- * (a) a comment-only change, (b) a new group, (c) that group removed again, (d) a new deadtime. The VIP's group must
+ * (a) a comment-only change, (b) a new group, (c) that group removed again, (d) a new deadtime, (e) a medium added
+ * and removed. The VIP's group must
  * lose no probe, the new group must start on its placement node (its preferred node, linux2), the removed one must
  * stop and go nowhere, and neither node may declare the other dead. Prints the client's outage.
  */
@@ -119,6 +120,20 @@ class ReloadIT {
             assertEquals(0, d.exitCode(), d.output());
             assertTrue(d.output().contains("deadtime"), d.output());
             Thread.sleep(2 * E2e.FAST_DEADTIME_MS);
+
+            // (e) a medium added (bcast beside the two ucast lines), then removed: new sockets opened before the old
+            // close, the peer heard throughout
+            for (boolean add : List.of(true, false)) {
+                for (ClusterLab.Node n : List.of(l1, l2)) {
+                    String cf = haCf(n, "").replace("deadtime 2\n", "deadtime 3\n");
+                    Files.writeString(n.configDir().resolve("ha.cf"), add ? cf.replace("ucast eth0 192.0.2.11\n",
+                            "bcast eth0\nucast eth0 192.0.2.11\n") : cf);
+                }
+                reloadBySighup(l1);
+                reloadBySighup(l2);
+                assertTrue(reloadLines(l2).get(reloadLines(l2).size() - 1).contains("bcast"), lab.logs());
+                Thread.sleep(2 * E2e.FAST_DEADTIME_MS);
+            }
 
             // a change that cannot be applied live refuses the whole reload: the running configuration stays
             Files.writeString(l1.configDir().resolve("ha.cf"), haCf(l1, "").replace("deadtime 2\n", "deadtime 4\n")
