@@ -145,7 +145,7 @@ class ReloadIT {
             assertEquals(List.of("linux1"), lab.holders(VIP), lab.logs());
             long end = System.currentTimeMillis();
             long[] loss = probe.lost();
-            System.out.printf("RELOAD outage of the VIP during %d s of reloads (a)-(d), client ping every 20 ms: "
+            System.out.printf("RELOAD outage of the VIP during %d s of reloads (a)-(e), client ping every 20 ms: "
                             + "%d of %d probes lost, largest gap between replies %d ms%n", (end - t0) / 1000,
                     loss[1], loss[0], probe.maxGapMs(t0));
             assertEquals(0, loss[1], "probes lost on the VIP during the reloads\n" + lab.logs());
