@@ -10,6 +10,8 @@ import io.vigil.config.Setting;
 import io.vigil.resource.ScriptTrust;
 import picocli.CommandLine.Command;
 import io.vigil.daemon.Preflight;
+import io.vertx.core.json.JsonObject;
+import io.vigil.control.ControlClient;
 import io.vigil.migration.MigrationChecklist;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,7 +32,10 @@ import java.util.stream.Collectors;
                 "Then the pre-flight of this host: every haresources resource resolvable (script found and executable, "
                         + "OCF meta-data readable, ip/arping/send_ua present), STONITH types installed, watchdog device present."},
         exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:configuration valid", "6:configuration error or pre-flight problem (each printed as file:line: what — fix)"})
+        exitCodeList = {"0:configuration valid (--diff: a reload would apply every change)",
+                "1:--diff: a reload would be refused (why is printed), or the daemon could not be asked",
+                "3:--diff: no daemon is running: there is nothing to compare with",
+                "6:configuration error or pre-flight problem (each printed as file:line: what — fix)"})
 public class CheckConfigCommand implements Callable<Integer> {
 
     public static final int EXIT_NOT_CONFIGURED = 6;
@@ -46,6 +51,16 @@ public class CheckConfigCommand implements Callable<Integer> {
             + "method, every haresources resource (and the script it runs), the extra files of the configuration "
             + "directory and Heartbeat's commands, each marked same, different (how) or not supported (what instead)."})
     boolean migration;
+
+    @Option(names = "--diff", description = {"Show what `vigil reload` would do now: asks the running daemon to compare "
+            + "its running configuration with the files, per directive and group: unchanged, changed and how it is "
+            + "applied, or refused and why (then the whole reload is refused). Applies nothing."})
+    boolean diff;
+
+    @Mixin
+    RunDirOption runDir;
+
+    public static final int EXIT_NOT_RUNNING = 3;
 
     @Override
     public Integer call() {
@@ -63,6 +78,9 @@ public class CheckConfigCommand implements Callable<Integer> {
             err.println("Configuration error: " + errors + (errors == 1 ? " error" : " errors") + ", Vigil would not start.");
             return EXIT_NOT_CONFIGURED;
         }
+        if (diff) {
+            return diff(config, out, err);
+        }
         List<ConfigProblem> preflight = noPreflight ? List.of() : Preflight.check(config);
         List<ConfigProblem> errors = preflight.stream().filter(ConfigProblem::isError).toList();
         print(config, preflight.stream().filter(p -> !p.isError()).toList(), errors.isEmpty(), out);
@@ -77,6 +95,32 @@ public class CheckConfigCommand implements Callable<Integer> {
             out.print(MigrationChecklist.render(config, MigrationChecklist.build(config, MigrationChecklist.Host.system())));
         }
         return 0;
+    }
+
+    /** The running daemon's plan for its files (the daemon reads them itself: what it sees is what a reload gets). */
+    private int diff(ClusterConfig config, PrintStream out, PrintStream err) {
+        ControlClient client = new ControlClient(runDir.socket());
+        try {
+            JsonObject body = ControlCommands.parse(client.get("/v1/reload-plan"));
+            if (body.containsKey("error")) {
+                err.println("vigil: " + body.getString("error"));
+                return 1;
+            }
+            out.print(body.getString("message", ""));
+            String dir = config.configDir().toAbsolutePath().normalize().toString();
+            if (!body.getString("message", "").contains(" " + dir + ")")) {
+                out.println("Note: the daemon reads its own configuration directory, not " + dir
+                        + " (the plan above is for the daemon's).");
+            }
+            return body.getBoolean("ok", false) ? 0 : 1;
+        } catch (ControlClient.NotRunningException e) {
+            out.println("vigil is not running (no control socket at " + runDir.socket() + "): there is no running "
+                    + "configuration to compare with; `vigil run` would start with the configuration above being valid.");
+            return EXIT_NOT_RUNNING;
+        } catch (java.io.IOException e) {
+            err.println("vigil: " + e.getMessage());
+            return 1;
+        }
     }
 
     static void print(ClusterConfig config, PrintStream out) {

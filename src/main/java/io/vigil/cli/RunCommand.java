@@ -85,7 +85,11 @@ public class RunCommand implements Callable<Integer> {
                 config.logfacility().orElse(null), config.debugLevel());
         DaemonPaths paths = new DaemonPaths(runDirOption.runDir(), stateDir != null ? stateDir : config.vigil().stateDir());
         return DaemonProcess.run(config, paths, new DaemonProcess.Services(vertx, metrics, health, live, version),
-                cleanupCommand(paths));
+                cleanupCommand(paths), () -> {
+                    ClusterConfig reread = ConfigLoader.load(configOptions.configDir(), configOptions.nodeName());
+                    ScriptTrust.refuseUntrusted(reread);
+                    return reread;
+                });
     }
 
     /** How the guardian runs `vigil cleanup` for this node after an abnormal exit. */

@@ -18,7 +18,10 @@ public interface ControlHandler {
     /** hb_takeover: ask the peer to give us the groups of {@code set} (relative to this node). */
     Reply takeover(ResourceSet set);
 
-    /** Re-read authkeys (Heartbeat's SIGHUP); ha.cf and haresources changes need a restart. */
+    /**
+     * Re-read ha.cf, haresources, authkeys and vigil.properties and apply the changes in place (Heartbeat's SIGHUP
+     * re-read authkeys only); refused as a whole, the running configuration kept, when any change cannot be applied.
+     */
     Reply reload();
 
     /**
@@ -27,5 +30,10 @@ public interface ControlHandler {
      */
     default Reply stopKeepingResources() {
         return Reply.refused("this daemon cannot stop keeping its resources");
+    }
+
+    /** What {@link #reload()} would do now, without doing it ({@code vigil check-config --diff}); ok = it would apply. */
+    default Reply reloadPlan() {
+        return Reply.refused("this daemon cannot tell what a reload would do");
     }
 }

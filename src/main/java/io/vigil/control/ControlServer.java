@@ -37,6 +37,7 @@ import java.util.Optional;
  *   POST /v1/takeover?set=…                 (default all)
  *   POST /v1/reload
  *   POST /v1/stop?keep=resources
+ *   GET  /v1/reload-plan
  *   GET  /v1/cl_status?arg=…&amp;arg=…&amp;pid=N  cl_status's stdout as the body; exit code in Vigil-Exit-Code,
  *                                           stderr (percent-encoded UTF-8) in Vigil-Stderr
  *   GET  /v1/live?after=V&amp;wait=MS          the live view (io.vigil.live.LiveFeed) once its version exceeds V, or
@@ -211,6 +212,11 @@ public final class ControlServer {
                     }
                 }
             }
+            case "/v1/reload-plan" -> {
+                if (method(req, HttpMethod.GET)) {
+                    blocking(req, () -> reply(req, handler.reloadPlan()));
+                }
+            }
             case "/v1/live" -> {
                 if (live != null && method(req, HttpMethod.GET)) {
                     live(req);
@@ -219,8 +225,8 @@ public final class ControlServer {
                 }
             }
             default -> error(req, 404, "No such endpoint: " + path
-                    + " (known: GET /v1/status, GET /v1/cl_status, GET /v1/live, POST /v1/standby, POST /v1/takeover,"
-                    + " POST /v1/reload, POST /v1/stop?keep=resources)");
+                    + " (known: GET /v1/status, GET /v1/cl_status, GET /v1/live, GET /v1/reload-plan, POST /v1/standby,"
+                    + " POST /v1/takeover, POST /v1/reload, POST /v1/stop?keep=resources)");
         }
     }
 

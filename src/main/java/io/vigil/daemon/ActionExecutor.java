@@ -32,7 +32,8 @@ final class ActionExecutor implements NodeEffects {
     private final Vertx vertx;
     private final DaemonLoop loop;
     private final Outbox outbox;
-    private final Transport transport;
+    /** Replaced by a reload that changed the media ({@link #useTransport}). */
+    private volatile Transport transport;
     private final ResourceManager resources;
     private final Map<String, ResourceGroup> groups;
     private final Transitions transitions;
@@ -57,6 +58,11 @@ final class ActionExecutor implements NodeEffects {
         this.observer = observer;
         this.exit = exit;
         this.fencing = Fencing.of(config);
+    }
+
+    /** A reload opened new media: packets go out on them from now on. */
+    void useTransport(Transport fresh) {
+        this.transport = fresh;
     }
 
     long count() {

@@ -6,7 +6,7 @@ import io.vertx.core.Vertx;
 import io.vigil.config.AuthKeys;
 import io.vigil.config.ClusterConfig;
 import io.vigil.config.ConfigException;
-import io.vigil.config.ConfigLoader;
+import io.vigil.config.ConfigProblem;
 import io.vigil.config.ResourceGroup;
 import io.vigil.failover.FailoverEvent;
 import io.vigil.failover.FailoverSettings;
@@ -19,6 +19,7 @@ import io.vigil.membership.MembershipView;
 import io.vigil.membership.NodeStatus;
 import io.vigil.node.NodeCore;
 import io.vigil.node.NodeSettings;
+import io.vigil.reload.ReloadPlan;
 import io.vigil.resource.GroupResult;
 import io.vigil.resource.GroupStatus;
 import io.vigil.resource.ResourceManager;
@@ -39,7 +40,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -55,17 +62,24 @@ public final class Daemon {
 
     private static final Logger LOG = Logger.getLogger("vigil");
 
-    private final ClusterConfig config;
+    /** Replaced by a reload: read it once per use. */
+    private volatile ClusterConfig config;
     private final Vertx vertx;
     private final DaemonPaths paths;
     private final DaemonObserver observer;
-    private final Map<String, ResourceGroup> groups = new LinkedHashMap<>();
+    private final ConfigReader reader;
+    /** The configured groups, for the readers (replaced by a reload). */
+    private volatile Map<String, ResourceGroup> groups;
+    /** Every group the executor may be told to run: a group removed by a reload stays until its stop has run. */
+    private final Map<String, ResourceGroup> operable = new ConcurrentHashMap<>();
+    private Runnable afterReload = () -> { };
+    private PacketIntake intake;
     private final Transitions transitions = new Transitions();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final Promise<Integer> exit = Promise.promise();
     private volatile AuthKeys authKeys;
     private DaemonLoop loop;
-    private Transport transport;
+    private volatile Transport transport;
     private Pinger pinger;
     private ActionExecutor executor;
     private WatchdogFeeder watchdogs;
@@ -78,15 +92,27 @@ public final class Daemon {
     public record Snapshot(MembershipView membership, FailoverView failover, List<Transition> transitions) {
     }
 
-    public Daemon(ClusterConfig config, Vertx vertx, DaemonPaths paths, DaemonObserver observer) {
+    /** How a reload reads the configuration again: as {@code vigil run} read it at start (same options). */
+    @FunctionalInterface
+    public interface ConfigReader {
+        ClusterConfig read() throws ConfigException;
+    }
+
+    public Daemon(ClusterConfig config, Vertx vertx, DaemonPaths paths, DaemonObserver observer, ConfigReader reader) {
         this.config = config;
         this.vertx = vertx;
         this.paths = paths;
         this.observer = observer;
+        this.reader = reader;
         this.authKeys = config.authKeys();
-        for (ResourceGroup g : config.groups()) {
-            groups.put(g.key(), g);
-        }
+        this.groups = byKey(config.groups());
+        operable.putAll(groups);
+    }
+
+    private static Map<String, ResourceGroup> byKey(List<ResourceGroup> list) {
+        Map<String, ResourceGroup> m = new LinkedHashMap<>();
+        list.forEach(g -> m.put(g.key(), g));
+        return java.util.Collections.unmodifiableMap(m);
     }
 
     /**
@@ -114,7 +140,7 @@ public final class Daemon {
         loop = new DaemonLoop(vertx, transitions, observer);
         MessageIntake messages = new MessageIntake(observer, config.localNode(), m -> executor.send(m));
         // datagrams are checked and decoded on the receive thread; only authenticated messages reach the loop
-        PacketIntake intake = PacketIntake.forDaemon(codec, config.deadtimeMs(), observer::packetDropped,
+        intake = PacketIntake.forDaemon(codec, config.deadtimeMs(), observer::packetDropped,
                 a -> loop.context().runOnContext(x -> {
                     if (messages.receive(loop.core(), monotonicMillis(), a.message(), a.link(),
                             a.sender().getAddress().getHostAddress())) {
@@ -125,7 +151,7 @@ public final class Daemon {
         Promise<Void> started = Promise.promise();
         loop.context().runOnContext(v -> {
             transport = new Transport(vertx, config.media(), intake::receive);
-            executor = new ActionExecutor(config, vertx, loop, outbox, transport, resources, groups,
+            executor = new ActionExecutor(config, vertx, loop, outbox, transport, resources, operable,
                     transitions, observer, () -> stopIo(0));
             loop.attach(new NodeCore(settings(config), monotonicMillis(), new Random(), executor, observer), executor);
             loop.core().foundRunning(monotonicMillis(), found); // adopted or stopped once start-up settles
@@ -177,7 +203,7 @@ public final class Daemon {
                     + " the peers may have taken them over; they are stopped first");
         }
         List<String> found = new ArrayList<>();
-        for (ResourceGroup g : groups.values()) {
+        for (ResourceGroup g : config.groups()) {
             GroupStatus st = resources.status(g);
             if (st.overall() == GroupStatus.Overall.NONE) {
                 continue;
@@ -265,18 +291,149 @@ public final class Daemon {
         });
     }
 
-    /** SIGHUP: re-read authkeys. ha.cf and haresources changes need a restart (said in the result). */
-    public ReloadResult reload() {
+    /** Called after each applied reload (the process re-registers the metrics of the links and groups). */
+    void afterReload(Runnable hook) {
+        this.afterReload = hook;
+    }
+
+    /**
+     * SIGHUP, {@code vigil reload}: re-reads every file and applies the changes in place (see {@link ReloadPlan}), or
+     * refuses the whole reload and keeps the running configuration. Blocks until applied: call it off the loop.
+     */
+    public synchronized ReloadResult reload() {
+        Prepared p = prepare();
+        if (p.refusal != null) {
+            LOG.error(p.refusal);
+            return ReloadResult.refused(p.refusal);
+        }
+        ReloadPlan plan = p.plan;
+        if (plan.unchanged()) {
+            LOG.info("reloaded: nothing changed");
+            return ReloadResult.applied("reloaded: nothing changed");
+        }
+        ClusterConfig next = p.next;
+        // Everything that can fail is done first: the new media are opened before anything changes (and closed
+        // again if the core refuses), so nothing is half-applied.
+        Transport fresh = null;
+        if (plan.mediaChanged()) {
+            try {
+                fresh = openMedia(next);
+            } catch (Exception e) {
+                String why = "reload refused, the running configuration is kept: the new media cannot be opened ("
+                        + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()) + ")";
+                LOG.error(why);
+                return ReloadResult.refused(why);
+            }
+        }
+        Transport media = fresh;
+        CompletableFuture<Optional<String>> done = new CompletableFuture<>();
+        loop.context().runOnContext(v -> {
+            try {
+                done.complete(applyOnLoop(plan, next, media));
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        Optional<String> refused;
         try {
-            AuthKeys fresh = ConfigLoader.loadAuthKeys(config.configDir().resolve("authkeys"));
-            authKeys = fresh;
-            LOG.info("Rereading authentication file.");
-            return ReloadResult.applied("authkeys reloaded (active key " + fresh.activeIndex()
-                    + "); ha.cf and haresources changes need a restart");
+            refused = done.get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            refused = Optional.of("the daemon's loop did not answer (" + e + ")");
+        }
+        if (refused.isPresent()) {
+            if (fresh != null) {
+                fresh.stop();
+            }
+            String why = "reload refused, the running configuration is kept: " + refused.get();
+            LOG.error(why);
+            return ReloadResult.refused(why);
+        }
+        afterReload.run();
+        String message = "reloaded: " + plan.summary();
+        LOG.info(message);
+        return ReloadResult.applied(message);
+    }
+
+    /** {@code check-config --diff}: what {@link #reload()} would do now; nothing is applied. */
+    public ReloadResult reloadPlan() {
+        Prepared p = prepare();
+        if (p.plan == null) {
+            return ReloadResult.refused(p.refusal);
+        }
+        return new ReloadResult(!p.plan.refused(), "Reload plan for " + config.localNode() + " (running configuration"
+                + " → the files in " + config.configDir() + "):\n" + p.plan.render());
+    }
+
+    private record Prepared(ClusterConfig next, ReloadPlan plan, String refusal) {
+    }
+
+    /** Reads and checks the files, then plans: a broken file or a change that cannot be applied is a refusal. */
+    private Prepared prepare() {
+        ClusterConfig next;
+        try {
+            next = reader.read();
         } catch (ConfigException e) {
             e.problems().forEach(p -> LOG.error(p.format()));
-            return ReloadResult.refused("reload refused, the running configuration is kept: " + e.getMessage());
+            return new Prepared(null, null, "reload refused, the running configuration is kept: "
+                    + e.problems().stream().filter(ConfigProblem::isError).map(ConfigProblem::format)
+                    .collect(Collectors.joining("; ")));
         }
+        List<ConfigProblem> preflight = Preflight.check(next).stream().filter(ConfigProblem::isError).toList();
+        if (!preflight.isEmpty()) {
+            return new Prepared(next, null, "reload refused, the running configuration is kept: "
+                    + preflight.stream().map(ConfigProblem::format).collect(Collectors.joining("; ")));
+        }
+        ReloadPlan plan = ReloadPlan.of(config, next);
+        return new Prepared(next, plan, plan.refused()
+                ? "reload refused, the running configuration is kept: " + plan.refusalText() : null);
+    }
+
+    /** Opens and binds the new media (all of them) beside the running ones; fails having closed what it opened. */
+    private Transport openMedia(ClusterConfig next) throws Exception {
+        CompletableFuture<Transport> opened = new CompletableFuture<>();
+        loop.context().runOnContext(v -> {
+            Transport t = new Transport(vertx, next.media(), intake::receive);
+            t.start().onComplete(ar -> {
+                if (ar.succeeded()) {
+                    opened.complete(t);
+                } else {
+                    opened.completeExceptionally(ar.cause());
+                }
+            });
+        });
+        try {
+            return opened.get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw (Exception) e.getCause();
+        }
+    }
+
+    /**
+     * On the loop: the core takes the new settings (or refuses, and nothing changed), then the edges follow: the
+     * groups the executor may run, the media, the timers, the keys.
+     */
+    private Optional<String> applyOnLoop(ReloadPlan plan, ClusterConfig next, Transport fresh) {
+        plan.added().forEach(g -> operable.put(g.key(), g)); // before the core may start one
+        Optional<String> refused = loop.core().reconfigure(monotonicMillis(), settings(next));
+        if (refused.isPresent()) {
+            plan.added().forEach(g -> operable.remove(g.key()));
+            return refused;
+        }
+        if (fresh != null) {
+            Transport old = transport;
+            transport = fresh;
+            executor.useTransport(fresh);
+            old.stop();
+        }
+        if (next.keepaliveMs() != config.keepaliveMs() || plan.monitorIntervalChanged()) {
+            loop.restartPeriodicTimers(next.keepaliveMs(), next.vigil().monitorInterval().toMillis());
+        }
+        authKeys = next.authKeys();
+        groups = byKey(next.groups());
+        config = next;
+        loop.publish();
+        loop.rearm();
+        return Optional.empty();
     }
 
     /** SIGTERM: give every group up (right to left), send shutdone, then exit 0. */

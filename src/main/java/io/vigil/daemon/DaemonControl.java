@@ -45,4 +45,10 @@ final class DaemonControl implements ControlHandler {
         Daemon.KeepStop r = daemon.stopKeepingResources();
         return r.accepted() ? Reply.ok(r.message()) : Reply.refused(r.message());
     }
+
+    @Override
+    public Reply reloadPlan() {
+        ReloadResult r = daemon.reloadPlan();
+        return r.applied() ? Reply.ok(r.message()) : Reply.refused(r.message());
+    }
 }

@@ -77,6 +77,14 @@ final class DaemonLoop {
         rearm();
     }
 
+    /** A reload changed the keepalive or the monitor interval: the periodic timers start again with the new ones. */
+    void restartPeriodicTimers(long keepaliveMs, long monitorMs) {
+        vertx.cancelTimer(keepaliveTimer);
+        vertx.cancelTimer(monitorTimer);
+        monitorTimer = -1;
+        startTimers(keepaliveMs, monitorMs);
+    }
+
     /** Arms the one timer for the core's next deadline (after each input; nothing if it did not move). */
     void rearm() {
         if (stopped) {

@@ -37,9 +37,10 @@ public final class DaemonProcess {
      * Runs until SIGTERM/SIGINT (graceful: exit 0) or a failure to start (1).
      *
      * @param cleanupCommand how the guardian runs {@code vigil cleanup} for this node after an abnormal exit
+     * @param reader         how a reload reads the configuration again (as at start)
      */
-    public static int run(ClusterConfig config, DaemonPaths paths, Services services, List<String> cleanupCommand)
-            throws Exception {
+    public static int run(ClusterConfig config, DaemonPaths paths, Services services, List<String> cleanupCommand,
+                          Daemon.ConfigReader reader) throws Exception {
         try {
             paths.prepare(); // run and state directories created private, or refused (issue 14)
             PidFile.claim(paths.pidFile());
@@ -51,7 +52,7 @@ public final class DaemonProcess {
         DaemonReporting reporting = new DaemonReporting(services.metrics(), services.version(), config.logBadpack());
         reporting.whenCommUp(respawn::start); // ha.cf respawn children start at comm-up, as in Heartbeat
         Daemon daemon = new Daemon(config, services.vertx(), paths,
-                OperatorFeeds.wrap(reporting, config, services.live(), services.metrics()));
+                OperatorFeeds.wrap(reporting, config, services.live(), services.metrics()), reader);
         ControlServer control = new ControlServer(services.vertx(), paths.socket(),
                 new DaemonControl(daemon, services.version()), ControlAccess.forGroup(config.vigil().controlGroup()),
                 services.live());
@@ -67,6 +68,8 @@ public final class DaemonProcess {
             return 1;
         }
         services.metrics().bindStatus(() -> DaemonReporting.report(daemon, services.version()));
+        // a reload may add or remove links and groups: their gauges follow
+        daemon.afterReload(() -> services.metrics().bindStatus(() -> DaemonReporting.report(daemon, services.version())));
         services.live().bind(() -> DaemonReporting.report(daemon, services.version()));
         services.metrics().bindAuth(daemon::authKeys); // vigil_auth_insecure while crc is the active key
         services.health().bindLiveness(() -> !daemon.exitCode().isComplete());
@@ -104,6 +107,7 @@ public final class DaemonProcess {
         sun.misc.SignalHandler stop = sig -> daemon.shutdown();
         sun.misc.Signal.handle(new sun.misc.Signal("TERM"), stop);
         sun.misc.Signal.handle(new sun.misc.Signal("INT"), stop);
-        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> LOG.info(daemon.reload().message()));
+        // the reload logs its own outcome; it blocks until applied, so not on the signal dispatcher's thread
+        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> new Thread(daemon::reload, "vigil-reload").start());
     }
 }

@@ -10,7 +10,8 @@ import java.util.Set;
  */
 final class EngineState {
 
-    final FailoverSettings settings;
+    /** Replaced by a reload ({@link Reconfiguration}): read it at each use, never keep a copy. */
+    FailoverSettings settings;
     final String me;
     /** More than two nodes: Vigil's extensions {@code dest} and {@code groups} on the wire. */
     final boolean multi;
@@ -24,6 +25,7 @@ final class EngineState {
     final PeerLifecycle lifecycle;
     final StartupAdoption adoption;
     final FailbackPolicy policy;
+    final Reconfiguration reconfiguration;
 
     Phase phase = Phase.INIT;
     long now;
@@ -48,6 +50,7 @@ final class EngineState {
         this.adoption = new StartupAdoption(this);
         this.policy = settings.autoFailback() == io.vigil.config.AutoFailback.LEGACY ? new LegacyFailback(this)
                 : new NiceFailback(this);
+        this.reconfiguration = new Reconfiguration(this);
     }
 
     /** Stable, nothing running, no exchange: what we hold will not change by itself. */

@@ -56,6 +56,14 @@ public final class FailoverEngine {
         return Math.min(s.policy.nextDeadline(), Math.min(s.standby.deadline(), s.fences.nextRetry()));
     }
 
+    /**
+     * Why {@code next} cannot be applied now (a reload is refused and the running configuration kept), or empty: then
+     * feed {@link FailoverEvent.Reconfigured}. See {@link Reconfiguration}.
+     */
+    public java.util.Optional<String> reconfigurationRefused(FailoverSettings next) {
+        return s.reconfiguration.refusal(next);
+    }
+
     public FailoverView view() {
         Map<String, GroupState> st = new LinkedHashMap<>();
         s.groups.all().forEach(g -> st.put(g.key(), g.state));
@@ -188,6 +196,11 @@ public final class FailoverEngine {
             s.shutdownRequested = true;
             s.standby.cancel();
             s.phase = Phase.SHUTDOWN;
+        }
+
+        @Override
+        public void reconfigured(FailoverEvent.Reconfigured e) {
+            s.reconfiguration.apply(e.settings());
         }
 
         @Override

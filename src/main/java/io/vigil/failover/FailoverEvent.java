@@ -32,6 +32,8 @@ public sealed interface FailoverEvent {
 
         void shutdownRequested(ShutdownRequested e);
 
+        void reconfigured(Reconfigured e);
+
         void tick(Tick e);
 
         void foundRunning(FoundRunning e);
@@ -123,6 +125,17 @@ public sealed interface FailoverEvent {
         @Override
         public void dispatch(Handler h) {
             h.shutdownRequested(this);
+        }
+    }
+
+    /**
+     * A reload changed the configuration ({@code vigil reload}, SIGHUP): groups added or removed, timings,
+     * auto_failback on/off, monitor restarts. Only fed when {@link FailoverEngine#reconfigurationRefused} said nothing.
+     */
+    record Reconfigured(FailoverSettings settings) implements FailoverEvent {
+        @Override
+        public void dispatch(Handler h) {
+            h.reconfigured(this);
         }
     }
 

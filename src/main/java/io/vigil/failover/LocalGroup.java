@@ -16,6 +16,8 @@ final class LocalGroup {
     /** It failed here (start, or status checks past the restarts allowed): not started here again until forgiven. */
     boolean failedHere;
     int restarts;
+    /** Removed from haresources by a reload: being stopped, then forgotten. */
+    boolean retired;
 
     LocalGroup(GroupSpec spec) {
         this.spec = spec;

@@ -20,7 +20,7 @@ import java.util.function.Consumer;
 final class LocalGroups {
 
     private final EngineState s;
-    private final Map<String, LocalGroup> groups = new LinkedHashMap<>();
+    private Map<String, LocalGroup> groups = new LinkedHashMap<>();
     /** Told when a stop completes (legacy: answer the ip-request that asked for it). */
     private Consumer<String> onStopped = key -> { };
 
@@ -47,8 +47,40 @@ final class LocalGroups {
         return groups.keySet();
     }
 
+    /** Of {@code keys} (named by a peer), those configured here, in their order: nodes may differ during a reload. */
+    List<String> known(List<String> keys) {
+        return keys.stream().filter(groups::containsKey).toList();
+    }
+
+    /**
+     * A reload removed {@code g} from haresources: stopped if held, never started again, forgotten once stopped.
+     * Only while nothing is in flight ({@link Reconfiguration}).
+     */
+    void retire(LocalGroup g) {
+        g.retired = true;
+        g.queued = null;
+        g.restartAfterStop = false;
+        g.needsFailback = false;
+        if (g.held()) {
+            issue(g, GroupOp.STOP);
+        } else {
+            groups.remove(g.key());
+        }
+    }
+
+    /** A reload: the groups of {@code specs} in their order, new ones stopped; retired ones stay until stopped. */
+    void reconfigure(List<GroupSpec> specs) {
+        Map<String, LocalGroup> next = new LinkedHashMap<>();
+        for (GroupSpec spec : specs) {
+            LocalGroup g = groups.get(spec.key());
+            next.put(spec.key(), g != null && !g.retired ? g : new LocalGroup(spec));
+        }
+        groups.values().stream().filter(g -> g.retired).forEach(g -> next.put(g.key(), g));
+        groups = next;
+    }
+
     void requestStart(LocalGroup g) {
-        if (s.phase == Phase.SHUTDOWN || s.phase == Phase.STOPPED) {
+        if (s.phase == Phase.SHUTDOWN || s.phase == Phase.STOPPED || g.retired) {
             return;
         }
         if (g.inFlight()) {
@@ -100,6 +132,11 @@ final class LocalGroups {
                         + " manual intervention needed.");
             }
             g.state = g.failedHere ? GroupState.FAILED : GroupState.STOPPED;
+            if (g.retired) {
+                groups.remove(key); // removed by a reload: nothing more to do with it
+                onStopped.accept(key);
+                return;
+            }
             if (g.restartAfterStop) {
                 g.restartAfterStop = false;
                 if (s.phase != Phase.SHUTDOWN && g.queued != GroupOp.STOP) {
@@ -195,7 +232,7 @@ final class LocalGroups {
     Set<String> derive(ResourceSet set, String node) {
         Set<String> r = new LinkedHashSet<>();
         for (LocalGroup g : groups.values()) {
-            if (g.preferredBy(node) ? set.hasLocal() : set.hasForeign()) {
+            if (!g.retired && (g.preferredBy(node) ? set.hasLocal() : set.hasForeign())) {
                 r.add(g.key());
             }
         }

@@ -121,7 +121,7 @@ final class StandbyExchange {
 
     /** A peer's hb_takeover: we go standby with the mirrored set, towards it. */
     void takeoverRequested(Peer p, ResourceMessage.HbTakeover m) {
-        List<String> wanted = m.groups().orElseGet(() -> List.copyOf(s.groups.derive(m.hold(), p.name)));
+        List<String> wanted = s.groups.known(m.groups().orElseGet(() -> List.copyOf(s.groups.derive(m.hold(), p.name))));
         ResourceSet mine = mirror(m.hold());
         List<String> moving = s.groups.heldIn(wanted);
         if (s.multi && moving.isEmpty()) {
@@ -225,7 +225,7 @@ final class StandbyExchange {
             s.out.info("standby message [me] from " + p.name + " ignored.  Other side is in flux.");
             return;
         }
-        List<String> moving = m.groups().orElseGet(() -> List.copyOf(s.groups.derive(m.hold(), p.name)));
+        List<String> moving = s.groups.known(m.groups().orElseGet(() -> List.copyOf(s.groups.derive(m.hold(), p.name))));
         x = new Exchange(p.name, m.hold(), moving, Set.copyOf(m.failback()), Step.OTHER, s.now + LIMIT_MS);
         s.out.info(p.name + " wants to go standby [" + m.hold().wire() + "]");
         s.out.send(ask("other", List.of()));

@@ -52,7 +52,10 @@ public final class Membership {
     /** Membership's own messages: they do not say that their sender is active. */
     private static final Set<String> MEMBERSHIP_TYPES = Set.of(T_SHUTDONE, T_REQNODES, "repnodes");
 
-    private final MembershipSettings settings;
+    /** Replaced by a reload ({@link #reconfigure}): read at each use. */
+    private MembershipSettings settings;
+    /** Links removed by a reload: a packet still in flight on one does not bring it back. */
+    private final Set<String> removedLinks = new HashSet<>();
     private final String localNode;
     private final long startMs;
     /** Normal nodes in ha.cf order (the local one included), then ping nodes. */
@@ -284,6 +287,40 @@ public final class Membership {
     }
 
     /**
+     * A reload: new timings (each read at its next use: a peer is judged by the deadtime it advertises, so nobody is
+     * declared dead by the change) and links added or removed on every node. The nodes and ping nodes cannot change.
+     *
+     * @throws IllegalArgumentException if {@code next} names other nodes or ping nodes
+     */
+    public List<MembershipEvent> reconfigure(MembershipSettings next) {
+        if (!lower(next.localNode()).equals(localNode) || !next.nodes().equals(settings.nodes())
+                || !next.pingNodes().equals(settings.pingNodes())) {
+            throw new IllegalArgumentException("membership: the nodes and ping nodes cannot change while running");
+        }
+        List<MembershipEvent> events = drainPending();
+        for (String link : settings.links()) {
+            if (!next.links().contains(link)) {
+                removedLinks.add(link);
+                events.add(log(Level.INFO, "Link " + link + " removed from the configuration."));
+            }
+        }
+        for (String link : next.links()) {
+            removedLinks.remove(link);
+        }
+        for (Member node : nodes.values()) {
+            if (node.ping) {
+                continue;
+            }
+            node.links.keySet().removeIf(removedLinks::contains);
+            for (String link : next.links()) {
+                node.links.putIfAbsent(link, new Member.Link());
+            }
+        }
+        settings = next;
+        return events;
+    }
+
+    /**
      * Deadline checks: a node or link silent for longer than its deadtime is declared dead, retransmission requests
      * due are sent. The daemon calls it at {@link #nextDeadline()}.
      */
@@ -444,7 +481,7 @@ public final class Membership {
     }
 
     private void markLinkUp(long nowMs, Member node, String linkName, List<MembershipEvent> events) {
-        if (linkName == null || linkName.isEmpty()) {
+        if (linkName == null || linkName.isEmpty() || (!node.ping && removedLinks.contains(linkName))) {
             return;
         }
         Member.Link link = node.links.computeIfAbsent(linkName, k -> new Member.Link());

@@ -145,6 +145,24 @@ public final class NodeCore {
         handleEngine(now, new FailoverEvent.ShutdownRequested());
     }
 
+    /**
+     * A reload: new timings, media (links), groups, auto_failback on/off. Returns why it is refused (nothing changed),
+     * or empty once applied: membership first (our new deadtime goes out in the status sent at once), then the engine.
+     */
+    public Optional<String> reconfigure(long now, NodeSettings next) {
+        if (finished) {
+            return Optional.of("this node is shutting down");
+        }
+        Optional<String> refused = engine.reconfigurationRefused(next.failover());
+        if (refused.isPresent()) {
+            return refused;
+        }
+        handleMembership(now, membership.reconfigure(next.membership()));
+        handleEngine(now, new FailoverEvent.Reconfigured(next.failover()));
+        keepalive(now);
+        return Optional.empty();
+    }
+
     // ---------------------------------------------------------------- queries
 
     public MembershipView membershipView() {

@@ -54,6 +54,16 @@ class CheckConfigCommandTest {
     }
 
     @Test
+    void diffWithoutARunningDaemonSaysSo(QuarkusMainLauncher launcher) throws IOException {
+        copyTutorial();
+        LaunchResult r = launcher.launch("check-config", "--diff", "--config-dir", dir.toString(), "--node-name",
+                "linux1", "--run-dir", dir.resolve("run").toString());
+        assertEquals(3, r.exitCode(), r.getOutput() + r.getErrorOutput());
+        assertTrue(r.getOutput().contains("vigil is not running") && r.getOutput().contains("nothing")
+                || r.getOutput().contains("no running configuration to compare with"), r.getOutput());
+    }
+
+    @Test
     void brokenFilesExitSixWithEveryProblemAsFileLine(QuarkusMainLauncher launcher) throws IOException {
         copyTutorial();
         Path haCf = dir.resolve("ha.cf");

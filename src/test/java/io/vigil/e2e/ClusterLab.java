@@ -423,6 +423,8 @@ public final class ClusterLab implements AutoCloseable {
     public final class PingProbe implements AutoCloseable {
         private final Process process;
         private final List<Long> replies = java.util.Collections.synchronizedList(new ArrayList<>());
+        /** The icmp_seq of each reply, in arrival order. */
+        private final List<Long> seqs = java.util.Collections.synchronizedList(new ArrayList<>());
 
         PingProbe(String address) throws IOException {
             process = new ProcessBuilder("ip", "netns", "exec", clientNs, "stdbuf", "-oL", "ping", "-n", "-i", "0.02", address)
@@ -433,6 +435,10 @@ public final class ClusterLab implements AutoCloseable {
                     while ((line = in.readLine()) != null) {
                         if (line.contains(" bytes from ")) {
                             replies.add(System.currentTimeMillis());
+                            java.util.regex.Matcher m = java.util.regex.Pattern.compile("icmp_seq=(\\d+)").matcher(line);
+                            if (m.find()) {
+                                seqs.add(Long.parseLong(m.group(1)));
+                            }
                         }
                     }
                 } catch (IOException e) {
@@ -462,6 +468,17 @@ public final class ClusterLab implements AutoCloseable {
                 prev = x;
             }
             return max;
+        }
+
+        /** Probes sent between the first and the last reply, and of those the ones never answered ({sent, lost}). */
+        public long[] lost() {
+            synchronized (seqs) {
+                if (seqs.isEmpty()) {
+                    return new long[] {0, 0};
+                }
+                long sent = seqs.get(seqs.size() - 1) - seqs.get(0) + 1;
+                return new long[] {sent, sent - seqs.stream().distinct().count()};
+            }
         }
 
         @Override

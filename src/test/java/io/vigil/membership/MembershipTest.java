@@ -975,6 +975,48 @@ class MembershipTest {
         }
     }
 
+    @Nested
+    class Reload {
+        /** keepalive 1 s, deadtime 5 s (was 10 s), media eth1 (was eth0). */
+        MembershipSettings reloaded(List<String> links) {
+            return new MembershipSettings("alice", List.of("alice", "bob"), List.of(), links,
+                    1000, 5000, 2500, 20_000, 10_000, 250);
+        }
+
+        @Test
+        void newDeadtimeIsAdvertisedAndThePeerIsStillJudgedByItsOwn() {
+            Peer bob = new Peer("bob", 5);
+            Membership m = upPair(bob);
+            m.reconfigure(reloaded(List.of(ETH0)));
+            assertEquals(Long.toHexString(5000), m.statusMessage(T0 + 10_000).get("dt").orElseThrow());
+            // bob advertises 10 s: 8 s of silence does not kill it, even though our own deadtime is now 5 s
+            assertNoDeath(m.tick(T0 + 8000), 0);
+            assertEquals(ACTIVE, m.status("bob").orElseThrow());
+        }
+
+        @Test
+        void linksAddedAndRemovedOnEveryNode() {
+            Peer bob = new Peer("bob", 5);
+            Membership m = upPair(bob);
+            List<MembershipEvent> ev = m.reconfigure(reloaded(List.of(ETH1)));
+            assertTrue(logs(ev).contains("Link eth0 removed from the configuration."), logs(ev).toString());
+            assertEquals(List.of(ETH1), List.copyOf(m.view().nodes().get("bob").links().keySet()));
+            // a packet still in flight on the removed link does not bring it back; the new link comes up
+            m.onMessage(T0 + 500, bob.status("active"), ETH0);
+            assertEquals(List.of(ETH1), List.copyOf(m.view().nodes().get("bob").links().keySet()));
+            m.onMessage(T0 + 1000, bob.status("active"), ETH1);
+            assertTrue(m.view().nodes().get("bob").links().get(ETH1));
+            assertEquals(ACTIVE, m.status("bob").orElseThrow());
+        }
+
+        @Test
+        void nodesCannotChange() {
+            Membership m = upPair(new Peer("bob", 5));
+            assertThrows(IllegalArgumentException.class, () -> m.reconfigure(new MembershipSettings("alice",
+                    List.of("alice", "bob", "carol"), List.of(), List.of(ETH0), 1000, 10_000, 5000, 20_000, 10_000, 250)));
+        }
+    }
+
     private static void assertNoDeath(List<MembershipEvent> events, int round) {
         for (MembershipEvent e : events) {
             if (e instanceof NodeStatusChanged c && c.to() == DEAD

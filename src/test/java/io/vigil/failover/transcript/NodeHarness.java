@@ -117,7 +117,12 @@ final class NodeHarness implements NodeEffects {
         core.operator(t, kind, set);
     }
 
-    String deadline() {
+    java.util.Optional<String> reconfigure(long t, NodeSettings next) {
+        now = t;
+        return core.reconfigure(t, next);
+    }
+
+        String deadline() {
         long at = core.nextDeadline();
         return at == Long.MAX_VALUE ? "deadline none" : "deadline @" + at;
     }

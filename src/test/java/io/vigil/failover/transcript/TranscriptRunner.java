@@ -22,6 +22,7 @@ import java.util.Map;
  * node NAME nodes=a,b groups=KEY@PREFERRED,... [auto_failback=on|off|legacy] [keepalive=ms] [deadtime=ms]
  *      [warntime=ms] [initdead=ms] [fencing=yes|no] [restarts=n] [pings=n] [generation=n] [wire=on] [start=ms]
  *      [random=seed]                             (of the retransmission delays)
+ *      [links=eth0,...]                          (the media's link names; eth0)
  * recv SRC [hg=HEX] [seq=HEX] [link=NAME] field=value...   a packet from SRC (fields in order, then src, seq, hg)
  * tick                                           the daemon's timer: membership deadlines, engine time-outs, rexmit
  * ticks every=MS until=MS                        a tick every MS ms up to and including MS (each tick's output under @time)
@@ -33,6 +34,9 @@ import java.util.Map;
  * ping N                                         we reach N ping nodes
  * shutdown                                       SIGTERM
  * found-running KEY,...                          the start-up probe found these groups running (before comm-up)
+ * reconfigure [groups=..] [keepalive=ms] [deadtime=ms] [auto_failback=..] [links=a,b] ...
+ *                                                a reload: the node's options, those given replacing theirs
+ *                                                ("refused WHY" when the core refuses it)
  * view                                           the engine's and membership's view
  * deadline                                       when the daemon's timer is armed for next (NodeCore.nextDeadline)
  * </pre>
@@ -43,6 +47,8 @@ final class TranscriptRunner {
     private static final java.util.Set<String> QUERIES = java.util.Set.of("view", "deadline");
 
     private NodeHarness node;
+    private String name;
+    private Map<String, String> nodeOptions;
     private long now;
 
     List<String> run(String command) {
@@ -85,6 +91,9 @@ final class TranscriptRunner {
             case "ping" -> node.ping(now, Integer.parseInt(words.get(0)));
             case "shutdown" -> node.shutdown(now);
             case "found-running" -> node.foundRunning(now, List.of(words.get(0).split(",")));
+            case "reconfigure" -> {
+                return reconfigure(words);
+            }
             case "view" -> {
                 node.drain();
                 return node.view();
@@ -115,8 +124,26 @@ final class TranscriptRunner {
     }
 
     private void create(List<String> words) {
-        String name = words.remove(0);
-        Map<String, String> o = options(words);
+        name = words.remove(0);
+        nodeOptions = options(words);
+        long generation = Long.parseLong(nodeOptions.getOrDefault("generation", "1"));
+        long random = Long.parseLong(nodeOptions.getOrDefault("random", "1"));
+        boolean wire = nodeOptions.getOrDefault("wire", "off").equals("on");
+        now = Long.parseLong(nodeOptions.getOrDefault("start", "0"));
+        node = new NodeHarness(settings(nodeOptions), generation, random, wire, now);
+    }
+
+    /** A reload: the node's options, those given replacing theirs. */
+    private List<String> reconfigure(List<String> words) {
+        Map<String, String> o = new LinkedHashMap<>(nodeOptions);
+        o.putAll(options(words));
+        List<String> out = new ArrayList<>();
+        node.reconfigure(now, settings(o)).ifPresentOrElse(why -> out.add("refused " + why), () -> nodeOptions = o);
+        out.addAll(node.drain());
+        return out;
+    }
+
+    private NodeSettings settings(Map<String, String> o) {
         List<String> nodes = List.of(o.get("nodes").split(","));
         List<GroupSpec> groups = new ArrayList<>();
         if (o.containsKey("groups")) {
@@ -133,15 +160,12 @@ final class TranscriptRunner {
         boolean fencing = o.getOrDefault("fencing", "no").equals("yes");
         int restarts = Integer.parseInt(o.getOrDefault("restarts", "1"));
         int pings = Integer.parseInt(o.getOrDefault("pings", "0"));
-        long generation = Long.parseLong(o.getOrDefault("generation", "1"));
-        long random = Long.parseLong(o.getOrDefault("random", "1"));
-        boolean wire = o.getOrDefault("wire", "off").equals("on");
-        now = Long.parseLong(o.getOrDefault("start", "0"));
-        MembershipSettings ms = new MembershipSettings(name, nodes, List.of(), List.of("eth0"), keepalive, deadtime,
+        List<String> links = List.of(o.getOrDefault("links", "eth0").split(","));
+        MembershipSettings ms = new MembershipSettings(name, nodes, List.of(), links, keepalive, deadtime,
                 warntime, initdead, deadtime, 250);
         FailoverSettings fs = new FailoverSettings(name, nodes, groups, af, keepalive, deadtime, initdead, fencing,
                 restarts, pings);
-        node = new NodeHarness(new NodeSettings(ms, fs, 250), generation, random, wire, now);
+        return new NodeSettings(ms, fs, 250);
     }
 
     /** {@code SRC [hg=..] [seq=..] [link=..] fields...}: the fields in order, then src, seq and hg as given. */
