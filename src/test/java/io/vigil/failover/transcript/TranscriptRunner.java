@@ -8,6 +8,7 @@ import io.vigil.failover.ResourceSet;
 import io.vigil.membership.MembershipSettings;
 import io.vigil.node.NodeSettings;
 import io.vigil.wire.Message;
+import io.vigil.wire.PeerIncarnation;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -83,6 +84,7 @@ final class TranscriptRunner {
                     ResourceSet.parse(words.get(1)).orElseThrow());
             case "ping" -> node.ping(now, Integer.parseInt(words.get(0)));
             case "shutdown" -> node.shutdown(now);
+            case "known" -> node.restorePeers(known(words));
             case "view" -> {
                 node.drain();
                 return node.view();
@@ -134,12 +136,25 @@ final class TranscriptRunner {
         long generation = Long.parseLong(o.getOrDefault("generation", "1"));
         long random = Long.parseLong(o.getOrDefault("random", "1"));
         boolean wire = o.getOrDefault("wire", "off").equals("on");
+        boolean keep = o.getOrDefault("keep", "off").equals("on");
         now = Long.parseLong(o.getOrDefault("start", "0"));
         MembershipSettings ms = new MembershipSettings(name, nodes, List.of(), List.of("eth0"), keepalive, deadtime,
                 warntime, initdead, deadtime, 250);
         FailoverSettings fs = new FailoverSettings(name, nodes, groups, af, keepalive, deadtime, initdead, fencing,
                 restarts, pings);
-        node = new NodeHarness(new NodeSettings(ms, fs, 250), generation, random, wire, now);
+        node = new NodeHarness(new NodeSettings(ms, fs, 250), generation, random, wire, keep, now);
+    }
+
+    /**
+     * {@code NODE gen=<decimal> seq=<decimal> ts=<decimal> [closed]}: what the node knew of a peer before it restarted
+     * (given before the first packet).
+     */
+    private static List<PeerIncarnation> known(List<String> words) {
+        String peer = words.remove(0);
+        boolean closed = words.remove("closed");
+        Map<String, String> o = options(words);
+        return List.of(new PeerIncarnation(peer, Long.parseLong(o.get("gen")), Long.parseLong(o.get("seq")),
+                Long.parseLong(o.getOrDefault("ts", "0")), closed));
     }
 
     /** {@code SRC [hg=..] [seq=..] [link=..] fields...}: the fields in order, then src, seq and hg as given. */
