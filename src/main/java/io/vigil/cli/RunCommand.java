@@ -44,7 +44,7 @@ public class RunCommand implements Callable<Integer> {
     RunDirOption runDirOption;
 
     @Option(names = "--state-dir", paramLabel = "DIR",
-            description = "Generation counter and node UUID (default: vigil.state-dir, /var/lib/vigil).")
+            description = "Generation counter, node UUID and the peers' generations (default: vigil.state-dir, /var/lib/vigil).")
     Path stateDir;
 
     @Option(names = "--start-anyway",

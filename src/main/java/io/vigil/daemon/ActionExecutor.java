@@ -12,6 +12,7 @@ import io.vigil.resource.ResourceManager;
 import io.vigil.transport.Transport;
 import io.vigil.wire.Message;
 import io.vigil.wire.Outbox;
+import io.vigil.wire.PeerIncarnation;
 import org.jboss.logging.Logger;
 
 import java.lang.System.Logger.Level;
@@ -40,13 +41,14 @@ final class ActionExecutor implements NodeEffects {
     private final DaemonObserver observer;
     private final Runnable exit;
     private final Fencing fencing;
+    private final PeerIncarnationJournal peers;
     /** Effects so far: a timer that caused none need not publish a new snapshot. */
     private long count;
     private boolean detached;
 
     ActionExecutor(ClusterConfig config, Vertx vertx, DaemonLoop loop, Outbox outbox, Transport transport,
                    ResourceManager resources, Map<String, ResourceGroup> groups, Transitions transitions,
-                   DaemonObserver observer, Runnable exit) {
+                   DaemonObserver observer, PeerIncarnationJournal peers, Runnable exit) {
         this.config = config;
         this.vertx = vertx;
         this.loop = loop;
@@ -57,6 +59,7 @@ final class ActionExecutor implements NodeEffects {
         this.transitions = transitions;
         this.observer = observer;
         this.exit = exit;
+        this.peers = peers;
         this.fencing = Fencing.of(config);
     }
 
@@ -196,6 +199,7 @@ final class ActionExecutor implements NodeEffects {
     @Override
     public void shutdownComplete() {
         count++;
+        peers.keepAll(loop.core().peerIncarnations()); // the sequence numbers heard since the last note
         exit.run();
     }
 
@@ -215,6 +219,11 @@ final class ActionExecutor implements NodeEffects {
     public void transition(Transition t) {
         count++;
         transitions.record(t.describe());
+    }
+
+    @Override
+    public void keepPeerIncarnation(PeerIncarnation incarnation) {
+        peers.keep(incarnation);
     }
 
     @Override

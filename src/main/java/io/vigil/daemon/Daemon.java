@@ -83,6 +83,7 @@ public final class Daemon {
     private Pinger pinger;
     private ActionExecutor executor;
     private WatchdogFeeder watchdogs;
+    private PeerIncarnationJournal peers;
     private long startedAt;
 
     public record Transition(long epochMillis, String text) {
@@ -125,6 +126,7 @@ public final class Daemon {
         NodeIdentity identity = NodeIdentity.establish(config, paths.stateDir()); // hbgenmethod, uuidfrom
         long generation = identity.generation();
         byte[] uuid = identity.uuid();
+        peers = PeerIncarnationJournal.open(paths.stateDir()); // what we knew of the peers before this start
         List<String> found = clearLeftovers(resources, Handover.take(Handover.file(paths.stateDir())));
         watchdogs = WatchdogFeeder.of(config);
         // only the active key, and the previous one for a while after a reload (issue 14)
@@ -152,8 +154,10 @@ public final class Daemon {
         loop.context().runOnContext(v -> {
             transport = new Transport(vertx, config.media(), intake::receive);
             executor = new ActionExecutor(config, vertx, loop, outbox, transport, resources, operable,
-                    transitions, observer, () -> stopIo(0));
-            loop.attach(new NodeCore(settings(config), monotonicMillis(), new Random(), executor, observer), executor);
+                    transitions, observer, peers, () -> stopIo(0));
+            NodeCore nodeCore = new NodeCore(settings(config), monotonicMillis(), new Random(), executor, observer);
+            nodeCore.restorePeers(peers.atStart());
+            loop.attach(nodeCore, executor);
             loop.core().foundRunning(monotonicMillis(), found); // adopted or stopped once start-up settles
             transport.start().onComplete(ar -> {
                 if (ar.failed()) {
@@ -463,7 +467,10 @@ public final class Daemon {
         if (pinger != null) {
             pinger.stop();
         }
-        Future<Void> t = transport == null ? Future.succeededFuture() : transport.stop();
+        if (peers != null) {
+            peers.close();
+        }
+                Future<Void> t = transport == null ? Future.succeededFuture() : transport.stop();
         t.onComplete(ar -> exit.tryComplete(code));
     }
 

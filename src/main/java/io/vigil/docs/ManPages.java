@@ -238,7 +238,7 @@ public final class ManPages {
             The daemon's control socket (mode 600); \\fI/run/vigil/vigil.pid\\fR its PID file.
             .TP
             \\fI/var/lib/vigil/\\fR
-            Generation counter and node UUID.
+            Generation counter, node UUID and the peers' generations (peer_generations).
             .SH ENVIRONMENT
             .TP
             \\fBVIGIL_CONFIG_DIR\\fR

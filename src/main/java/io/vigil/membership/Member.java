@@ -1,8 +1,12 @@
 package io.vigil.membership;
 
+import io.vigil.wire.Message;
+import io.vigil.wire.PeerIncarnation;
+
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -26,6 +30,21 @@ final class Member {
     long advertisedDeadtimeMs;
     /** The generation ({@code hg}) of the node's current incarnation, -1 before the first one seen. */
     long generation = -1;
+    /** A status opened the node's record since this node started (nothing else can: issue 14). */
+    boolean opened;
+    /** What this node knew of the peer before it restarted (null: nothing). */
+    PeerIncarnation remembered;
+    /** The highest sequence number heard from the current incarnation and its {@code ts}; -1 before. */
+    long newestSeq = -1;
+    long newestTs = -1;
+    /** When the incarnation was last reported for keeping ({@link MembershipEvent.PeerIncarnationNoted}). */
+    long notedAtMs = Long.MIN_VALUE / 2;
+    /** {@code NS_*} messages acted upon recently: the same one again (another medium, or a replay) is not. */
+    final Set<Message> recentControl = new LinkedHashSet<>();
+    /** The lowest sequence number dropped before the record opened, its generation and when (to ask for it again). */
+    long unopenedSeq = -1;
+    long unopenedGeneration = -1;
+    long unopenedAtMs;
     long lastStatusSeq = -1;
     /** Set by a shutdown notice: messages of that generation still in flight no longer mean "alive". */
     boolean saidGoodbye;
@@ -49,6 +68,15 @@ final class Member {
         lastStatusSeq = -1;
         saidGoodbye = false;
         handedOn.clear();
+        newestSeq = -1;
+        newestTs = -1;
+        recentControl.clear();
+    }
+
+    /** The incarnation as it is worth keeping across this node's restart. */
+    PeerIncarnation incarnation() {
+        return new PeerIncarnation(name, generation, newestSeq, Math.max(0, newestTs),
+                saidGoodbye && goodbyeGeneration == generation);
     }
 
     void sayGoodbye(long gen) {

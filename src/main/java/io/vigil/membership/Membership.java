@@ -3,9 +3,11 @@ package io.vigil.membership;
 import io.vigil.wire.DropReason;
 import io.vigil.wire.Fields;
 import io.vigil.wire.Message;
+import io.vigil.wire.PeerIncarnation;
 
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -124,7 +126,9 @@ public final class Membership {
             return events;
         }
         if (!Fields.isSequencedType(message.type())) {
-            incarnations.control(nowMs, message, events);
+            if (!incarnations.control(nowMs, node, message, events)) {
+                return events;
+            }
             boolean forUs = message.get(Fields.DEST).map(d -> lower(d).equals(localNode)).orElse(true);
             if (Fields.T_REXMIT.equals(message.type()) && forUs) {
                 events.add(new MembershipEvent.RetransmitRequest(message));
@@ -133,7 +137,7 @@ public final class Membership {
         }
         // 1. The sender's incarnation and the message's place in its sequence, settled before anything else
         //    (Heartbeat: before the link is refreshed).
-        Incarnations.Judgement j = incarnations.judge(nowMs, node, message, events);
+        Incarnations.Judgement j = incarnations.judge(nowMs, node, message, T_STATUS.equals(type), events);
         if (j == null) {
             return events;
         }
@@ -167,7 +171,7 @@ public final class Membership {
                         applyStatus(nowMs, node, message, events);
                     }
                 }
-                case T_SHUTDONE -> onShutdownNotice(node, message, events);
+                case T_SHUTDONE -> onShutdownNotice(nowMs, node, message, events);
                 case T_REQNODES -> events.add(new MembershipEvent.Send(HeartbeatWording.repnodes(node.name,
                         nodes.values().stream().filter(n -> !n.ping).map(n -> n.name).toList())));
                 default -> {
@@ -232,6 +236,7 @@ public final class Membership {
         Fields.hex(message, Fields.SEQ).ifPresent(seq -> node.lastStatusSeq = seq);
         if (status == NodeStatus.DEAD) {
             node.sayGoodbye(node.generation);
+            incarnations.note(nowMs, node, events);
         }
     }
 
@@ -249,13 +254,14 @@ public final class Membership {
         }
     }
 
-    private void onShutdownNotice(Member node, Message message, List<MembershipEvent> events) {
+    private void onShutdownNotice(long nowMs, Member node, Message message, List<MembershipEvent> events) {
         events.add(log(Level.INFO, "Received shutdown notice from '" + node.name + "'."));
         long gen = Fields.hex(message, Fields.GENERATION).orElse(node.generation);
         if (gen > node.generation) {
             node.generation = gen;
         }
         node.sayGoodbye(gen);
+        incarnations.note(nowMs, node, events); // a generation that said goodbye stays closed after our restart
         if (node.status != NodeStatus.DEAD) {
             NodeStatus from = node.status;
             node.status = NodeStatus.DEAD;
@@ -263,6 +269,32 @@ public final class Membership {
         }
     }
 
+
+    /**
+     * What this node knew of its peers before it restarted ({@link MembershipEvent.PeerIncarnationNoted}, kept by the
+     * daemon): call once, before the first message. A peer's record still opens only with its next status, and that
+     * status must come after what was known (a later sequence number of the same generation, or a later generation);
+     * else it is a replay. Records of nodes not configured (any more) are ignored.
+     */
+    public void restore(Collection<PeerIncarnation> known) {
+        for (PeerIncarnation p : known) {
+            Member node = nodes.get(lower(p.node()));
+            if (node != null && !node.local && !node.ping && !node.opened && node.remembered == null) {
+                node.remembered = p;
+            }
+        }
+    }
+
+    /** Every peer's incarnation as it stands (written once more when the daemon stops). */
+    public List<PeerIncarnation> peerIncarnations() {
+        List<PeerIncarnation> out = new ArrayList<>();
+        for (Member node : nodes.values()) {
+            if (!node.local && !node.ping && node.opened && node.generation >= 0) {
+                out.add(node.incarnation());
+            }
+        }
+        return out;
+    }
 
     /** An ICMP echo reply from a member of ping node {@code pingNode}. */
     public List<MembershipEvent> onPingReply(long nowMs, String pingNode) {

@@ -2,6 +2,7 @@ package io.vigil.membership;
 
 import io.vigil.wire.DropReason;
 import io.vigil.wire.Message;
+import io.vigil.wire.PeerIncarnation;
 
 /** What the failure detector reports; the daemon logs, forwards to failover, and sends. */
 public sealed interface MembershipEvent {
@@ -31,6 +32,8 @@ public sealed interface MembershipEvent {
         void keepaliveArrived(KeepaliveArrived e);
 
         void send(Send e);
+
+        void peerIncarnationNoted(PeerIncarnationNoted e);
 
         void log(Log e);
     }
@@ -121,6 +124,17 @@ public sealed interface MembershipEvent {
         @Override
         public void dispatch(Handler h) {
             h.send(this);
+        }
+    }
+
+    /**
+     * Keep this across a restart of this node (the daemon writes it to the state directory and gives it back at
+     * start, {@link Membership#restore}): a peer's incarnation opened, closed, or went on for a while.
+     */
+    record PeerIncarnationNoted(PeerIncarnation incarnation) implements MembershipEvent {
+        @Override
+        public void dispatch(Handler h) {
+            h.peerIncarnationNoted(this);
         }
     }
 

@@ -11,8 +11,10 @@ import io.vigil.membership.MembershipEvent;
 import io.vigil.membership.MembershipView;
 import io.vigil.wire.DropReason;
 import io.vigil.wire.Message;
+import io.vigil.wire.PeerIncarnation;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
@@ -92,6 +94,19 @@ public final class NodeCore {
         if (!finished) {
             execute(actions);
         }
+    }
+
+    /**
+     * What this node knew of its peers' incarnations before it restarted (what it kept through
+     * {@link NodeEffects#keepPeerIncarnation}); call before the first packet.
+     */
+    public void restorePeers(Collection<PeerIncarnation> known) {
+        membership.restore(known);
+    }
+
+    /** Every peer's incarnation as it stands now, to keep once more when the daemon stops. */
+    public List<PeerIncarnation> peerIncarnations() {
+        return membership.peerIncarnations();
     }
 
     /** Our status message, every keepalive. */
@@ -271,6 +286,11 @@ public final class NodeCore {
         @Override
         public void send(MembershipEvent.Send s) {
             fx.send(s.message());
+        }
+
+        @Override
+        public void peerIncarnationNoted(MembershipEvent.PeerIncarnationNoted n) {
+            fx.keepPeerIncarnation(n.incarnation());
         }
 
         @Override

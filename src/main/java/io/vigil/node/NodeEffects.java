@@ -1,6 +1,7 @@
 package io.vigil.node;
 
 import io.vigil.wire.Message;
+import io.vigil.wire.PeerIncarnation;
 
 import java.lang.System.Logger.Level;
 
@@ -37,6 +38,13 @@ public interface NodeEffects {
 
     /** A node's or link's status changed, communication came up, a node restarted or came back. */
     void transition(Transition t);
+
+    /**
+     * Keep what is known of a peer's incarnation across a restart of this node (the daemon writes it durably under
+     * the state directory and gives it back through {@link NodeCore#restorePeers}): with it, a message captured from
+     * that peer earlier stays a replay after the restart (issue 14).
+     */
+    void keepPeerIncarnation(PeerIncarnation incarnation);
 
     /** A status message from {@code node} arrived {@code intervalMs} after its previous one. */
     void keepaliveInterval(String node, long intervalMs);

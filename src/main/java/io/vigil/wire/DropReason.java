@@ -19,14 +19,28 @@ public enum DropReason {
     MISSING_FIELDS,
     /** {@code ts}, {@code seq} or {@code hg} not hex, or {@code ts} zero. */
     BAD_FIELD,
-    /** Set by membership: an older generation than the sender's current one (a replay). */
+    /**
+     * Set by membership: an older generation than the sender's current one, or a message of a generation (or from
+     * before a sequence number) that this node had already seen before it restarted (a replay).
+     */
     REPLAY,
-    /** Set by the caller: {@link SequenceTracker.Verdict#STALE} (an old sequence number we are not missing). */
+    /**
+     * Set by membership: a message other than {@code status} from a node (or a new incarnation of it) that has not
+     * yet sent one since this node started: a peer's record opens only with an authenticated status (issue 14).
+     */
+    NO_STATUS_YET,
+    /**
+     * Set by membership: {@link SequenceTracker.Verdict#STALE} (an old sequence number we are not missing), or an
+     * {@code NS_*} message whose {@code ts} is behind its sender's newest.
+     */
     STALE,
     /** Set by the caller: {@code src} is not a configured node (Heartbeat's {@code bad node [%s] in message}). */
     UNKNOWN_NODE,
     /** Set by the intake: on a port that carries only ucast media, the source address is no ucast peer. */
     UNLISTED_SOURCE,
-    /** Set by the intake: the source address spent its budget of unauthenticated work; dropped unread. */
+    /**
+     * Set by the intake: the source address spent its budget of unauthenticated work; dropped unread. Or set by
+     * membership: a peer's {@code NS_*} messages over their ceiling.
+     */
     RATE_LIMITED
 }

@@ -6,41 +6,37 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The last generation (and the highest {@code ts} seen in it) of every peer, under the state directory, so that a
- * restart of this node does not forget them: a packet captured in an earlier incarnation of a peer — a {@code shutdone}
- * above all — stays a replay after our restart (issue 14 item 2). Written like {@link GenerationStore}: temporary
- * file, fsync, atomic rename, fsync of the directory, never through a link.
+ * The incarnation of every peer ({@link PeerIncarnation}: generation, highest sequence number and its {@code ts},
+ * whether it said goodbye) under the state directory, so that a restart of this node does not forget them: a packet
+ * captured in an earlier incarnation of a peer — a {@code shutdone} above all — or earlier in its current one stays a
+ * replay after our restart (issue 14 item 2). Written like {@link GenerationStore}: temporary file, fsync, atomic
+ * rename, fsync of the directory, never through a link.
  * <p>
- * File {@code peer_generations}, one line per node: {@code <node> <generation> <highest ts>}, decimal, after a
- * comment line. A generation is written at once when it rises (the rule that refuses replays depends on it); a higher
- * {@code ts} of the same generation at most every {@link #tsPersistIntervalMs}, and on {@link #flush()}.
+ * File {@code peer_generations}, one line per node after a comment line:
+ * {@code <node> <generation> <seq> <ts> open|closed}, decimal. Membership decides when a record is worth writing
+ * (at once when a generation opens or closes, the sequence at most every few seconds); {@link #record} writes it.
  * <p>
- * Not thread-safe: one owner (the daemon's context) calls it; the writes block, on a worker if the caller prefers.
+ * Not thread-safe: one owner calls it; the writes block (the daemon makes them on a thread of their own).
  */
 public final class PeerGenerationStore {
 
     public static final String FILE = "peer_generations";
     private static final Pattern NODE = Pattern.compile("[^\\s#]{1,255}");
-
-    /** What is known of one peer. */
-    public record Entry(long generation, long highestTs) {
-    }
+    private static final String FORMAT = "<node> <generation> <seq> <ts> open|closed";
 
     private final Path file;
-    private final long tsPersistIntervalMs;
-    private final Map<String, Entry> entries = new LinkedHashMap<>();
-    private boolean dirty;
-    private long writtenAtMs = Long.MIN_VALUE / 2;
+    private final Map<String, PeerIncarnation> entries = new LinkedHashMap<>();
 
-    private PeerGenerationStore(Path file, long tsPersistIntervalMs) {
+    private PeerGenerationStore(Path file) {
         this.file = file;
-        this.tsPersistIntervalMs = tsPersistIntervalMs;
     }
 
     /**
@@ -48,8 +44,8 @@ public final class PeerGenerationStore {
      *
      * @throws IOException naming the file, the line and what to do, when it cannot be used
      */
-    public static PeerGenerationStore open(Path stateDir, long tsPersistIntervalMs) throws IOException {
-        PeerGenerationStore store = new PeerGenerationStore(stateDir.resolve(FILE), tsPersistIntervalMs);
+    public static PeerGenerationStore open(Path stateDir) throws IOException {
+        PeerGenerationStore store = new PeerGenerationStore(stateDir.resolve(FILE));
         String text;
         try {
             text = new String(SecureFiles.readNoFollow(store.file), StandardCharsets.US_ASCII);
@@ -65,17 +61,18 @@ public final class PeerGenerationStore {
             }
             String[] f = l.split("\\s+");
             try {
-                if (f.length != 3 || !NODE.matcher(f[0]).matches()) {
+                if (f.length != 5 || !NODE.matcher(f[0]).matches() || !(f[4].equals("open") || f[4].equals("closed"))) {
                     throw new NumberFormatException();
                 }
                 long generation = Long.parseLong(f[1]);
-                long ts = Long.parseLong(f[2]);
-                if (generation <= 0 || ts < 0) {
+                long seq = Long.parseLong(f[2]);
+                long ts = Long.parseLong(f[3]);
+                if (generation < 0 || seq < -1 || ts < 0) {
                     throw new NumberFormatException();
                 }
-                store.entries.put(f[0], new Entry(generation, ts));
+                store.entries.put(f[0], new PeerIncarnation(f[0], generation, seq, ts, f[4].equals("closed")));
             } catch (NumberFormatException e) {
-                throw new IOException(store.file + ":" + lineNo + ": not \"<node> <generation> <ts>\": \""
+                throw new IOException(store.file + ":" + lineNo + ": not \"" + FORMAT + "\": \""
                         + PacketCodec.shown(l) + "\"; fix the line, or delete the file (peers are then trusted afresh"
                         + " at their next status, as after a first start)");
             }
@@ -83,48 +80,33 @@ public final class PeerGenerationStore {
         return store;
     }
 
-    public Optional<Entry> entry(String node) {
+    public Optional<PeerIncarnation> entry(String node) {
         return Optional.ofNullable(entries.get(node));
     }
 
+    /** Every peer's record, in the order first recorded. */
+    public Collection<PeerIncarnation> entries() {
+        return List.copyOf(entries.values());
+    }
+
     /**
-     * Takes note of an authenticated message of {@code node} in generation {@code generation} with timestamp
-     * {@code ts}. Lower generations are ignored (they are replays). Returns whether the file was written.
+     * Writes {@code p} durably, unless it says nothing new: an older generation (a replay; membership never sends
+     * one) or the very record already written. Returns whether the file was written.
      */
-    public boolean record(String node, long generation, long ts, long nowMs) throws IOException {
-        if (!NODE.matcher(node).matches()) {
-            throw new IllegalArgumentException("not a node name: \"" + PacketCodec.shown(node) + "\"");
+    public boolean record(PeerIncarnation p) throws IOException {
+        if (!NODE.matcher(p.node()).matches()) {
+            throw new IllegalArgumentException("not a node name: \"" + PacketCodec.shown(p.node()) + "\"");
         }
-        Entry known = entries.get(node);
-        if (known != null && generation < known.generation()) {
+        PeerIncarnation known = entries.get(p.node());
+        if (p.equals(known) || (known != null && p.generation() < known.generation())) {
             return false;
         }
-        boolean newGeneration = known == null || generation > known.generation();
-        long highest = newGeneration ? ts : Math.max(ts, known.highestTs());
-        if (!newGeneration && highest == known.highestTs()) {
-            return false;
-        }
-        entries.put(node, new Entry(generation, highest));
-        dirty = true;
-        if (newGeneration || nowMs - writtenAtMs >= tsPersistIntervalMs) {
-            write(nowMs);
-            return true;
-        }
-        return false;
-    }
-
-    /** Writes what is not written yet (at shutdown). */
-    public void flush(long nowMs) throws IOException {
-        if (dirty) {
-            write(nowMs);
-        }
-    }
-
-    private void write(long nowMs) throws IOException {
-        StringBuilder sb = new StringBuilder("# Vigil: last generation and highest ts of each peer (node generation ts)\n");
-        entries.forEach((node, e) -> sb.append(node).append(' ').append(e.generation()).append(' ').append(e.highestTs()).append('\n'));
+        entries.put(p.node(), p);
+        StringBuilder sb = new StringBuilder("# Vigil: each peer's last incarnation (" + FORMAT + ")\n");
+        entries.values().forEach(e -> sb.append(e.node()).append(' ').append(e.generation()).append(' ')
+                .append(e.seq()).append(' ').append(e.ts()).append(' ').append(e.closed() ? "closed" : "open")
+                .append('\n'));
         SecureFiles.writeAtomically(file, sb.toString().getBytes(StandardCharsets.US_ASCII), SecureFiles.PUBLIC_FILE, true);
-        dirty = false;
-        writtenAtMs = nowMs;
+        return true;
     }
 }

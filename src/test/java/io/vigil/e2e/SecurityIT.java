@@ -71,8 +71,8 @@ class SecurityIT {
     void aForgedCrcShutdoneIsRefusedAndNothingMoves() throws Exception {
         assertTrue(l2.logText().contains("key 2 (crc) is never accepted by Vigil"), "the inactive crc line is reported\n"
                 + l2.logText());
-        double inactiveBefore = dropped(l2, "inactive_key");
-        double unlistedBefore = dropped(l2, "unlisted_source");
+        double inactiveBefore = l2.dropped("inactive_key");
+        double unlistedBefore = l2.dropped("unlisted_source");
         List<String> argv = new ArrayList<>(List.of(ClusterLab.javaCommand0(), "-XX:+UseSerialGC", "-Xmx64m", "-cp",
                 System.getProperty("java.class.path"), AttackTool.class.getName(), "forge", E2e.KEY, "linux1", "5000",
                 MCAST + ":695:eth0", l2.ip + ":695", l2.ip + ":694"));
@@ -96,8 +96,8 @@ class SecurityIT {
         assertTrue(sent.find() && Integer.parseInt(sent.group(1)) >= 20, "the attacker sent its forgeries: " + attack);
         int forgeries = Integer.parseInt(sent.group(1)) / 2;
 
-        double inactive = dropped(l2, "inactive_key") - inactiveBefore;
-        double unlisted = dropped(l2, "unlisted_source") - unlistedBefore;
+        double inactive = l2.dropped("inactive_key") - inactiveBefore;
+        double unlisted = l2.dropped("unlisted_source") - unlistedBefore;
         System.out.printf("forge: linux2 dropped %.0f as inactive_key (mcast port), %.0f as unlisted_source (ucast port)%n",
                 inactive, unlisted);
         assertEquals(List.of(), moved, "the VIP moved\n" + lab.logs());
@@ -154,10 +154,5 @@ class SecurityIT {
         assertTrue(r.output().contains(expected), what + ": the message names the problem\n" + r.output());
         assertTrue(r.output().contains(" — run `ch") || r.output().contains(" — replace the link"), what + ": and the fix\n" + r.output());
         assertFalse(Files.exists(home.resolve("run").resolve("vigil.pid")), what + ": nothing started");
-    }
-
-    private static double dropped(ClusterLab.Node n, String reason) {
-        Matcher m = Pattern.compile("vigil_packets_dropped_total\\{reason=\"" + reason + "\",?} ([0-9.Ee+-]+)").matcher(n.metrics());
-        return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 }

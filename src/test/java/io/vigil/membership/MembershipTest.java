@@ -86,9 +86,10 @@ class MembershipTest {
         return out;
     }
 
-    /** The events without log lines and keepalive metrics. */
+    /** The events without log lines, keepalive metrics and incarnations to keep ({@code IncarnationReplayTest}). */
     static List<MembershipEvent> nonLogs(List<MembershipEvent> events) {
-        return events.stream().filter(e -> !(e instanceof Log || e instanceof MembershipEvent.KeepaliveArrived)).toList();
+        return events.stream().filter(e -> !(e instanceof Log || e instanceof MembershipEvent.KeepaliveArrived
+                || e instanceof MembershipEvent.PeerIncarnationNoted)).toList();
     }
 
     static Level levelOf(List<MembershipEvent> events, String text) {
@@ -172,13 +173,20 @@ class MembershipTest {
         }
 
         @Test
-        void anyPacketCountsAsHeardForCommUp() {
+        void onlyAStatusOpensANodesRecordAndCountsForCommUp() {
             Peer bob = new Peer("bob", 7);
             Membership m = new Membership(pair(), T0, new Random(1));
             List<MembershipEvent> ev = m.onMessage(T0 + 10, bob.of("resource"), ETH0);
+            assertEquals(List.of(new MembershipEvent.Dropped(io.vigil.wire.DropReason.NO_STATUS_YET,
+                    "src=bob seq=1 hg=7 t=resource: no status from this incarnation yet")), nonLogs(ev),
+                    "a captured message played to a node that just started must not say anything of its sender");
+            assertFalse(m.commUp());
+            assertEquals(INIT, m.status("bob").orElseThrow());
+            ev = m.onMessage(T0 + 20, bob.status("active"), ETH0);
             assertTrue(ev.contains(new CommUp()));
-            assertEquals(ACTIVE, m.status("bob").orElseThrow(), "a node that speaks is alive, whatever it said");
-            assertTrue(ev.get(ev.size() - 1) instanceof MembershipEvent.Deliver, "the message is handed on last");
+            assertEquals(ACTIVE, m.status("bob").orElseThrow());
+            ev = m.onMessage(T0 + 30, bob.of("resource"), ETH0);
+            assertTrue(ev.get(ev.size() - 1) instanceof MembershipEvent.Deliver, "once open, the message is handed on last");
         }
 
         @Test
@@ -620,14 +628,16 @@ class MembershipTest {
         }
 
         @Test
-        void shutdoneBeforeCommUpCountsTowardsIt() {
+        void shutdoneBeforeAnyStatusIsDroppedAndChangesNothing() {
             Peer bob = new Peer("bob", 41);
             Membership m = new Membership(pair(), T0, new Random(1));
             List<MembershipEvent> ev = m.onMessage(T0 + 100, bob.stamp(Message.of("shutdone").add("st", "dead")),
                     ETH0);
-            assertEquals(List.of(new LinkStatusChanged("bob", ETH0, true), new NodeStatusChanged("bob", INIT, DEAD),
-                    new CommUp()), nonLogs(ev).subList(0, 3));
-            assertTrue(nonLogs(ev).get(3) instanceof MembershipEvent.Deliver);
+            assertEquals(List.of(new MembershipEvent.Dropped(io.vigil.wire.DropReason.NO_STATUS_YET,
+                    "src=bob seq=1 hg=29 t=shutdone: no status from this incarnation yet")), nonLogs(ev),
+                    "a replayed goodbye must not declare a node gone to a node that just started");
+            assertEquals(INIT, m.status("bob").orElseThrow());
+            assertFalse(m.commUp());
         }
     }
 
@@ -770,7 +780,9 @@ class MembershipTest {
             MembershipSettings s = new MembershipSettings("alice", List.of("alice", "bob"), List.of("192.0.2.1"),
                     List.of(ETH0), 1000, 10_000, 5000, 20_000, 10_000, 250);
             Membership m = new Membership(s, T0, new Random(1));
-            Message req = new Peer("bob", 1).stamp(Message.of("reqnodes").add("dest", "alice"));
+            Peer bob = new Peer("bob", 1);
+            m.onMessage(T0, bob.status("active"), ETH0);
+            Message req = bob.stamp(Message.of("reqnodes").add("dest", "alice"));
             List<MembershipEvent> ev = m.onMessage(T0, req, ETH0);
             List<Send> sends = ev.stream().filter(e -> e instanceof Send).map(e -> (Send) e).toList();
             assertEquals(1, sends.size());

@@ -12,6 +12,7 @@ import io.vigil.node.NodeEffects;
 import io.vigil.node.NodeSettings;
 import io.vigil.node.Transition;
 import io.vigil.wire.Message;
+import io.vigil.wire.PeerIncarnation;
 import io.vigil.wire.SendHistory;
 
 import java.lang.System.Logger.Level;
@@ -92,6 +93,8 @@ final class SimCluster {
         long seq;
         /** What this incarnation sent, by sequence number (Heartbeat keeps the last 500 for retransmissions). */
         final Map<Long, Message> sent = new HashMap<>();
+        /** What the node keeps of its peers' incarnations on its disk: it survives reboots, as peer_generations. */
+        final Map<String, PeerIncarnation> kept = new HashMap<>();
         NodeCore core;
         final Map<String, Rs> rs = new LinkedHashMap<>();
         final Set<String> brokenStart = new HashSet<>();
@@ -202,6 +205,7 @@ final class SimCluster {
         long randomSeed = rnd.nextLong();
         n.core = new NodeCore(new NodeSettings(ms, fs, MAX_REXMIT_DELAY_MS), now, new Random(randomSeed),
                 new Effects(n, inc));
+        n.core.restorePeers(n.kept.values());
         if (verbose) {
             n.inputs = new ArrayList<>();
             n.transcripts.add(n.inputs);
@@ -215,6 +219,10 @@ final class SimCluster {
                     + ms.warntimeMs() + " initdead=" + base.initdeadMs() + " fencing=" + (base.fencing() ? "yes" : "no")
                     + " restarts=" + base.monitorRestarts() + " pings=" + base.pingNodeCount() + " start=" + now
                     + " random=" + randomSeed);
+            for (PeerIncarnation p : n.kept.values()) {
+                n.inputs.add("known " + p.node() + " gen=" + p.generation() + " seq=" + p.seq() + " ts=" + p.ts()
+                        + (p.closed() ? " closed" : ""));
+            }
         }
         n.timerAt = Long.MAX_VALUE;
         n.eventAt = Long.MAX_VALUE;
@@ -483,6 +491,7 @@ final class SimCluster {
                 return;
             }
             SimCluster.this.log(n.name, "== shutdown complete");
+            keep(n, n.core.peerIncarnations());
             n.up = false;
             n.rs.replaceAll((k, v) -> Rs.DOWN);
             observer.holdersChanged(SimCluster.this);
@@ -517,7 +526,21 @@ final class SimCluster {
         }
 
         @Override
+        public void keepPeerIncarnation(PeerIncarnation p) {
+            if (!gone()) {
+                keep(n, List.of(p));
+            }
+        }
+
+        @Override
         public void keepaliveInterval(String node, long intervalMs) {
+        }
+    }
+
+    /** As the daemon's peer_generations: an older generation never replaces a newer one. */
+    private static void keep(Node n, List<PeerIncarnation> ps) {
+        for (PeerIncarnation p : ps) {
+            n.kept.merge(p.node(), p, (a, b) -> b.generation() < a.generation() ? a : b);
         }
     }
 

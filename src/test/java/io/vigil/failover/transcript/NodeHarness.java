@@ -11,6 +11,7 @@ import io.vigil.node.NodeEffects;
 import io.vigil.node.NodeSettings;
 import io.vigil.node.Transition;
 import io.vigil.wire.Message;
+import io.vigil.wire.PeerIncarnation;
 import io.vigil.wire.Outbox;
 import io.vigil.wire.PacketCodec;
 import io.vigil.wire.SendHistory;
@@ -35,15 +36,18 @@ final class NodeHarness implements NodeEffects {
     static final AuthKeys KEYS = AuthKeys.single(1, AuthMethod.SHA1, "transcript-key");
 
     private final boolean wire;
+    /** Print what the core asks to keep across a restart ({@code keep ...} lines). */
+    private final boolean keep;
     private final NodeCore core;
     private final Outbox outbox;
     private long now;
     private boolean stopping;
     private List<String> out = new ArrayList<>();
 
-    NodeHarness(NodeSettings settings, long generation, long seed, boolean wire, long nowMs) {
+    NodeHarness(NodeSettings settings, long generation, long seed, boolean wire, boolean keep, long nowMs) {
         String local = settings.failover().localNode();
         this.wire = wire;
+        this.keep = keep;
         this.now = nowMs;
         byte[] uuid = new byte[16];
         byte[] name = local.getBytes(StandardCharsets.US_ASCII);
@@ -66,6 +70,10 @@ final class NodeHarness implements NodeEffects {
     void datagram(long t, Message m, String link) {
         now = t;
         core.packet(t, m, link).ifPresent(d -> out.add("drop " + d.reason()));
+    }
+
+    void restorePeers(List<PeerIncarnation> known) {
+        core.restorePeers(known);
     }
 
     void tick(long t) {
@@ -191,6 +199,14 @@ final class NodeHarness implements NodeEffects {
     @Override
     public void transition(Transition t) {
         // membership logs each in Heartbeat's words
+    }
+
+    @Override
+    public void keepPeerIncarnation(PeerIncarnation p) {
+        if (keep) {
+            out.add("keep " + p.node() + " gen=" + p.generation() + " seq=" + p.seq() + " ts=" + p.ts()
+                    + (p.closed() ? " closed" : ""));
+        }
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.vigil.failover.ResourceSet;
 import io.vigil.membership.MembershipSettings;
 import io.vigil.node.NodeSettings;
 import io.vigil.wire.Message;
+import io.vigil.wire.PeerIncarnation;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -94,6 +95,7 @@ final class TranscriptRunner {
             case "reconfigure" -> {
                 return reconfigure(words);
             }
+            case "known" -> node.restorePeers(known(words));
             case "view" -> {
                 node.drain();
                 return node.view();
@@ -129,8 +131,9 @@ final class TranscriptRunner {
         long generation = Long.parseLong(nodeOptions.getOrDefault("generation", "1"));
         long random = Long.parseLong(nodeOptions.getOrDefault("random", "1"));
         boolean wire = nodeOptions.getOrDefault("wire", "off").equals("on");
+        boolean keep = nodeOptions.getOrDefault("keep", "off").equals("on");
         now = Long.parseLong(nodeOptions.getOrDefault("start", "0"));
-        node = new NodeHarness(settings(nodeOptions), generation, random, wire, now);
+        node = new NodeHarness(settings(nodeOptions), generation, random, wire, keep, now);
     }
 
     /** A reload: the node's options, those given replacing theirs. */
@@ -166,6 +169,18 @@ final class TranscriptRunner {
         FailoverSettings fs = new FailoverSettings(name, nodes, groups, af, keepalive, deadtime, initdead, fencing,
                 restarts, pings);
         return new NodeSettings(ms, fs, 250);
+    }
+
+    /**
+     * {@code NODE gen=<decimal> seq=<decimal> ts=<decimal> [closed]}: what the node knew of a peer before it restarted
+     * (given before the first packet).
+     */
+    private static List<PeerIncarnation> known(List<String> words) {
+        String peer = words.remove(0);
+        boolean closed = words.remove("closed");
+        Map<String, String> o = options(words);
+        return List.of(new PeerIncarnation(peer, Long.parseLong(o.get("gen")), Long.parseLong(o.get("seq")),
+                Long.parseLong(o.getOrDefault("ts", "0")), closed));
     }
 
     /** {@code SRC [hg=..] [seq=..] [link=..] fields...}: the fields in order, then src, seq and hg as given. */
