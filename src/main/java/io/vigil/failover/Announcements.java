@@ -26,8 +26,9 @@ final class Announcements {
     }
 
     void send(boolean stable, String info) {
-        List<String> held = s.phase == Phase.SHUTDOWN ? List.of() : s.groups.held();
-        ResourceSet set = s.phase == Phase.SHUTDOWN ? ResourceSet.NONE : s.groups.heldSet();
+        // giving up: we keep only what failed to stop (still ours, never released)
+        List<String> held = s.phase == Phase.SHUTDOWN ? s.stopFailures.keys() : s.groups.held();
+        ResourceSet set = s.groups.setOf(held);
         boolean exact = s.multi || !Set.copyOf(held).equals(s.groups.derive(set, s.me));
         List<String> failed = s.groups.failedKeys();
         // After an `isstable=0` the peers take us for in flux (no failback, no standby, no orphan adoption towards

@@ -33,6 +33,10 @@ public sealed interface FailoverEvent {
         void shutdownRequested(ShutdownRequested e);
 
         void tick(Tick e);
+
+        void rebootFailed(RebootFailed e);
+
+        void groupCleanedUp(GroupCleanedUp e);
     }
 
     /** Membership reports that communication is up (every node heard or declared dead). */
@@ -129,6 +133,25 @@ public sealed interface FailoverEvent {
         @Override
         public void dispatch(Handler h) {
             h.tick(this);
+        }
+    }
+
+    /** The reboot asked by {@link FailoverAction.Reboot} did not happen (refused, failed, or returned). */
+    record RebootFailed(String detail) implements FailoverEvent {
+        @Override
+        public void dispatch(Handler h) {
+            h.rebootFailed(this);
+        }
+    }
+
+    /**
+     * Operator: {@code vigil resource cleanup KEY} probed the group (and stopped it again if needed); {@code stopped}:
+     * every resource now says stopped, so a stop-failed group may be released.
+     */
+    record GroupCleanedUp(String key, boolean stopped, String detail) implements FailoverEvent {
+        @Override
+        public void dispatch(Handler h) {
+            h.groupCleanedUp(this);
         }
     }
 

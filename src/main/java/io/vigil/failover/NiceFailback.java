@@ -137,7 +137,12 @@ final class NiceFailback extends FailbackPolicy {
         holds.retainAll(s.groups.keys());
         boolean leaving = "shutdown".equals(m.info());
         if (leaving) {
-            s.freed.addAll(p.holds); // it is leaving: what it held is taken at once, not after the orphan grace
+            // It is stopping what it held: still its own until its shutdone (then taken at once, no orphan grace).
+            // What it still names is what failed to stop there: never given up.
+            Set<String> before = new LinkedHashSet<>(p.holds);
+            before.addAll(p.releasing);
+            before.removeAll(holds);
+            p.releasing = before;
         }
         p.holds = holds;
         p.failed = new LinkedHashSet<>(m.failed());

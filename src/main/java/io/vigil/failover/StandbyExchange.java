@@ -279,6 +279,14 @@ final class StandbyExchange {
         }
         if (x.step == Step.STOPPING) {
             for (String k : x.groups) {
+                if (s.groups.get(k).stopFailed()) {
+                    // never `done`: the acceptor must not start a group that may still be active here
+                    s.out.warn("Standby with " + x.peer + " cancelled: group " + k + " failed to stop here.");
+                    x = null;
+                    return;
+                }
+            }
+            for (String k : x.groups) {
                 LocalGroup g = s.groups.get(k);
                 if (g.inFlight() || g.held()) {
                     return;
