@@ -316,6 +316,18 @@ final class StandbyExchange {
         }
     }
 
+    /**
+     * Acceptor: our requester says it is stable again before its {@code done}: it dropped the exchange (say, a group it
+     * was giving us failed to stop there). Waiting on would keep us "in flux" for the hour's limit, and with us every
+     * adoption of an orphan anywhere in the cluster.
+     */
+    void requesterStable(Peer p) {
+        if (x != null && x.step == Step.OTHER && x.peer.equals(p.name)) {
+            s.out.info("Standby request from " + p.name + " withdrawn (it says it is stable).  Standby request cancelled.");
+            x = null;
+        }
+    }
+
     /** The partner died, left or restarted. */
     void cancelWith(String node) {
         if (x != null && x.peer.equals(node)) {

@@ -244,6 +244,7 @@ final class SimCluster {
         n.up = false;
         n.inputs = null;
         n.rs.replaceAll((k, v) -> Rs.DOWN);
+        n.brokenStop.clear(); // powered off: what was stuck is down, and the test's fault is over
         log(name, "== crash");
         observer.holdersChanged(this);
     }
@@ -609,8 +610,39 @@ final class SimCluster {
     }
 
     static FailoverSettings settings(List<String> nodes, List<GroupSpec> groups, AutoFailback af, long keepalive,
-                                     long deadtime, long initdead, boolean fencing, int restarts, int pings) {
+                                     long deadtime, long initdead, boolean fencing, int restarts, int pings,
+                                     io.vigil.config.StopFailurePolicy onStopFailure) {
         return new FailoverSettings(nodes.get(0), nodes, groups, af, keepalive, deadtime, initdead, fencing, restarts,
-                pings);
+                pings, onStopFailure);
+    }
+
+    /** Nodes on which the group is active although its stop failed there (the machine's truth, daemon up or not). */
+    List<String> stopFailedOn(String key) {
+        List<String> r = new ArrayList<>();
+        for (Node n : byName.values()) {
+            if (n.brokenStop.contains(key) && n.rs.get(key) != Rs.DOWN) {
+                r.add(n.name);
+            }
+        }
+        return r;
+    }
+
+    /** The operator fixed the stop script and ran {@code vigil resource cleanup} for every stop-failed group. */
+    void cleanup(String name) {
+        Node n = byName.get(name);
+        n.brokenStop.clear();
+        if (!n.up) {
+            return;
+        }
+        n.core.failoverView().groups().forEach((k, st) -> {
+            if (st == GroupState.STOP_FAILED) {
+                n.rs.put(k, Rs.DOWN);
+                log(name, "== cleanup " + k);
+                record(n, "cleanup " + k + " stopped");
+                n.core.groupCleanedUp(now, k, true, "stopped");
+            }
+        });
+        rearm(n, n.incarnation);
+        observer.holdersChanged(this);
     }
 }
