@@ -18,6 +18,12 @@ public interface ControlHandler {
     /** hb_takeover: ask the peer to give us the groups of {@code set} (relative to this node). */
     Reply takeover(ResourceSet set);
 
+    /**
+     * {@code vigil resource cleanup GROUP}: probe the group, stop it again if needed, probe again; a stop-failed group
+     * found stopped is released. Blocks until done (at most the group's stop time).
+     */
+    Reply cleanup(String group);
+
     /** Re-read authkeys (Heartbeat's SIGHUP); ha.cf and haresources changes need a restart. */
     Reply reload();
 }

@@ -305,7 +305,8 @@ public final class Daemon {
     /** Readiness: communication is up and no group is moving. */
     public boolean ready() {
         Snapshot s = snapshot();
-        return s != null && s.membership().commUp() && !s.failover().transition() && !stopping.get();
+        return s != null && s.membership().commUp() && !s.failover().transition() && !stopping.get()
+                && stopFailedGroups().isEmpty(); // a stop-failed group needs the operator
     }
 
     public NodeStatus localStatus() {
