@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static io.vigil.e2e.ClusterLab.VIP;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,38 +37,20 @@ class StopFailureIT {
         return Files.exists(n.runDir().resolve("resource-agents").resolve("vigil-Flaky-a.state"));
     }
 
-    /** Samples both nodes every 20 ms; remembers the first instant the marker (or the VIP) was on both. */
-    private static final class DoubleWatch implements AutoCloseable {
-        final AtomicReference<String> seen = new AtomicReference<>();
-        volatile boolean stop;
-        long samples;
-        final Thread t;
+    private static DoubleWatch watchBoth(ClusterLab.Node a, ClusterLab.Node b) {
+        return new DoubleWatch("Flaky::a state file", () -> flakyOn(a) && flakyOn(b), () -> a.holds(VIP) && b.holds(VIP));
+    }
 
-        DoubleWatch(ClusterLab.Node a, ClusterLab.Node b) {
-            t = new Thread(() -> {
-                while (!stop) {
-                    boolean marker = flakyOn(a) && flakyOn(b);
-                    boolean vip = a.holds(VIP) && b.holds(VIP);
-                    samples++;
-                    if ((marker || vip) && seen.get() == null) {
-                        seen.set((marker ? "Flaky::a state file" : "") + (vip ? " VIP" : "") + " on both nodes at "
-                                + java.time.Instant.now());
-                    }
-                    try {
-                        Thread.sleep(20);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "double-watch");
-            t.start();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stop = true;
-            t.join();
-        }
+    /** Both nodes up, the group on linux1 only, then linux1's stop made to fail. */
+    private static void bootWithFailingStop(ClusterLab lab) throws Exception {
+        ClusterLab.Node l1 = lab.node("linux1");
+        ClusterLab.Node l2 = lab.node("linux2");
+        l1.start();
+        l2.start();
+        ClusterLab.await(E2e.BOOT, "VIP and Flaky::a on linux1 only\n" + lab.logs(),
+                () -> lab.holders(VIP).equals(List.of("linux1")) && flakyOn(l1) && !flakyOn(l2)
+                        && l2.metric("vigil_packets_received_total") > 0);
+        l1.flag("fail-stop", true);
     }
 
     private static ClusterLab lab(String prefix, Path dir, String vigilProperties) throws Exception {
@@ -84,12 +65,6 @@ class StopFailureIT {
         return lab;
     }
 
-    private static void awaitNominal(ClusterLab lab, ClusterLab.Node l1, ClusterLab.Node l2) throws InterruptedException {
-        ClusterLab.await(E2e.BOOT, "VIP and Flaky::a on linux1 only\n" + lab.logs(),
-                () -> lab.holders(VIP).equals(List.of("linux1")) && flakyOn(l1) && !flakyOn(l2)
-                        && l2.metric("vigil_packets_received_total") > 0);
-    }
-
     @Test
     void blockKeepsTheGroupUntilCleanup() throws Exception {
         Netns.assumeAvailable();
@@ -97,11 +72,8 @@ class StopFailureIT {
         try (ClusterLab lab = lab("s2b", dir, "vigil.on-stop-failure=block\nvigil.reboot-command=/bin/false\n")) {
             ClusterLab.Node l1 = lab.node("linux1");
             ClusterLab.Node l2 = lab.node("linux2");
-            l1.start();
-            l2.start();
-            awaitNominal(lab, l1, l2);
-            l1.flag("fail-stop", true);
-            try (DoubleWatch watch = new DoubleWatch(l1, l2)) {
+            bootWithFailingStop(lab);
+            try (DoubleWatch watch = watchBoth(l1, l2)) {
                 long t0 = System.currentTimeMillis();
                 assertEquals(0, l1.cli("standby").exitCode(), "vigil standby on linux1");
                 ClusterLab.await(Duration.ofSeconds(40), "linux1 reports the group stop-failed\n" + lab.logs(),
@@ -132,7 +104,7 @@ class StopFailureIT {
                 ClusterLab.bound("stop failure (block): standby to stop-failed (10 stop retries of 1 s)", failedAfter, 40_000);
                 ClusterLab.bound("stop failure (block): cleanup to one holder", placedAfter, 30_000);
                 System.out.println("BOUND stop failure (block): instants with the marker or the VIP on both nodes: 0 of "
-                        + watch.samples + " samples");
+                        + watch.samples() + " samples");
             }
         }
     }
@@ -146,11 +118,8 @@ class StopFailureIT {
         try (ClusterLab lab = lab("s2r", dir, "vigil.on-stop-failure=reboot\nvigil.reboot-command=" + powerOff + "\n")) {
             ClusterLab.Node l1 = lab.node("linux1");
             ClusterLab.Node l2 = lab.node("linux2");
-            l1.start();
-            l2.start();
-            awaitNominal(lab, l1, l2);
-            l1.flag("fail-stop", true);
-            try (DoubleWatch watch = new DoubleWatch(l1, l2)) {
+            bootWithFailingStop(lab);
+            try (DoubleWatch watch = watchBoth(l1, l2)) {
                 long t0 = System.currentTimeMillis();
                 assertEquals(0, l1.cli("standby").exitCode(), "vigil standby on linux1");
                 ClusterLab.await(Duration.ofSeconds(40), "linux1 powered off by its reboot command\n" + lab.logs(),
@@ -170,7 +139,7 @@ class StopFailureIT {
                 ClusterLab.bound("stop failure (reboot): power-off to takeover by the peer (deadtime 2 s)",
                         takeoverAfter, E2e.FAST_DEADTIME_MS + E2e.SLACK_MS);
                 System.out.println("BOUND stop failure (reboot): instants with the marker or the VIP on both nodes: 0 of "
-                        + watch.samples + " samples");
+                        + watch.samples() + " samples");
             }
         }
     }
