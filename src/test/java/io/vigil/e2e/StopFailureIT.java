@@ -23,6 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <ul>
  *   <li>block: the group stays on linux1, stop-failed; linux2 never starts it; {@code vigil status} exits 1 and names it;
  *       once the flag is gone, {@code vigil resource cleanup} releases it and normal placement resumes.</li>
+ *   <li>fence (stonith_host with the lab's plugin): linux1 stops heartbeating; linux2 sees it dead holding the group,
+ *       fences it (the plugin powers it off) and only then starts the group.</li>
  *   <li>reboot: Heartbeat's {@code Resource STOP failure. Reboot required!}; the reboot command is the lab's stonith
  *       plugin powering linux1 off (link down, its processes killed by PID, its /run cleared), never a real reboot
  *       (the nodes run without CAP_SYS_BOOT and hold the lab marker); linux2 then takes over as after a crash.</li>
@@ -54,10 +56,14 @@ class StopFailureIT {
     }
 
     private static ClusterLab lab(String prefix, Path dir, String vigilProperties) throws Exception {
+        return lab(prefix, dir, vigilProperties, "");
+    }
+
+    private static ClusterLab lab(String prefix, Path dir, String vigilProperties, String haCfExtra) throws Exception {
         ClusterLab lab = new ClusterLab(prefix, dir);
         for (String[] n : List.of(new String[] {"linux1", "192.0.2.11"}, new String[] {"linux2", "192.0.2.12"})) {
             ClusterLab.Node node = lab.node(n[0], n[1]);
-            node.configure(E2e.fastHaCf(node, "bcast eth0", "auto_failback on\n"), E2e.AUTHKEYS, GROUP, vigilProperties);
+            node.configure(E2e.fastHaCf(node, "bcast eth0", "auto_failback on\n" + haCfExtra), E2e.AUTHKEYS, GROUP, vigilProperties);
             // the lab marker: the default (real) reboot command is refused here whatever is configured
             Files.writeString(node.configDir().resolve("lab-node"), "lab node: never reboot the host from here\n");
             Files.writeString(node.home.resolve("node.ip"), node.ip);
@@ -139,6 +145,43 @@ class StopFailureIT {
                 ClusterLab.bound("stop failure (reboot): power-off to takeover by the peer (deadtime 2 s)",
                         takeoverAfter, E2e.FAST_DEADTIME_MS + E2e.SLACK_MS);
                 System.out.println("BOUND stop failure (reboot): instants with the marker or the VIP on both nodes: 0 of "
+                        + watch.samples() + " samples");
+            }
+        }
+    }
+
+    @Test
+    void fenceSilencesTheNodeAndThePeerFencesItFirst() throws Exception {
+        Netns.assumeAvailable();
+        io.vigil.testsupport.StonithPlugin.assumeAvailable();
+        Path dir = E2e.dir("s2f");
+        try (io.vigil.testsupport.StonithPlugin plugin = io.vigil.testsupport.StonithPlugin.install("s2netns",
+                Files.readString(Path.of("deploy/lab/stonith-netns")));
+             ClusterLab lab = lab("s2f", dir, "vigil.on-stop-failure=fence\nvigil.reboot-command=/bin/false\n"
+                     + "vigil.fence-timeout=20s\n",
+                     "initdead 20\nstonith_host * " + plugin.type() + " linux1,linux2 " + dir + " s2f-\n")) {
+            ClusterLab.Node l1 = lab.node("linux1");
+            ClusterLab.Node l2 = lab.node("linux2");
+            bootWithFailingStop(lab);
+            try (DoubleWatch watch = watchBoth(l1, l2)) {
+                long t0 = System.currentTimeMillis();
+                assertEquals(0, l1.cli("standby").exitCode(), "vigil standby on linux1");
+                ClusterLab.await(Duration.ofSeconds(40), "linux1 falls silent after its failed stop\n" + lab.logs(),
+                        () -> l1.logText().contains("no longer sending heartbeats"));
+                long silentAfter = System.currentTimeMillis() - t0;
+                long s0 = System.currentTimeMillis();
+                ClusterLab.await(Duration.ofSeconds(30), "linux2 fences linux1, then takes the group over\n" + lab.logs(),
+                        () -> flakyOn(l2) && lab.holders(VIP).equals(List.of("linux2")));
+                long takeoverAfter = System.currentTimeMillis() - s0;
+                List<String> stonith = Files.readAllLines(dir.resolve("stonith.log"));
+                assertTrue(stonith.stream().anyMatch(l -> l.contains("linux1 powered off")), String.join("\n", stonith));
+                assertFalse(l1.alive(), "linux1 was powered off by the fence");
+                assertTrue(l2.logText().contains("Node linux1 fenced"), l2.logText());
+                assertNull(watch.seen.get(), "resource active on both nodes: " + watch.seen.get());
+                ClusterLab.bound("stop failure (fence): standby to silence (10 stop retries of 1 s)", silentAfter, 40_000);
+                ClusterLab.bound("stop failure (fence): silence to takeover after the fence (deadtime 2 s)",
+                        takeoverAfter, E2e.FAST_DEADTIME_MS + E2e.SLACK_MS + 5_000);
+                System.out.println("BOUND stop failure (fence): instants with the marker or the VIP on both nodes: 0 of "
                         + watch.samples() + " samples");
             }
         }
