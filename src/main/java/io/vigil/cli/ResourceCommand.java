@@ -31,8 +31,32 @@ import java.util.concurrent.Callable;
         description = "Start, stop, probe or compliance-check one resource (a haresources token such as "
                 + "IPaddr::192.0.2.10/24/eth0, Dummy::a, 192.0.2.10 or ocf:heartbeat:Dummy::state=/tmp/x).",
         subcommands = {ResourceCommand.Start.class, ResourceCommand.Stop.class, ResourceCommand.Status.class,
-                ResourceCommand.Check.class})
+                ResourceCommand.Check.class, ResourceCommand.Cleanup.class})
 public class ResourceCommand {
+
+    /** {@code vigil resource cleanup GROUP}: the running daemon re-probes a stop-failed group and releases it if stopped. */
+    @Command(name = "cleanup", mixinStandardHelpOptions = true,
+            description = {"After fixing why a group's stop failed: the running daemon probes the group, stops it again"
+                    + " if anything is not stopped, probes again, and releases it (normal placement resumes) only if"
+                    + " every resource then says stopped."},
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:released (or nothing to release)", "1:still not stopped, or no daemon running"})
+    static class Cleanup implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "GROUP", description = "The group's key (its first haresources resource).")
+        String group;
+
+        @Mixin
+        RunDirOption runDir;
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            return ControlCommands.post(runDir, "/v1/cleanup?" + ControlCommands.query("group", group),
+                    spec.commandLine().getOut(), spec.commandLine().getErr());
+        }
+    }
 
     /** Options and checks shared by the sub-commands. */
     abstract static class Base implements Callable<Integer> {

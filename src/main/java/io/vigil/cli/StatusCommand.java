@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** `vigil status`: what the running daemon knows (nodes, links, groups, recent transitions). LSB exit codes. */
@@ -52,6 +53,13 @@ public class StatusCommand implements Callable<Integer> {
             }
             StatusReport report = StatusReport.fromJson(ControlCommands.parse(r));
             out.print(json ? report.toJson().encodePrettily() + "\n" : StatusTable.render(report, ZoneId.systemDefault()));
+            List<String> stopFailed = report.groups().stream().filter(g -> "stop_failed".equals(g.state()))
+                    .map(StatusReport.GroupInfo::key).toList();
+            if (!stopFailed.isEmpty()) {
+                err.println("vigil: resource groups stop-failed here (maybe still active, not released): " + stopFailed
+                        + "; fix the cause, then `vigil resource cleanup <group>`");
+                return 1;
+            }
             return 0;
         } catch (ControlClient.NotRunningException e) {
             err.println(e.getMessage());

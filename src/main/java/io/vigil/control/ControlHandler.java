@@ -19,6 +19,12 @@ public interface ControlHandler {
     Reply takeover(ResourceSet set);
 
     /**
+     * {@code vigil resource cleanup GROUP}: probe the group, stop it again if needed, probe again; a stop-failed group
+     * found stopped is released. Blocks until done (at most the group's stop time).
+     */
+    Reply cleanup(String group);
+
+    /**
      * Re-read ha.cf, haresources, authkeys and vigil.properties and apply the changes in place (Heartbeat's SIGHUP
      * re-read authkeys only); refused as a whole, the running configuration kept, when any change cannot be applied.
      */

@@ -38,6 +38,7 @@ import java.util.Optional;
  *   POST /v1/reload
  *   POST /v1/stop?keep=resources
  *   GET  /v1/reload-plan
+ *   POST /v1/cleanup?group=KEY              (vigil resource cleanup: release a stop-failed group)
  *   GET  /v1/cl_status?arg=…&amp;arg=…&amp;pid=N  cl_status's stdout as the body; exit code in Vigil-Exit-Code,
  *                                           stderr (percent-encoded UTF-8) in Vigil-Stderr
  *   GET  /v1/live?after=V&amp;wait=MS          the live view (io.vigil.live.LiveFeed) once its version exceeds V, or
@@ -194,6 +195,16 @@ public final class ControlServer {
                             }
                             reply(req, standby ? handler.standby(set.get()) : handler.takeover(set.get()));
                         });
+                    }
+                }
+            }
+            case "/v1/cleanup" -> {
+                if (method(req, HttpMethod.POST)) {
+                    String group = req.getParam("group");
+                    if (group == null || group.isBlank()) {
+                        error(req, 400, "give the group: POST /v1/cleanup?group=KEY");
+                    } else {
+                        blocking(req, () -> reply(req, handler.cleanup(group)));
                     }
                 }
             }

@@ -123,7 +123,7 @@ public class VigilMetrics {
 
     /**
      * Registers gauges read from the daemon's status at scrape time: {@code vigil_node_status{node,status}},
-     * {@code vigil_link_up{node,link}}, {@code vigil_group_held{group}}, {@code vigil_in_transition}. The nodes,
+     * {@code vigil_link_up{node,link}}, {@code vigil_group_held{group}}, {@code vigil_group_stop_failed{group}}, {@code vigil_in_transition}. The nodes,
      * links and groups are those of the current report: call again after a reload (earlier gauges are removed).
      * One scrape calls the supplier at most once per second.
      */
@@ -151,6 +151,9 @@ public class VigilMetrics {
             gauge("vigil.group.held", "1 when this node holds the group", Tags.of("group", g.key()),
                     r -> r.groups().stream().filter(x -> x.key().equals(g.key())).findFirst()
                             .map(x -> x.heldBy().equals(r.node()) ? 1.0 : 0.0).orElse(Double.NaN));
+            gauge("vigil.group.stop.failed", "1 while the group's stop failed here (maybe still active, not released)",
+                    Tags.of("group", g.key()), r -> r.groups().stream().filter(x -> x.key().equals(g.key())).findFirst()
+                            .map(x -> "stop_failed".equals(x.state()) ? 1.0 : 0.0).orElse(Double.NaN));
         }
         for (String parameter : TIMING_PARAMETERS) {
             gauge("vigil.timing.seconds", "keepalive, warntime and deadtime in force (ha.cf)", Tags.of("parameter", parameter),

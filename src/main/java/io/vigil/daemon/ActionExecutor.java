@@ -196,6 +196,36 @@ final class ActionExecutor implements NodeEffects {
                 });
     }
 
+    /**
+     * A stop failed and vigil.on-stop-failure=reboot: the core already fell silent; run the reboot command (the
+     * Rebooter refuses the real one in a lab). A real {@code reboot -nf} does not return, nor does a lab command that
+     * kills this process: whatever returns means the node did not go down, and the core learns it (it speaks again and
+     * keeps the group, blocked).
+     */
+    @Override
+    public void reboot(String reason) {
+        count++;
+        transitions.record("rebooting: " + reason);
+        Rebooter rebooter = Rebooter.of(config);
+        vertx.executeBlocking(() -> rebooter.reboot(reason), false).onComplete(ar -> {
+            String detail = !ar.succeeded() ? String.valueOf(ar.cause())
+                    : ar.result().refused().map(r -> "refused: " + r)
+                    .orElse("the reboot command returned (" + ar.result().detail() + ")");
+            transitions.record("reboot did not happen: " + detail);
+            loop.input(core -> core.rebootFailed(Daemon.monotonicMillis(), detail));
+        });
+    }
+
+    /** {@code vigil resource cleanup KEY}: probe (stop again if needed, probe again) and tell the core the verdict. */
+    io.vertx.core.Future<ResourceManager.CleanupResult> cleanup(String key) {
+        ResourceGroup g = groups.get(key);
+        transitions.record("cleanup of " + key);
+        return vertx.executeBlocking(() -> resources.cleanup(g), false).onSuccess(r -> {
+            transitions.record(r.summary());
+            loop.submit(core -> core.groupCleanedUp(Daemon.monotonicMillis(), key, r.released(), r.summary()));
+        });
+    }
+
     @Override
     public void shutdownComplete() {
         count++;

@@ -12,6 +12,7 @@ import io.vigil.failover.FailoverEvent;
 import io.vigil.failover.FailoverSettings;
 import io.vigil.failover.FailoverView;
 import io.vigil.failover.GroupSpec;
+import io.vigil.failover.GroupState;
 import io.vigil.failover.ResourceSet;
 import io.vigil.intake.PacketIntake;
 import io.vigil.membership.MembershipSettings;
@@ -154,7 +155,8 @@ public final class Daemon {
         loop.context().runOnContext(v -> {
             transport = new Transport(vertx, config.media(), intake::receive);
             executor = new ActionExecutor(config, vertx, loop, outbox, transport, resources, operable,
-                    transitions, observer, peers, () -> stopIo(0));
+                    transitions, observer, peers, () -> stopIo(loop.core().failoverView().groups()
+                            .containsValue(GroupState.STOP_FAILED) ? 1 : 0)); // stop-failed: not relinquished
             NodeCore nodeCore = new NodeCore(settings(config), monotonicMillis(), new Random(), executor, observer);
             nodeCore.restorePeers(peers.atStart());
             loop.attach(nodeCore, executor);
@@ -189,7 +191,8 @@ public final class Daemon {
         List<GroupSpec> specs = config.groups().stream().map(g -> new GroupSpec(g.key(), g.preferredNode())).toList();
         FailoverSettings fs = new FailoverSettings(config.localNode(), config.nodes(), specs, config.autoFailback(),
                 config.keepaliveMs(), config.deadtimeMs(), config.initdeadMs(),
-                Fencing.of(config).configured(), config.vigil().monitorRestarts(), config.placementPingNodes());
+                Fencing.of(config).configured(), config.vigil().monitorRestarts(), config.placementPingNodes(),
+                config.vigil().onStopFailure());
         return new NodeSettings(ms, fs, config.maxRexmitDelayMs());
     }
 
@@ -440,7 +443,10 @@ public final class Daemon {
         return Optional.empty();
     }
 
-    /** SIGTERM: give every group up (right to left), send shutdone, then exit 0. */
+    /**
+     * SIGTERM: give every group up (right to left), send shutdone, then exit 0. With a group stop-failed here: no
+     * shutdone (it is not released), exit 1.
+     */
     public void shutdown() {
         if (loop == null || !stopping.compareAndSet(false, true)) {
             return;
@@ -474,7 +480,28 @@ public final class Daemon {
         t.onComplete(ar -> exit.tryComplete(code));
     }
 
+    /**
+     * {@code vigil resource cleanup KEY}: probe the group, stop it again if anything is not stopped, probe again; a
+     * stop-failed group found stopped is released. Completes with the verdict.
+     */
+    public Future<ResourceManager.CleanupResult> cleanup(String key) {
+        if (executor == null || !groups.containsKey(key)) {
+            return Future.failedFuture("no resource group " + key + " in haresources (groups: " + groups.keySet() + ")");
+        }
+        return executor.cleanup(key);
+    }
+
     // ---------------------------------------------------------------- what readers see
+
+    /** The groups whose stop failed here and that may still be active: not released to any peer. */
+    public List<String> stopFailedGroups() {
+        Snapshot s = snapshot();
+        if (s == null) {
+            return List.of();
+        }
+        return s.failover().groups().entrySet().stream().filter(e -> e.getValue() == GroupState.STOP_FAILED)
+                .map(Map.Entry::getKey).toList();
+    }
 
     /** Whether {@link #start} got as far as creating the loop (there may be something to shut down). */
     boolean started() {
@@ -520,7 +547,8 @@ public final class Daemon {
     /** Readiness: communication is up and no group is moving. */
     public boolean ready() {
         Snapshot s = snapshot();
-        return s != null && s.membership().commUp() && !s.failover().transition() && !stopping.get();
+        return s != null && s.membership().commUp() && !s.failover().transition() && !stopping.get()
+                && stopFailedGroups().isEmpty(); // a stop-failed group needs the operator
     }
 
     public NodeStatus localStatus() {

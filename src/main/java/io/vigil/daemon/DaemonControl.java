@@ -35,6 +35,22 @@ final class DaemonControl implements ControlHandler {
     }
 
     @Override
+    public Reply cleanup(String group) {
+        try {
+            var r = daemon.cleanup(group).toCompletionStage().toCompletableFuture()
+                    .get(daemon.config().vigil().stopTimeout().toMillis() * 20 + 30_000, java.util.concurrent.TimeUnit.MILLISECONDS);
+            return r.released() ? Reply.ok(r.summary()) : Reply.refused(r.summary());
+        } catch (java.util.concurrent.ExecutionException e) {
+            return Reply.refused(String.valueOf(e.getCause().getMessage()));
+        } catch (java.util.concurrent.TimeoutException e) {
+            return Reply.refused("cleanup of " + group + " still running; see vigil status");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Reply.refused("interrupted");
+        }
+    }
+
+    @Override
     public Reply reload() {
         ReloadResult r = daemon.reload();
         return r.applied() ? Reply.ok(r.message()) : Reply.refused(r.message());

@@ -51,7 +51,8 @@ final class DaemonStatus {
         for (ResourceGroup g : daemon.groups().values()) {
             GroupState state = fv.groups().getOrDefault(g.key(), GroupState.STOPPED);
             String resources = g.resources().stream().map(ResourceSpec::token).collect(Collectors.joining(" "));
-            String heldBy = state == GroupState.RUNNING ? cfg.localNode() : "";
+            // stop-failed: still ours (maybe active here), never released
+            String heldBy = state == GroupState.RUNNING || state == GroupState.STOP_FAILED ? cfg.localNode() : "";
             groups.add(new StatusReport.GroupInfo(g.key(), g.preferredNode(), resources,
                     state.name().toLowerCase(Locale.ROOT), heldBy));
         }

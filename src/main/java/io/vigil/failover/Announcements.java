@@ -26,9 +26,10 @@ final class Announcements {
     }
 
     void send(boolean stable, String info) {
-        List<String> held = s.phase == Phase.SHUTDOWN ? List.of() : s.groups.held(s.adoption::undecided);
-        ResourceSet set = ResourceSet.of(held.stream().anyMatch(k -> s.groups.get(k).preferredBy(s.me)),
-                held.stream().anyMatch(k -> !s.groups.get(k).preferredBy(s.me)));
+        // giving up: we keep only what failed to stop (still ours, never released); groups whose adoption is undecided
+        // are announced as held
+        List<String> held = s.phase == Phase.SHUTDOWN ? s.stopFailures.keys() : s.groups.held(s.adoption::undecided);
+        ResourceSet set = s.groups.setOf(held);
         boolean exact = s.multi || !Set.copyOf(held).equals(s.groups.derive(set, s.me));
         List<String> failed = s.groups.failedKeys();
         // After an `isstable=0` the peers take us for in flux (no failback, no standby, no orphan adoption towards

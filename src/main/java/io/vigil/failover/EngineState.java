@@ -21,6 +21,7 @@ final class EngineState {
     final FenceGate fences;
     final Connectivity connectivity;
     final Announcements announcements;
+    final StopFailures stopFailures;
     final StandbyExchange standby;
     final PeerLifecycle lifecycle;
     final StartupAdoption adoption;
@@ -45,6 +46,7 @@ final class EngineState {
         this.fences = new FenceGate(this);
         this.connectivity = new Connectivity(this);
         this.announcements = new Announcements(this);
+        this.stopFailures = new StopFailures(this);
         this.standby = new StandbyExchange(this);
         this.lifecycle = new PeerLifecycle(this);
         this.adoption = new StartupAdoption(this);

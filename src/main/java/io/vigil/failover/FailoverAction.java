@@ -20,6 +20,10 @@ public sealed interface FailoverAction {
         void log(Log a);
 
         void shutdownComplete(ShutdownComplete a);
+
+        void silence(Silence a);
+
+        void reboot(Reboot a);
     }
 
     /** Start the group's resources left to right; answer with GroupCompleted(START). */
@@ -74,6 +78,25 @@ public sealed interface FailoverAction {
         @Override
         public void dispatch(Handler h) {
             h.shutdownComplete(this);
+        }
+    }
+
+    /**
+     * {@code on}: send nothing any more (no keepalive, no message), so the peers see this node dead and take its groups
+     * over as after a crash, fencing it first where fencing is configured; off again: speak as before.
+     */
+    record Silence(boolean on, String reason) implements FailoverAction {
+        @Override
+        public void dispatch(Handler h) {
+            h.silence(this);
+        }
+    }
+
+    /** Reboot this node ({@code vigil.reboot-command}); if that returns or is refused, answer with RebootFailed. */
+    record Reboot(String reason) implements FailoverAction {
+        @Override
+        public void dispatch(Handler h) {
+            h.reboot(this);
         }
     }
 }

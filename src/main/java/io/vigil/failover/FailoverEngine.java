@@ -35,7 +35,7 @@ public final class FailoverEngine {
     public List<FailoverAction> handle(long nowMs, FailoverEvent event) {
         s.now = nowMs;
         s.policy.beforeEvent();
-        if (s.phase == Phase.STOPPED) {
+        if (s.phase == Phase.STOPPED || (s.stopFailures.silent() && !heardWhileSilent(event))) {
             return s.out.take();
         }
         event.dispatch(events);
@@ -62,6 +62,16 @@ public final class FailoverEngine {
      */
     public java.util.Optional<String> reconfigurationRefused(FailoverSettings next) {
         return s.reconfiguration.refusal(next);
+    }
+
+    /**
+     * A node that fell silent after a stop failure is dead for its peers: it acts on nothing they say or do (it takes
+     * nothing over), only on its own operations, the reboot's outcome, the operator's cleanup and SIGTERM.
+     */
+    private static boolean heardWhileSilent(FailoverEvent e) {
+        return e instanceof FailoverEvent.GroupCompleted || e instanceof FailoverEvent.RebootFailed
+                || e instanceof FailoverEvent.GroupCleanedUp || e instanceof FailoverEvent.ShutdownRequested
+                || e instanceof FailoverEvent.Tick;
     }
 
     public FailoverView view() {
@@ -212,6 +222,16 @@ public final class FailoverEngine {
         public void foundRunning(FailoverEvent.FoundRunning e) {
             s.adoption.found(e.keys());
         }
+
+        @Override
+        public void rebootFailed(FailoverEvent.RebootFailed e) {
+            s.stopFailures.rebootFailed(e.detail());
+        }
+
+        @Override
+        public void groupCleanedUp(FailoverEvent.GroupCleanedUp e) {
+            s.stopFailures.cleanedUp(e.key(), e.stopped(), e.detail());
+        }
     }
 
     /** Each message from a peer, by type: its sender and where it stands in the sender's sequence. */
@@ -296,6 +316,9 @@ public final class FailoverEngine {
             progressShutdown();
             return;
         }
+        if (s.stopFailures.silent()) {
+            return; // dead for the peers: nothing is placed, nothing announced
+        }
         if (s.phase == Phase.INIT || (s.phase == Phase.STARTING && !s.policy.settleStart())) {
             return;
         }
@@ -338,12 +361,22 @@ public final class FailoverEngine {
             for (LocalGroup g : s.groups.all()) {
                 g.queued = null;
                 g.restartAfterStop = false;
-                if (g.held()) {
+                if (g.held() && !g.stopFailed()) {
                     s.groups.issue(g, GroupOp.STOP);
                 }
             }
         }
-        if (s.groups.anyInFlight()) {
+        if (s.groups.anyInFlight() || s.stopFailures.rebootPending()) {
+            return;
+        }
+        List<String> stopFailed = s.stopFailures.keys();
+        if (!stopFailed.isEmpty()) {
+            // Never "relinquished", never shutdone: the peers take these over only as from a crashed node (fenced
+            // first where fencing is configured), and the daemon exits non-zero.
+            s.out.error("Shutdown with resource groups still stop-failed here: " + stopFailed
+                    + ". They are NOT relinquished and no shutdown notice is sent.");
+            s.phase = Phase.STOPPED;
+            s.out.add(new ShutdownComplete());
             return;
         }
         s.out.info("All HA resources relinquished.");

@@ -37,6 +37,10 @@ public sealed interface FailoverEvent {
         void tick(Tick e);
 
         void foundRunning(FoundRunning e);
+
+        void rebootFailed(RebootFailed e);
+
+        void groupCleanedUp(GroupCleanedUp e);
     }
 
     /** Membership reports that communication is up (every node heard or declared dead). */
@@ -159,6 +163,25 @@ public sealed interface FailoverEvent {
         @Override
         public void dispatch(Handler h) {
             h.foundRunning(this);
+        }
+    }
+
+    /** The reboot asked by {@link FailoverAction.Reboot} did not happen (refused, failed, or returned). */
+    record RebootFailed(String detail) implements FailoverEvent {
+        @Override
+        public void dispatch(Handler h) {
+            h.rebootFailed(this);
+        }
+    }
+
+    /**
+     * Operator: {@code vigil resource cleanup KEY} probed the group (and stopped it again if needed); {@code stopped}:
+     * every resource now says stopped, so a stop-failed group may be released.
+     */
+    record GroupCleanedUp(String key, boolean stopped, String detail) implements FailoverEvent {
+        @Override
+        public void dispatch(Handler h) {
+            h.groupCleanedUp(this);
         }
     }
 

@@ -27,9 +27,17 @@ final class LocalGroup {
         return spec.key();
     }
 
-    /** Held = running or on its way up: what we announce and what counts for double ownership. */
+    /**
+     * Held = running, on its way up, or stop-failed (maybe still active here): what we announce and what counts for
+     * double ownership.
+     */
     boolean held() {
-        return state == GroupState.RUNNING || state == GroupState.STARTING;
+        return state == GroupState.RUNNING || state == GroupState.STARTING || state == GroupState.STOP_FAILED;
+    }
+
+    /** Its stop failed and it may still be active here: only an operator's cleanup releases it. */
+    boolean stopFailed() {
+        return state == GroupState.STOP_FAILED;
     }
 
     /** A start or stop is running: one operation per group at a time. */

@@ -91,6 +91,11 @@ final class LocalGroups {
     }
 
     void requestStop(LocalGroup g) {
+        if (g.stopFailed()) {
+            s.out.warn("Group " + g.key() + " is stop-failed here: not stopping it again (`vigil resource cleanup "
+                    + g.key() + "` once the cause is fixed).");
+            return;
+        }
         g.restartAfterStop = false;
         if (g.inFlight()) {
             g.queued = GroupOp.STOP;
@@ -128,8 +133,8 @@ final class LocalGroups {
             }
         } else {
             if (!ok) {
-                s.out.error("Resource group " + key + " failed to stop (" + detail + "): it may still be partly active here;"
-                        + " manual intervention needed.");
+                s.stopFailures.failed(g, detail); // never released: not stopped, not handed over
+                return;
             }
             g.state = g.failedHere ? GroupState.FAILED : GroupState.STOPPED;
             if (g.retired) {
@@ -154,6 +159,12 @@ final class LocalGroups {
         } else if (q == GroupOp.STOP && g.held()) {
             issue(g, GroupOp.STOP);
         }
+    }
+
+    /** A stop-failed group found stopped by the operator's cleanup: released like a completed stop. */
+    void released(LocalGroup g) {
+        g.state = g.failedHere ? GroupState.FAILED : GroupState.STOPPED;
+        onStopped.accept(g.key());
     }
 
     /** A status check of a running group failed: restart it here, or fail it over past the restarts allowed. */
@@ -241,10 +252,15 @@ final class LocalGroups {
 
     /** What we hold, as Heartbeat's rsc_hold relative to us. */
     ResourceSet heldSet() {
+        return setOf(held());
+    }
+
+    /** {@code keys} as Heartbeat's rsc_hold relative to us. */
+    ResourceSet setOf(Collection<String> keys) {
         boolean local = false;
         boolean foreign = false;
         for (LocalGroup g : groups.values()) {
-            if (g.held()) {
+            if (keys.contains(g.key())) {
                 if (g.preferredBy(s.me)) {
                     local = true;
                 } else {

@@ -138,7 +138,12 @@ final class NiceFailback extends FailbackPolicy {
         holds.retainAll(s.groups.keys());
         boolean leaving = "shutdown".equals(m.info());
         if (leaving) {
-            s.freed.addAll(p.holds); // it is leaving: what it held is taken at once, not after the orphan grace
+            // It is stopping what it held: still its own until its shutdone (then taken at once, no orphan grace).
+            // What it still names is what failed to stop there: never given up.
+            Set<String> before = new LinkedHashSet<>(p.holds);
+            before.addAll(p.releasing);
+            before.removeAll(holds);
+            p.releasing = before;
         }
         p.holds = holds;
         p.failed = new LinkedHashSet<>(m.failed());
@@ -147,6 +152,7 @@ final class NiceFailback extends FailbackPolicy {
         p.phase = leaving || p.leaving() ? Peer.Phase.LEAVING : m.stable() ? Peer.Phase.STABLE : Peer.Phase.IN_FLUX;
         if (m.stable()) {
             s.out.info("remote resource transition completed.");
+            s.standby.requesterStable(p);
         }
         if ("mach_down".equals(m.info())) {
             s.out.info("mach_down takeover complete.");

@@ -27,6 +27,13 @@ final class Peer {
     NodeStatus status = NodeStatus.INIT;
     Phase phase = Phase.UNKNOWN;
     Set<String> holds = new LinkedHashSet<>();
+    /**
+     * What it held when it said it was shutting down ({@code info=shutdown}) and is stopping now: still its own until
+     * its {@code shutdone} (or its death), so nobody starts them while its stop scripts run.
+     */
+    Set<String> releasing = new LinkedHashSet<>();
+    /** Its {@code shutdone} came: it gave everything up (a leaving node that dies without one crashed). */
+    boolean saidShutdone;
     Set<String> failed = new LinkedHashSet<>();
     /** Its current incarnation told us its state itself ({@code starting} or {@code resource}). */
     boolean heard;
@@ -66,7 +73,7 @@ final class Peer {
 
     /** Alive and holding {@code key}, as far as we know (INIT counts: heard, no status yet). */
     boolean holdsLive(String key) {
-        return status != NodeStatus.DEAD && known() && holds.contains(key);
+        return status != NodeStatus.DEAD && known() && (holds.contains(key) || releasing.contains(key));
     }
 
     /**
@@ -78,6 +85,8 @@ final class Peer {
         heard = false;
         answered = false;
         holds.clear();
+        releasing.clear();
+        saidShutdone = false;
         failed.clear();
         pingSent = null;
         conflictsSeen.clear();

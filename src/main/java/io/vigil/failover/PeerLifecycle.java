@@ -38,8 +38,11 @@ final class PeerLifecycle {
     void gaveUp(Peer p) {
         cancelWith(p.name);
         s.freed.addAll(p.holds);
+        s.freed.addAll(p.releasing);
         p.phase = Peer.Phase.LEAVING;
+        p.saidShutdone = true;
         p.holds.clear();
+        p.releasing.clear();
         if (s.fences.gaveUp(p.name)) {
             s.out.info("Node " + p.name + " gave up its resources: no fencing needed.");
         }
@@ -52,9 +55,16 @@ final class PeerLifecycle {
     /** It died: its groups are taken over, after fencing when it may have held some and a fence is configured. */
     void died(Peer p) {
         cancelWith(p.name);
-        Set<String> had = p.known() ? new LinkedHashSet<>(p.holds) : null;
+        Set<String> had = null;
+        if (p.known()) {
+            had = new LinkedHashSet<>(p.holds);
+            had.addAll(p.releasing);
+        }
         s.freed.addAll(had == null ? s.groups.keys() : had);
-        boolean gaveUp = p.leaving();
+        // Gave up = its shutdone came (membership reports the death first: the shutdone is handed on first, NodeCore),
+        // or it was leaving holding nothing. One that dies while stopping, or keeping stop-failed groups, crashed.
+        boolean saidShutdone = p.saidShutdone;
+        boolean gaveUp = p.leaving() && (saidShutdone || (had != null && had.isEmpty()));
         p.forgetAll();
         p.status = NodeStatus.DEAD;
         s.fences.clear(p.name);
@@ -62,7 +72,7 @@ final class PeerLifecycle {
         if (gaveUp) {
             s.out.info("Dead node " + p.name + " gave up resources.");
             p.phase = Peer.Phase.LEAVING;
-            if (s.takeoverLogPending.add(p.name)) {
+            if (!saidShutdone && s.takeoverLogPending.add(p.name)) { // its shutdone already began the takeover
                 s.out.info("Resources being acquired from " + p.name + ".");
             }
             s.policy.peerGone();

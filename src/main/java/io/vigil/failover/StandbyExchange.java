@@ -279,6 +279,14 @@ final class StandbyExchange {
         }
         if (x.step == Step.STOPPING) {
             for (String k : x.groups) {
+                if (s.groups.get(k).stopFailed()) {
+                    // never `done`: the acceptor must not start a group that may still be active here
+                    s.out.warn("Standby with " + x.peer + " cancelled: group " + k + " failed to stop here.");
+                    x = null;
+                    return;
+                }
+            }
+            for (String k : x.groups) {
                 LocalGroup g = s.groups.get(k);
                 if (g.inFlight() || g.held()) {
                     return;
@@ -305,6 +313,18 @@ final class StandbyExchange {
             s.out.send(ask("done", List.of()));
             x = null;
             s.logInitial("auto_failback");
+        }
+    }
+
+    /**
+     * Acceptor: our requester says it is stable again before its {@code done}: it dropped the exchange (say, a group it
+     * was giving us failed to stop there). Waiting on would keep us "in flux" for the hour's limit, and with us every
+     * adoption of an orphan anywhere in the cluster.
+     */
+    void requesterStable(Peer p) {
+        if (x != null && x.step == Step.OTHER && x.peer.equals(p.name)) {
+            s.out.info("Standby request from " + p.name + " withdrawn (it says it is stable).  Standby request cancelled.");
+            x = null;
         }
     }
 

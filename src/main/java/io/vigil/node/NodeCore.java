@@ -57,6 +57,8 @@ public final class NodeCore {
     private final FailoverEngine engine;
     private int reachablePingNodes = -1;
     private boolean finished;
+    /** After a stop failure (reboot, fence): nothing is sent, so the peers take this node for dead. */
+    private boolean silent;
 
     public NodeCore(NodeSettings settings, long nowMs, RandomGenerator random, NodeEffects effects) {
         this(settings, nowMs, random, effects, Tap.NONE);
@@ -111,7 +113,7 @@ public final class NodeCore {
 
     /** Our status message, every keepalive. */
     public void keepalive(long now) {
-        if (!finished) {
+        if (!finished && !silent) {
             fx.send(membership.statusMessage(now));
         }
     }
@@ -153,6 +155,21 @@ public final class NodeCore {
         if (!keys.isEmpty()) {
             handleEngine(now, new FailoverEvent.FoundRunning(keys));
         }
+    }
+
+    /** The reboot asked after a stop failure did not happen (refused, failed or returned). */
+    public void rebootFailed(long now, String detail) {
+        handleEngine(now, new FailoverEvent.RebootFailed(detail));
+    }
+
+    /** {@code vigil resource cleanup KEY}: the group was probed (and stopped again); {@code stopped}: all stopped now. */
+    public void groupCleanedUp(long now, String key, boolean stopped, String detail) {
+        handleEngine(now, new FailoverEvent.GroupCleanedUp(key, stopped, detail));
+    }
+
+    /** True while this node sends nothing after a stop failure (waiting to be rebooted or fenced). */
+    public boolean silent() {
+        return silent;
     }
 
     /** SIGTERM: give every group up, tell the peers, then {@link NodeEffects#shutdownComplete()}. */
@@ -208,7 +225,7 @@ public final class NodeCore {
     private Optional<Dropped> handleMembership(long now, List<MembershipEvent> events) {
         tap.membershipEvents(events);
         MembershipDispatch d = new MembershipDispatch(now);
-        for (MembershipEvent e : commUpLast(events)) {
+        for (MembershipEvent e : goodbyeFirst(commUpLast(events))) {
             e.dispatch(d);
         }
         return Optional.ofNullable(d.dropped);
@@ -275,7 +292,9 @@ public final class NodeCore {
 
         @Override
         public void retransmitRequest(MembershipEvent.RetransmitRequest r) {
-            fx.retransmissionRequested(r.request());
+            if (!silent) {
+                fx.retransmissionRequested(r.request());
+            }
         }
 
         @Override
@@ -285,7 +304,9 @@ public final class NodeCore {
 
         @Override
         public void send(MembershipEvent.Send s) {
-            fx.send(s.message());
+            if (!silent) {
+                fx.send(s.message());
+            }
         }
 
         @Override
@@ -313,6 +334,27 @@ public final class NodeCore {
                 .forEach(ordered::add);
         events.stream().filter(e -> e instanceof MembershipEvent.CommUp).forEach(ordered::add);
         events.stream().filter(e -> e instanceof MembershipEvent.Deliver).forEach(ordered::add); // the message last
+        return ordered;
+    }
+
+    /**
+     * A shutdown notice makes membership report its sender dead, then hands the notice on. The engine must see the
+     * notice first: a node that dies after {@code info=shutdown} without one crashed mid-stop (or kept groups whose stop
+     * failed) and is taken over as crashed, fenced first where fencing is configured.
+     */
+    static List<MembershipEvent> goodbyeFirst(List<MembershipEvent> events) {
+        List<MembershipEvent> ordered = new ArrayList<>(events);
+        for (MembershipEvent e : events) {
+            if (e instanceof MembershipEvent.Deliver d && "shutdone".equals(d.message().get("t").orElse(""))) {
+                for (int i = 0; i < ordered.size(); i++) {
+                    if (ordered.get(i) instanceof MembershipEvent.NodeStatusChanged c && c.node().equals(d.node())) {
+                        ordered.remove(d);
+                        ordered.add(i, d);
+                        break;
+                    }
+                }
+            }
+        }
         return ordered;
     }
 
@@ -354,12 +396,24 @@ public final class NodeCore {
 
         @Override
         public void send(FailoverAction.Send a) {
-            fx.send(a.message().wire());
+            if (!silent) {
+                fx.send(a.message().wire());
+            }
         }
 
         @Override
         public void log(FailoverAction.Log a) {
             fx.log(a.level(), a.text());
+        }
+
+        @Override
+        public void silence(FailoverAction.Silence a) {
+            silent = a.on();
+        }
+
+        @Override
+        public void reboot(FailoverAction.Reboot a) {
+            fx.reboot(a.reason());
         }
 
         @Override

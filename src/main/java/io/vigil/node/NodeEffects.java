@@ -30,7 +30,13 @@ public interface NodeEffects {
     /** Run the fence hook against a node; answer with {@link NodeCore#fenceCompleted}. */
     void fence(String node);
 
-    /** Every group is stopped and {@code shutdone} sent: the process may exit. */
+    /**
+     * A stop failed and {@code vigil.on-stop-failure=reboot}: reboot this node with {@code vigil.reboot-command} (never
+     * the real reboot in a lab or test). If the reboot does not happen, answer with {@link NodeCore#rebootFailed}.
+     */
+    void reboot(String reason);
+
+    /** The engine is done (every group stopped and {@code shutdone} sent, or stop-failed groups kept): the process may exit. */
     void shutdownComplete();
 
     /** A log line, worded as Heartbeat words it where Heartbeat has one. */

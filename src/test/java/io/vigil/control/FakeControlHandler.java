@@ -56,6 +56,12 @@ public class FakeControlHandler implements ControlHandler {
     }
 
     @Override
+    public synchronized Reply cleanup(String group) {
+        requests.add("cleanup " + group);
+        return Reply.ok("group " + group + ": released");
+    }
+
+    @Override
     public synchronized Reply reload() {
         requests.add("reload");
         return Reply.ok("Configuration reloaded.");

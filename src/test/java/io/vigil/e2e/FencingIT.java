@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static io.vigil.e2e.ClusterLab.VIP;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -90,35 +89,9 @@ class FencingIT {
                         && l1.metric("vigil_packets_received_total") > 0 && l2.metric("vigil_packets_received_total") > 0);
     }
 
-    /** Samples both nodes every 20 ms until stopped; remembers the first instant the group was active on both. */
-    private final class DoubleWatch implements AutoCloseable {
-        final AtomicReference<String> seen = new AtomicReference<>();
-        volatile boolean stop;
-        final Thread t = new Thread(() -> {
-            while (!stop) {
-                boolean marker = l1.dummyStarted("a") && l2.dummyStarted("a");
-                boolean vip = l1.holds(VIP) && l2.holds(VIP);
-                if ((marker || vip) && seen.get() == null) {
-                    seen.set((marker ? "Dummy::a state file" : "") + (vip ? " VIP" : "") + " on both nodes at "
-                            + java.time.Instant.now());
-                }
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "double-watch");
-
-        DoubleWatch() {
-            t.start();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stop = true;
-            t.join();
-        }
+    private DoubleWatch watchBoth() {
+        return new DoubleWatch("Dummy::a state file", () -> l1.dummyStarted("a") && l2.dummyStarted("a"),
+                () -> l1.holds(VIP) && l2.holds(VIP));
     }
 
     private List<String> stonithLog() throws IOException {
@@ -164,7 +137,7 @@ class FencingIT {
     @Order(1)
     void aDeadHolderIsFencedBeforeItsGroupIsTakenOver() throws Exception {
         long t0;
-        try (DoubleWatch watch = new DoubleWatch()) {
+        try (DoubleWatch watch = watchBoth()) {
             t0 = System.nanoTime();
             l1.blockHeartbeats(true); // linux1 keeps running its group, but linux2 hears nothing
             long took = ClusterLab.await(Duration.ofSeconds(90), "linux2 runs the group after fencing linux1\n" + lab.logs(),
@@ -198,7 +171,7 @@ class FencingIT {
     void aFailedFenceBlocksTheTakeoverAndIsRetried() throws Exception {
         Path fails = Files.writeString(labDir.resolve("fence-fails"), "");
         int before = stonithLog().size();
-        try (DoubleWatch watch = new DoubleWatch()) {
+        try (DoubleWatch watch = watchBoth()) {
             l1.blockHeartbeats(true);
             // three deadtimes: linux2 declares linux1 dead, fails to fence it, retries; never takes over
             long end = System.nanoTime() + 4 * DEADTIME * 1_000_000;

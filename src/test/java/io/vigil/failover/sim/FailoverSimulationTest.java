@@ -31,7 +31,7 @@ class FailoverSimulationTest {
      * Seeds whose violations are known and NOT yet fixed (open bugs, listed in docs/failover.md): they still run and
      * their outcome is printed loudly, but they do not fail the build. Remove a seed once it passes.
      */
-    static final Set<Long> KNOWN_OPEN = Set.of();
+    static final Set<Long> KNOWN_OPEN = Set.of(663L); // 663: stop-failed (block, no fencing) on both sides of a healed partition
 
     private static void writeTrace(Path file, Scenario sc, String failure) {
         try {
@@ -110,8 +110,8 @@ class FailoverSimulationTest {
             }
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        System.out.printf("failover simulation: %d scenarios, %d faults, %.0f s of virtual time in %d ms%n",
-                stats.runs, stats.faults, stats.virtualMs / 1000.0, ms);
+        System.out.printf("failover simulation: %d scenarios, %d faults (%d failed stops), %.0f s of virtual time in %d ms%n",
+                stats.runs, stats.faults, stats.stopFailures, stats.virtualMs / 1000.0, ms);
         for (Map.Entry<String, long[]> e : stats.max.entrySet()) {
             System.out.printf("  max %-58s %7d   (bound in that run %d)%n", e.getKey(), e.getValue()[0], e.getValue()[1]);
         }

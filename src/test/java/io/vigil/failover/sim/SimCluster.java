@@ -99,6 +99,8 @@ final class SimCluster {
         final Map<String, Rs> rs = new LinkedHashMap<>();
         final Set<String> brokenStart = new HashSet<>();
         final Set<String> hangingStart = new HashSet<>();
+        /** Groups whose stop fails here: they stay active (the machine's truth) until the node is powered off. */
+        final Set<String> brokenStop = new HashSet<>();
         int ping;
         int announces;
         long bootedAt;
@@ -198,7 +200,7 @@ final class SimCluster {
         log(name, "== boot (generation " + n.generation + ")");
         FailoverSettings fs = new FailoverSettings(name, base.nodes(), base.groups(), base.autoFailback(),
                 base.keepaliveMs(), base.deadtimeMs(), base.initdeadMs(), base.fencing(), base.monitorRestarts(),
-                base.pingNodeCount());
+                base.pingNodeCount(), base.onStopFailure());
         MembershipSettings ms = new MembershipSettings(name, nodes, List.of(), List.of(LINK), base.keepaliveMs(),
                 base.deadtimeMs(), base.deadtimeMs() / 2, base.initdeadMs(), base.deadtimeMs(), MAX_REXMIT_DELAY_MS);
         int inc = n.incarnation;
@@ -217,7 +219,8 @@ final class SimCluster {
                     + " auto_failback=" + base.autoFailback().name().toLowerCase(java.util.Locale.ROOT)
                     + " keepalive=" + base.keepaliveMs() + " deadtime=" + base.deadtimeMs() + " warntime="
                     + ms.warntimeMs() + " initdead=" + base.initdeadMs() + " fencing=" + (base.fencing() ? "yes" : "no")
-                    + " restarts=" + base.monitorRestarts() + " pings=" + base.pingNodeCount() + " start=" + now
+                    + " restarts=" + base.monitorRestarts() + " pings=" + base.pingNodeCount()
+                    + " on_stop_failure=" + base.onStopFailure().word() + " start=" + now
                     + " random=" + randomSeed);
             for (PeerIncarnation p : n.kept.values()) {
                 n.inputs.add("known " + p.node() + " gen=" + p.generation() + " seq=" + p.seq() + " ts=" + p.ts()
@@ -249,6 +252,7 @@ final class SimCluster {
         n.up = false;
         n.inputs = null;
         n.rs.replaceAll((k, v) -> Rs.DOWN);
+        n.brokenStop.clear(); // powered off: what was stuck is down, and the test's fault is over
         log(name, "== crash");
         observer.holdersChanged(this);
     }
@@ -446,9 +450,19 @@ final class SimCluster {
             }
             n.rs.put(k, Rs.STOPPING);
             long d = 1 + rnd.nextInt(res.maxStopMs());
-            SimCluster.this.log(n.name, "stop " + k);
+            boolean fails = n.brokenStop.contains(k);
+            SimCluster.this.log(n.name, "stop " + k + (fails ? " (will fail)" : ""));
             at(now + d, () -> {
                 if (gone()) {
+                    return;
+                }
+                if (fails) {
+                    n.rs.put(k, Rs.UP); // status still says running
+                    SimCluster.this.log(n.name, "stop " + k + " failed");
+                    record(n, "done stop " + k + " failed \"exit 1, status running\"");
+                    n.core.groupCompleted(now, k, FailoverEvent.GroupOp.STOP, false, "exit 1, status running");
+                    rearm(n, inc);
+                    observer.holdersChanged(SimCluster.this);
                     return;
                 }
                 n.rs.put(k, Rs.DOWN);
@@ -486,6 +500,16 @@ final class SimCluster {
         }
 
         @Override
+        public void reboot(String reason) {
+            if (gone()) {
+                return;
+            }
+            SimCluster.this.log(n.name, "== reboot (" + reason + ")");
+            crash(n.name); // reboot -nf: the machine goes down with its resources
+            at(now + base.deadtimeMs() + rnd.nextInt((int) base.deadtimeMs()), () -> boot(n.name));
+        }
+
+        @Override
         public void shutdownComplete() {
             if (gone()) {
                 return;
@@ -493,7 +517,8 @@ final class SimCluster {
             SimCluster.this.log(n.name, "== shutdown complete");
             keep(n, n.core.peerIncarnations());
             n.up = false;
-            n.rs.replaceAll((k, v) -> Rs.DOWN);
+            // the daemon exits; a group whose stop failed is still active on the machine
+            n.rs.replaceAll((k, v) -> v == Rs.UP && n.brokenStop.contains(k) ? Rs.UP : Rs.DOWN);
             observer.holdersChanged(SimCluster.this);
         }
 
@@ -577,11 +602,14 @@ final class SimCluster {
 
     // ---------------------------------------------------------------- observation
 
-    /** Nodes on which the group's resources are (partly) active: from start issued until stop completed. */
+    /**
+     * Nodes on which the group's resources are (partly) active: from start issued until stop completed, and a group
+     * whose stop failed until the machine is powered off (even after its daemon exited).
+     */
     List<String> activeOn(String key) {
         List<String> r = new ArrayList<>();
         for (Node n : byName.values()) {
-            if (n.up && n.rs.get(key) != Rs.DOWN) {
+            if (n.rs.get(key) != Rs.DOWN) {
                 r.add(n.name);
             }
         }
@@ -605,8 +633,39 @@ final class SimCluster {
     }
 
     static FailoverSettings settings(List<String> nodes, List<GroupSpec> groups, AutoFailback af, long keepalive,
-                                     long deadtime, long initdead, boolean fencing, int restarts, int pings) {
+                                     long deadtime, long initdead, boolean fencing, int restarts, int pings,
+                                     io.vigil.config.StopFailurePolicy onStopFailure) {
         return new FailoverSettings(nodes.get(0), nodes, groups, af, keepalive, deadtime, initdead, fencing, restarts,
-                pings);
+                pings, onStopFailure);
+    }
+
+    /** Nodes on which the group is active although its stop failed there (the machine's truth, daemon up or not). */
+    List<String> stopFailedOn(String key) {
+        List<String> r = new ArrayList<>();
+        for (Node n : byName.values()) {
+            if (n.brokenStop.contains(key) && n.rs.get(key) != Rs.DOWN) {
+                r.add(n.name);
+            }
+        }
+        return r;
+    }
+
+    /** The operator fixed the stop script and ran {@code vigil resource cleanup} for every stop-failed group. */
+    void cleanup(String name) {
+        Node n = byName.get(name);
+        n.brokenStop.clear();
+        if (!n.up) {
+            return;
+        }
+        n.core.failoverView().groups().forEach((k, st) -> {
+            if (st == GroupState.STOP_FAILED) {
+                n.rs.put(k, Rs.DOWN);
+                log(name, "== cleanup " + k);
+                record(n, "cleanup " + k + " stopped");
+                n.core.groupCleanedUp(now, k, true, "stopped");
+            }
+        });
+        rearm(n, n.incarnation);
+        observer.holdersChanged(this);
     }
 }

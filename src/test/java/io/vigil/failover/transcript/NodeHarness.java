@@ -130,7 +130,17 @@ final class NodeHarness implements NodeEffects {
         return core.reconfigure(t, next);
     }
 
-        String deadline() {
+    void rebootFailed(long t, String detail) {
+        now = t;
+        core.rebootFailed(t, detail);
+    }
+
+    void cleanedUp(long t, String key, boolean stopped, String detail) {
+        now = t;
+        core.groupCleanedUp(t, key, stopped, detail);
+    }
+
+    String deadline() {
         long at = core.nextDeadline();
         return at == Long.MAX_VALUE ? "deadline none" : "deadline @" + at;
     }
@@ -184,6 +194,11 @@ final class NodeHarness implements NodeEffects {
     @Override
     public void fence(String node) {
         out.add("fence " + node);
+    }
+
+    @Override
+    public void reboot(String reason) {
+        out.add("reboot " + reason);
     }
 
     @Override

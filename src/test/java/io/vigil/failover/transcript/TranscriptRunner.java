@@ -1,6 +1,7 @@
 package io.vigil.failover.transcript;
 
 import io.vigil.config.AutoFailback;
+import io.vigil.config.StopFailurePolicy;
 import io.vigil.failover.FailoverEvent;
 import io.vigil.failover.FailoverSettings;
 import io.vigil.failover.GroupSpec;
@@ -24,6 +25,7 @@ import java.util.Map;
  *      [warntime=ms] [initdead=ms] [fencing=yes|no] [restarts=n] [pings=n] [generation=n] [wire=on] [start=ms]
  *      [random=seed]                             (of the retransmission delays)
  *      [links=eth0,...]                          (the media's link names; eth0)
+ *      [on_stop_failure=reboot|fence|block]      (default: fence with fencing=yes, else reboot)
  * recv SRC [hg=HEX] [seq=HEX] [link=NAME] field=value...   a packet from SRC (fields in order, then src, seq, hg)
  * tick                                           the daemon's timer: membership deadlines, engine time-outs, rexmit
  * ticks every=MS until=MS                        a tick every MS ms up to and including MS (each tick's output under @time)
@@ -31,6 +33,8 @@ import java.util.Map;
  * done start|stop KEY ok|failed [DETAIL]         a group operation completed
  * fenced NODE ok|failed [DETAIL]                 the fence hook completed
  * monitor-failed KEY [DETAIL]                    a periodic status check failed
+ * reboot-failed [DETAIL]                         the reboot asked after a stop failure did not happen
+ * cleanup KEY stopped|running [DETAIL]           vigil resource cleanup KEY probed the group
  * operator standby|takeover all|local|foreign    vigil standby / vigil takeover
  * ping N                                         we reach N ping nodes
  * shutdown                                       SIGTERM
@@ -86,6 +90,12 @@ final class TranscriptRunner {
                     detail(words, 3));
             case "fenced" -> node.fenceCompleted(now, words.get(0), ok(words.get(1)), detail(words, 2));
             case "monitor-failed" -> node.monitorFailed(now, words.get(0), detail(words, 1));
+            case "reboot-failed" -> node.rebootFailed(now, detail(words, 0));
+            case "cleanup" -> node.cleanedUp(now, words.get(0), switch (words.get(1)) {
+                case "stopped" -> true;
+                case "running" -> false;
+                default -> throw new IllegalArgumentException("expected stopped or running, got '" + words.get(1) + "'");
+            }, detail(words, 2));
             case "operator" -> node.operator(now,
                     FailoverEvent.OperatorKind.valueOf(words.get(0).toUpperCase(Locale.ROOT)),
                     ResourceSet.parse(words.get(1)).orElseThrow());
@@ -166,8 +176,10 @@ final class TranscriptRunner {
         List<String> links = List.of(o.getOrDefault("links", "eth0").split(","));
         MembershipSettings ms = new MembershipSettings(name, nodes, List.of(), links, keepalive, deadtime,
                 warntime, initdead, deadtime, 250);
+        StopFailurePolicy onStopFailure = StopFailurePolicy.parse(o.getOrDefault("on_stop_failure",
+                fencing ? "fence" : "reboot")).orElseThrow();
         FailoverSettings fs = new FailoverSettings(name, nodes, groups, af, keepalive, deadtime, initdead, fencing,
-                restarts, pings);
+                restarts, pings, onStopFailure);
         return new NodeSettings(ms, fs, 250);
     }
 
