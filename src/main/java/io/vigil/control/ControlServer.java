@@ -237,7 +237,7 @@ public final class ControlServer {
             }
             default -> error(req, 404, "No such endpoint: " + path
                     + " (known: GET /v1/status, GET /v1/cl_status, GET /v1/live, GET /v1/reload-plan, POST /v1/standby,"
-                    + " POST /v1/takeover, POST /v1/reload, POST /v1/stop?keep=resources)");
+                    + " POST /v1/takeover, POST /v1/reload, POST /v1/cleanup?group=KEY, POST /v1/stop?keep=resources)");
         }
     }
 
