@@ -237,7 +237,11 @@ public final class Transport {
 
     private Future<Void> open() {
         try {
-            peers = new PeerSockets((endpoint, sender, data) -> onDatagram(endpoint, sender, data, false));
+            // Only ucast ports give proven peers a socket of their own (see onDatagram): without ucast media no
+            // selector thread is started (it would wake once a second for nothing).
+            if (ipv4Media().stream().anyMatch(m -> m instanceof Medium.Ucast)) {
+                peers = new PeerSockets((endpoint, sender, data) -> onDatagram(endpoint, sender, data, false));
+            }
         } catch (IOException e) {
             throw new TransportException("cannot open a selector for the peers' receive sockets (" + e.getMessage() + ")", e);
         }
