@@ -146,6 +146,7 @@ final class NiceFailback extends FailbackPolicy {
         p.phase = leaving || p.leaving() ? Peer.Phase.LEAVING : m.stable() ? Peer.Phase.STABLE : Peer.Phase.IN_FLUX;
         if (m.stable()) {
             s.out.info("remote resource transition completed.");
+            s.standby.partnerStable(p);
         }
         if ("mach_down".equals(m.info())) {
             s.out.info("mach_down takeover complete.");

@@ -17,6 +17,11 @@ import java.util.Set;
  *   ◀───────────────────────── ask_resources info=done ──   (then both announce resource … isstable=1)
  * </pre>
  * No {@code other} within 10 s cancels the request; the death of the partner cancels the exchange; 1 h at most.
+ * <p>
+ * A partner that left the exchange without telling us (it declared us dead meanwhile, or its request timed out before
+ * our {@code other} reached it) is noticed by what it says next: a stable {@code resource} (nobody announces
+ * {@code isstable=1} from its request to its end) or a new request of its own. Waiting on for the 1 h limit instead
+ * kept the acceptor in transition and the groups on the wrong node (VM lab, failback after a false death).
  */
 final class StandbyExchange {
 
@@ -218,6 +223,10 @@ final class StandbyExchange {
             s.out.warn("standby message [me] from " + p.name + " ignored: not addressed to one node (more than two nodes).");
             return;
         }
+        if (x != null && x.step == Step.OTHER && x.peer.equals(p.name)) {
+            // a node runs one exchange at a time: asking again, it has given up the one we answered
+            abandoned(p.name + " asks again");
+        }
         if (!accepting(p.name)) {
             return;
         }
@@ -306,6 +315,29 @@ final class StandbyExchange {
             x = null;
             s.logInitial("auto_failback");
         }
+    }
+
+    /**
+     * A partner's {@code resource} that no later message of its overtook says {@code isstable=1}: it is in no exchange
+     * (a node says {@code isstable=0} from its request to its end), so ours with it, if we still wait on its next
+     * step, was given up on its side without a word.
+     */
+    void partnerStable(Peer p) {
+        if (x == null || !x.peer.equals(p.name) || x.step == Step.ME || x.step == Step.ACQUIRING) {
+            return; // ME: its answer may still come (10 s); ACQUIRING: ours to finish
+        }
+        if (x.step == Step.DONE) {
+            // its done may come later (overtaken) or never (it gave up): either way its resource is what it holds now
+            s.out.info("Standby operation with " + x.peer + " ended on its side: its resource state is current.");
+            x = null;
+        } else {
+            abandoned(p.name + " says it is stable");
+        }
+    }
+
+    private void abandoned(String why) {
+        s.out.warn("Standby operation with " + x.peer + " abandoned on its side (" + why + ").  Standby request cancelled.");
+        x = null;
     }
 
     /** The partner died, left or restarted. */
