@@ -62,6 +62,8 @@ final class StandbyExchange {
         final Set<String> failback;
         Step step;
         long deadline;
+        /** Acceptor: the requester reached fewer ping nodes than we did at some moment of the exchange. */
+        boolean lessConnected;
 
         Exchange(String peer, ResourceSet set, List<String> groups, Set<String> failback, Step step, long deadline) {
             this.peer = peer;
@@ -236,6 +238,7 @@ final class StandbyExchange {
         }
         List<String> moving = m.groups().orElseGet(() -> List.copyOf(s.groups.derive(m.hold(), p.name)));
         x = new Exchange(p.name, m.hold(), moving, Set.copyOf(m.failback()), Step.OTHER, s.now + LIMIT_MS);
+        noteCounts();
         s.out.info(p.name + " wants to go standby [" + m.hold().wire() + "]");
         s.out.send(ask("other", List.of()));
     }
@@ -245,7 +248,10 @@ final class StandbyExchange {
         s.out.info("standby: acquire [" + x.set.wire() + "] resources from " + p.name);
         s.out.info("acquire " + mirror(x.set).wire() + " HA resources (standby).");
         x.step = Step.ACQUIRING;
-        boolean connectivity = s.connectivity.configured() && s.connectivity.of(p) < s.connectivity.mine();
+        // A connectivity hand-off whose cause went away while it ran (the requester's ping node answered again
+        // before its done) is still one: its groups must go back once the counts are equal (VM lab, one ping lost).
+        noteCounts();
+        boolean connectivity = x.lessConnected;
         for (String k : x.groups) {
             LocalGroup g = s.groups.get(k);
             if (g.failedHere) {
@@ -286,6 +292,7 @@ final class StandbyExchange {
         if (x == null) {
             return;
         }
+        noteCounts();
         if (x.step == Step.STOPPING) {
             for (String k : x.groups) {
                 LocalGroup g = s.groups.get(k);
@@ -314,6 +321,14 @@ final class StandbyExchange {
             s.out.send(ask("done", List.of()));
             x = null;
             s.logInitial("auto_failback");
+        }
+    }
+
+    /** Acceptor waiting for the requester's done: whether it reaches fewer ping nodes than we do now. */
+    private void noteCounts() {
+        if (x != null && x.step == Step.OTHER && s.connectivity.configured()) {
+            Peer p = s.peers.get(x.peer);
+            x.lessConnected |= p != null && s.connectivity.of(p) < s.connectivity.mine();
         }
     }
 
