@@ -58,7 +58,7 @@ final class StandbyExchange {
         final String peer;
         final ResourceSet set;          // relative to the requester
         final List<String> groups;      // the groups that move
-        /** Acceptor: the groups the requester marked needs-failback (Vigil extension, more than two nodes). */
+        /** Acceptor: the groups a connectivity hand-off must give back once the counts are equal (Vigil extension). */
         final Set<String> failback;
         Step step;
         long deadline;
@@ -173,10 +173,12 @@ final class StandbyExchange {
                 Step.ME, s.now + REPLY_MS);
         s.out.info(s.me + " wants to go standby [" + set.wire() + "]");
         List<String> failback = List.of();
-        if (s.multi && why == Why.CONNECTIVITY) {
-            // A group adopted from a dead preferred node and now handed on must still return there; with two nodes
-            // the acceptor can tell by itself (the only other node is the requester).
-            failback = x.groups.stream().filter(k -> s.groups.get(k).needsFailback).toList();
+        if (why == Why.CONNECTIVITY) {
+            // The groups that must come back once the counts are equal again: ours, and those adopted from a dead
+            // preferred node (more nodes). Named, because the acceptor cannot tell from the counts: ours may be back
+            // up by the time it reads our request (VM lab: one ping lost, the groups never came back).
+            failback = x.groups.stream().filter(k -> s.groups.get(k).preferredBy(s.me) || s.groups.get(k).needsFailback)
+                    .toList();
         }
         s.out.send(ask("me", failback));
     }
@@ -261,9 +263,9 @@ final class StandbyExchange {
             if (s.peers.heldByOtherThan(k, p.name)) {
                 continue; // a third node runs it: not ours to start
             }
-            // handed over for connectivity: it belongs to the requester, or (more nodes) the requester had it from
-            // a preferred node that was down and it must still return there
-            g.needsFailback = connectivity && (g.preferredBy(p.name) || x.failback.contains(k));
+            // handed over for connectivity: named by the requester (Vigil), or (a Heartbeat peer's ipfail, which
+            // names nothing) it belongs to the requester
+            g.needsFailback = x.failback.contains(k) || (connectivity && g.preferredBy(p.name));
             g.restarts = 0;
             s.groups.requestStart(g);
         }
