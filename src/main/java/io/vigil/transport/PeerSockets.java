@@ -25,8 +25,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * flood cannot crowd the peer's heartbeats out of the kernel's receive buffer. The socket is bound to the medium's
  * port like the shared one (SO_REUSEADDR) and <em>connected</em> to the peer's address and port: Linux then delivers
  * the peer's unicast datagrams to it alone (a connected socket matches a datagram better than the shared wildcard
- * one) and a copy of its broadcasts and multicasts to it too, while everything else — a flood from other addresses or
- * other ports — still lands in the shared socket. One thread ({@code vigil-receive-peers}) reads them all; a socket
+ * one), while everything else — a flood from other addresses or other ports — still lands in the shared socket. Only
+ * for ucast-only ports: connect() also sets the socket's local address to our unicast address, so such a socket would
+ * not receive the peer's broadcasts or multicasts. One thread ({@code vigil-receive-peers}) reads them all; a socket
  * that has heard nothing for {@link #IDLE_MS} is closed (the peer restarted with a new port, or is gone). At most
  * {@link #MAX_SOCKETS}.
  */

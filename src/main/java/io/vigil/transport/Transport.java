@@ -501,7 +501,10 @@ public final class Transport {
         counters.get(link.link()).received.incrementAndGet();
         byte[] bytes = new byte[data.remaining()];
         data.get(bytes);
-        Runnable dedicate = p == null || !shared ? NOTHING : () -> p.dedicate(endpoint);
+        // Only on ucast-only ports: connecting a socket gives it our unicast address as its local address, so it would
+        // no longer receive the peer's broadcasts or multicasts (measured: a bcast pair lost each other for the 60 s
+        // until the idle socket was closed).
+        Runnable dedicate = p == null || !shared || endpoint.listed() == null ? NOTHING : () -> p.dedicate(endpoint);
         try {
             receiver.accept(new Inbound(bytes, link.link(), sender, listedSource, dedicate));
         } catch (RuntimeException e) {
