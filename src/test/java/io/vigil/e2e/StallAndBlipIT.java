@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 
 import static io.vigil.e2e.ClusterLab.VIP;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The two failover bugs the VM lab found (docs/lab.md, one {@code make test-vm} run), with real daemons in
@@ -53,7 +54,19 @@ class StallAndBlipIT {
         }
         l1.start();
         l2.start();
-        settledOnLinux1("start-up", E2e.BOOT.toMillis());
+        // At start-up a node's first probes may go unanswered for deadping (seen here: linux1's ping node "dead"
+        // 1.8 s after comm-up, the address handed over and given back): start the rows from a steady placement.
+        long t0 = System.nanoTime();
+        long steadySince = -1;
+        while (steadySince < 0 || System.nanoTime() - steadySince < 3 * DEADTIME * 1_000_000) {
+            boolean nominal = lab.holders(VIP).equals(List.of("linux1")) && l1.metric("vigil_in_transition") == 0
+                    && l2.metric("vigil_in_transition") == 0;
+            steadySince = nominal ? (steadySince < 0 ? System.nanoTime() : steadySince) : -1;
+            if (System.nanoTime() - t0 > E2e.BOOT.toNanos()) {
+                throw new AssertionError("no steady start-up placement (VIP on linux1 alone)\n" + lab.logs());
+            }
+            Thread.sleep(100);
+        }
     }
 
     @AfterAll
@@ -63,13 +76,23 @@ class StallAndBlipIT {
         }
     }
 
-    /** The address on linux1 alone, then neither daemon in transition; prints the time it took. */
+    /**
+     * The address on linux1 alone with neither daemon in transition, and still so 3 x deadtime later (a moment of it
+     * is not enough: on main the address left linux1 again after the SIGCONT); prints the time it took.
+     */
     private void settledOnLinux1(String row, long limitMs) throws InterruptedException {
         long t = ClusterLab.await(Duration.ofMillis(limitMs + 60_000), "VIP on linux1 alone\n" + lab.logs(),
                 () -> lab.holders(VIP).equals(List.of("linux1")));
         t += ClusterLab.await(Duration.ofSeconds(30), "neither node in transition\n" + lab.logs(),
                 () -> l1.metric("vigil_in_transition") == 0 && l2.metric("vigil_in_transition") == 0);
         ClusterLab.bound(row + ": VIP back on linux1 alone, neither node in transition", t, limitMs);
+        long end = System.nanoTime() + 3 * DEADTIME * 1_000_000;
+        while (System.nanoTime() < end) {
+            assertEquals(List.of("linux1"), lab.holders(VIP), row + ": VIP stays on linux1 alone\n" + lab.logs());
+            Thread.sleep(100);
+        }
+        assertEquals(0.0, l1.metric("vigil_in_transition") + l2.metric("vigil_in_transition"),
+                row + ": neither node in transition 3 x deadtime later\n" + lab.logs());
     }
 
     @Test
@@ -101,8 +124,8 @@ class StallAndBlipIT {
         l1.blockPing(true);
         long t0 = System.nanoTime();
         try {
-            ClusterLab.await(Duration.ofSeconds(30), "linux1 loses its ping node\n" + lab.logs(),
-                    () -> l1.logText().substring(mark).contains("we reach 0 of 1 ping nodes"));
+            ClusterLab.await(Duration.ofSeconds(30), "linux1 declares its ping node dead\n" + lab.logs(),
+                    () -> l1.logText().substring(mark).contains("node " + ClusterLab.ROUTER + ": is dead"));
         } finally {
             l1.blockPing(false);
         }
