@@ -6,6 +6,10 @@ import java.util.List;
  * Heartbeat's ipfail, built in: nodes tell each other how many ping nodes they reach, and a node that reaches fewer
  * than a stable peer hands it all its groups. An operator who put groups on the less connected node is obeyed until
  * a count changes (ipfail acts on ping-node events only).
+ * <p>
+ * Like ipfail's delayed giveup, the hand-off waits two keepalives and is called off if the counts are balanced again
+ * by then: a ping node declared dead because this node stalled answers at its next probe, and handing everything over
+ * for that moved the groups twice (VM lab: a JVM stall, then one ping node "dead" for an instant).
  */
 final class Connectivity {
 
@@ -14,6 +18,8 @@ final class Connectivity {
     private Integer mine;
     /** The ping counts when an operator overruled the rule, or null. */
     private String overruledAt;
+    /** When the delayed hand-off is due (the rule has held since two keepalives before), or null. */
+    private Long handOffAt;
 
     Connectivity(EngineState state) {
         this.s = state;
@@ -55,6 +61,11 @@ final class Connectivity {
                 + " ping nodes, we reach " + mine() + ": keeping the resources it gave us until a count changes.");
     }
 
+    /** When the delayed hand-off is due (after now), or {@link Long#MAX_VALUE}. */
+    long deadline() {
+        return handOffAt == null ? Long.MAX_VALUE : EngineState.later(Long.MAX_VALUE, handOffAt, s.now);
+    }
+
     /** Tells each live peer our count when it changed or the peer is new to it. */
     void tellPeers() {
         if (!configured() || mine == null) {
@@ -86,14 +97,29 @@ final class Connectivity {
                 best = p;
             }
         }
-        if (best == null) {
+        if (best != null) {
+            Peer target = best;
+            held.removeIf(k -> target.failed.contains(k));
+        }
+        if (best == null || held.isEmpty()) {
+            if (handOffAt != null) {
+                handOffAt = null;
+                s.out.info("Connectivity: we reach " + mine + " of " + s.settings.pingNodeCount()
+                        + " ping nodes and no stable peer reaches more: hand-off called off.");
+            }
             return;
         }
-        Peer target = best;
-        held.removeIf(k -> target.failed.contains(k));
-        if (held.isEmpty()) {
+        if (handOffAt == null) {
+            handOffAt = s.now + 2 * s.settings.keepaliveMs();
+            s.out.info("Connectivity: we reach " + mine + " of " + s.settings.pingNodeCount() + " ping nodes, "
+                    + best.name + " reaches " + best.ping + ": handing our resources over in "
+                    + 2 * s.settings.keepaliveMs() + " ms unless this changes.");
             return;
         }
+        if (s.now < handOffAt) {
+            return;
+        }
+        handOffAt = null;
         s.out.warn("Connectivity: we reach " + mine + " of " + s.settings.pingNodeCount() + " ping nodes, " + best.name
                 + " reaches " + best.ping + ": giving our resources to " + best.name + ".");
         s.standby.request(ResourceSet.ALL, held, StandbyExchange.Why.CONNECTIVITY, best.name);

@@ -152,7 +152,7 @@ final class NiceFailback extends FailbackPolicy {
         p.phase = leaving || p.leaving() ? Peer.Phase.LEAVING : m.stable() ? Peer.Phase.STABLE : Peer.Phase.IN_FLUX;
         if (m.stable()) {
             s.out.info("remote resource transition completed.");
-            s.standby.requesterStable(p);
+            s.standby.partnerStable(p);
         }
         if ("mach_down".equals(m.info())) {
             s.out.info("mach_down takeover complete.");
@@ -284,7 +284,10 @@ final class NiceFailback extends FailbackPolicy {
         s.announcements.ifChanged();
     }
 
-    /** RQSTDELAY while starting; then the next query of an unknown peer and the end of an orphan's grace (after now). */
+    /**
+     * RQSTDELAY while starting; then the next query of an unknown peer, the end of an orphan's grace and a delayed
+     * connectivity hand-off (after now).
+     */
     @Override
     long nextDeadline() {
         if (s.phase == Phase.STARTING) {
@@ -302,7 +305,7 @@ final class NiceFailback extends FailbackPolicy {
         for (Map.Entry<String, Long> e : orphanSince.entrySet()) {
             next = EngineState.later(next, e.getValue() + grace(e.getKey()), s.now);
         }
-        return next;
+        return EngineState.later(next, s.connectivity.deadline(), s.now);
     }
 
     /** How long a group nobody holds waits for news before it is adopted. */

@@ -17,6 +17,11 @@ import java.util.Set;
  *   ◀───────────────────────── ask_resources info=done ──   (then both announce resource … isstable=1)
  * </pre>
  * No {@code other} within 10 s cancels the request; the death of the partner cancels the exchange; 1 h at most.
+ * <p>
+ * A partner that left the exchange without telling us (it declared us dead meanwhile, or its request timed out before
+ * our {@code other} reached it) is noticed by what it says next: a stable {@code resource} (nobody announces
+ * {@code isstable=1} from its request to its end) or a new request of its own. Waiting on for the 1 h limit instead
+ * kept the acceptor in transition and the groups on the wrong node (VM lab, failback after a false death).
  */
 final class StandbyExchange {
 
@@ -53,10 +58,12 @@ final class StandbyExchange {
         final String peer;
         final ResourceSet set;          // relative to the requester
         final List<String> groups;      // the groups that move
-        /** Acceptor: the groups the requester marked needs-failback (Vigil extension, more than two nodes). */
+        /** Acceptor: the groups a connectivity hand-off must give back once the counts are equal (Vigil extension). */
         final Set<String> failback;
         Step step;
         long deadline;
+        /** Acceptor: the requester reached fewer ping nodes than we did at some moment of the exchange. */
+        boolean lessConnected;
 
         Exchange(String peer, ResourceSet set, List<String> groups, Set<String> failback, Step step, long deadline) {
             this.peer = peer;
@@ -166,10 +173,12 @@ final class StandbyExchange {
                 Step.ME, s.now + REPLY_MS);
         s.out.info(s.me + " wants to go standby [" + set.wire() + "]");
         List<String> failback = List.of();
-        if (s.multi && why == Why.CONNECTIVITY) {
-            // A group adopted from a dead preferred node and now handed on must still return there; with two nodes
-            // the acceptor can tell by itself (the only other node is the requester).
-            failback = x.groups.stream().filter(k -> s.groups.get(k).needsFailback).toList();
+        if (why == Why.CONNECTIVITY) {
+            // The groups that must come back once the counts are equal again: ours, and those adopted from a dead
+            // preferred node (more nodes). Named, because the acceptor cannot tell from the counts: ours may be back
+            // up by the time it reads our request (VM lab: one ping lost, the groups never came back).
+            failback = x.groups.stream().filter(k -> s.groups.get(k).preferredBy(s.me) || s.groups.get(k).needsFailback)
+                    .toList();
         }
         s.out.send(ask("me", failback));
     }
@@ -218,6 +227,10 @@ final class StandbyExchange {
             s.out.warn("standby message [me] from " + p.name + " ignored: not addressed to one node (more than two nodes).");
             return;
         }
+        if (x != null && x.step == Step.OTHER && x.peer.equals(p.name)) {
+            // a node runs one exchange at a time: asking again, it has given up the one we answered
+            abandoned(p.name + " asks again");
+        }
         if (!accepting(p.name)) {
             return;
         }
@@ -227,6 +240,7 @@ final class StandbyExchange {
         }
         List<String> moving = s.groups.known(m.groups().orElseGet(() -> List.copyOf(s.groups.derive(m.hold(), p.name))));
         x = new Exchange(p.name, m.hold(), moving, Set.copyOf(m.failback()), Step.OTHER, s.now + LIMIT_MS);
+        noteCounts();
         s.out.info(p.name + " wants to go standby [" + m.hold().wire() + "]");
         s.out.send(ask("other", List.of()));
     }
@@ -236,7 +250,10 @@ final class StandbyExchange {
         s.out.info("standby: acquire [" + x.set.wire() + "] resources from " + p.name);
         s.out.info("acquire " + mirror(x.set).wire() + " HA resources (standby).");
         x.step = Step.ACQUIRING;
-        boolean connectivity = s.connectivity.configured() && s.connectivity.of(p) < s.connectivity.mine();
+        // A connectivity hand-off whose cause went away while it ran (the requester's ping node answered again
+        // before its done) is still one: its groups must go back once the counts are equal (VM lab, one ping lost).
+        noteCounts();
+        boolean connectivity = x.lessConnected;
         for (String k : x.groups) {
             LocalGroup g = s.groups.get(k);
             if (g.failedHere) {
@@ -246,9 +263,9 @@ final class StandbyExchange {
             if (s.peers.heldByOtherThan(k, p.name)) {
                 continue; // a third node runs it: not ours to start
             }
-            // handed over for connectivity: it belongs to the requester, or (more nodes) the requester had it from
-            // a preferred node that was down and it must still return there
-            g.needsFailback = connectivity && (g.preferredBy(p.name) || x.failback.contains(k));
+            // handed over for connectivity: named by the requester (Vigil), or (a Heartbeat peer's ipfail, which
+            // names nothing) it belongs to the requester
+            g.needsFailback = x.failback.contains(k) || (connectivity && g.preferredBy(p.name));
             g.restarts = 0;
             s.groups.requestStart(g);
         }
@@ -277,6 +294,7 @@ final class StandbyExchange {
         if (x == null) {
             return;
         }
+        noteCounts();
         if (x.step == Step.STOPPING) {
             for (String k : x.groups) {
                 if (s.groups.get(k).stopFailed()) {
@@ -316,16 +334,35 @@ final class StandbyExchange {
         }
     }
 
-    /**
-     * Acceptor: our requester says it is stable again before its {@code done}: it dropped the exchange (say, a group it
-     * was giving us failed to stop there). Waiting on would keep us "in flux" for the hour's limit, and with us every
-     * adoption of an orphan anywhere in the cluster.
-     */
-    void requesterStable(Peer p) {
-        if (x != null && x.step == Step.OTHER && x.peer.equals(p.name)) {
-            s.out.info("Standby request from " + p.name + " withdrawn (it says it is stable).  Standby request cancelled.");
-            x = null;
+    /** Acceptor waiting for the requester's done: whether it reaches fewer ping nodes than we do now. */
+    private void noteCounts() {
+        if (x != null && x.step == Step.OTHER && s.connectivity.configured()) {
+            Peer p = s.peers.get(x.peer);
+            x.lessConnected |= p != null && s.connectivity.of(p) < s.connectivity.mine();
         }
+    }
+
+    /**
+     * A partner's {@code resource} that no later message of its overtook says {@code isstable=1}: it is in no exchange
+     * (a node says {@code isstable=0} from its request to its end), so ours with it, if we still wait on its next
+     * step, was given up on its side without a word.
+     */
+    void partnerStable(Peer p) {
+        if (x == null || !x.peer.equals(p.name) || x.step == Step.ME || x.step == Step.ACQUIRING) {
+            return; // ME: its answer may still come (10 s); ACQUIRING: ours to finish
+        }
+        if (x.step == Step.DONE) {
+            // its done may come later (overtaken) or never (it gave up): either way its resource is what it holds now
+            s.out.info("Standby operation with " + x.peer + " ended on its side: its resource state is current.");
+            x = null;
+        } else {
+            abandoned(p.name + " says it is stable");
+        }
+    }
+
+    private void abandoned(String why) {
+        s.out.warn("Standby operation with " + x.peer + " abandoned on its side (" + why + ").  Standby request cancelled.");
+        x = null;
     }
 
     /** The partner died, left or restarted. */

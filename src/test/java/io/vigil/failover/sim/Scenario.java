@@ -19,7 +19,13 @@ import java.util.Random;
  */
 final class Scenario {
 
-    enum Kind { BOOT, CRASH, RESTART, SHUTDOWN, PARTITION, HEAL, PING, MONITOR, START_FAILS, STANDBY, TAKEOVER, RESTORE }
+    enum Kind {
+        BOOT, CRASH, RESTART, SHUTDOWN, PARTITION, HEAL, PING, MONITOR, START_FAILS, STANDBY, TAKEOVER, RESTORE,
+        /** A node's process stalls longer than the deadtime (now, or when a standby request reaches it). */
+        STALL,
+        /** A node reaches fewer ping nodes for a moment. */
+        PING_BLIP
+    }
 
     /** Largest figures measured over all runs, next to the bound they were checked against. */
     static final class Stats {
@@ -63,6 +69,8 @@ final class Scenario {
     final Map<String, List<String>> prevUp = new LinkedHashMap<>();
     boolean operatorFamily;
     boolean failuresInjected;
+    /** The longest stall of this epoch (its bound grows by it). */
+    long stallMs;
 
     Scenario(long seed, boolean verbose, Stats stats) {
         this.seed = seed;
@@ -148,6 +156,7 @@ final class Scenario {
         if (!settle(bound(Kind.RESTORE))) {
             return failure;
         }
+        checkSettled();
         checkFinalPlacement();
         stats.virtualMs += c.now;
         return failure;
@@ -161,7 +170,7 @@ final class Scenario {
         down.removeAll(up);
         boolean legacy = fs.autoFailback() == AutoFailback.LEGACY;
         for (int attempt = 0; attempt < 10; attempt++) {
-            switch (gen.nextInt(9)) {
+            switch (gen.nextInt(11)) {
                 case 0, 1 -> {
                     if (up.size() >= 2 || (up.size() == 1 && gen.nextInt(4) == 0)) {
                         String x = any(up);
@@ -263,6 +272,50 @@ final class Scenario {
                         }
                     }
                 }
+                case 9 -> {
+                    if (up.size() >= 2 && c.connected()) {
+                        long ms = fs.deadtimeMs() + fs.keepaliveMs() + gen.nextInt((int) fs.deadtimeMs());
+                        if (!down.isEmpty() && fs.autoFailback() == AutoFailback.ON && gen.nextBoolean()) {
+                            // a node comes back and stalls when the failback's request reaches it (VM lab, story)
+                            String x = any(down);
+                            startEpoch(Kind.STALL);
+                            stallMs = ms;
+                            c.boot(x);
+                            c.stallOnRequest(x, ms);
+                        } else {
+                            startEpoch(Kind.STALL);
+                            stallMs = ms;
+                            c.stall(any(up), ms);
+                        }
+                        return Kind.STALL;
+                    }
+                }
+                case 10 -> {
+                    if (fs.pingNodeCount() > 0 && !up.isEmpty()) {
+                        String x = any(up);
+                        int before = c.byName.get(x).ping;
+                        if (before > 0) {
+                            // lost for a moment: shorter or longer than the delayed hand-off (2 keepalives), or back while
+                            // the hand-off it caused runs
+                            long ms = fs.keepaliveMs() / 2 + gen.nextInt((int) (4 * fs.keepaliveMs()));
+                            startEpoch(Kind.PING_BLIP);
+                            int lower = gen.nextInt(before);
+                            if (gen.nextBoolean()) {
+                                c.setPing(x, lower);
+                                c.at(c.now + ms, () -> c.setPing(x, before));
+                            } else {
+                                // back while the hand-off runs, or after a while if there is none (VM lab, upgrade)
+                                c.pingBackOnRequest(x, before);
+                                c.setPing(x, lower);
+                                c.at(c.now + 10 * fs.keepaliveMs() + ms, () -> {
+                                    c.byName.get(x).pingBackOnRequest = -1;
+                                    c.setPing(x, before);
+                                });
+                            }
+                            return Kind.PING_BLIP;
+                        }
+                    }
+                }
                 default -> {
                     if (!legacy && up.size() >= 2 && c.connected()) {
                         return operatorFault();
@@ -314,6 +367,7 @@ final class Scenario {
 
     private void startEpoch(Kind k) {
         kind = k;
+        stallMs = 0;
         epochStart = c.now;
         falseDeathsBefore = c.falseDeaths;
         stopFailedInEpoch = false;
@@ -487,10 +541,12 @@ final class Scenario {
         }
         for (Map.Entry<String, Integer> e : moves.entrySet()) {
             stats.record("(d) moves of one group after one fault", e.getValue(), 1);
-            // a false death, like a partition, may add one move (undone without a move when the next status arrives)
+            // a false death, like a partition, may add one move (undone without a move when the next status arrives);
+            // a ping blip is two faults: the count drops (a hand-off) and comes back (the failback);
             // a failed stop ending in a reboot or a fence is a crash and a restart: the group may come back (failback)
             int rebooted = stopFailedInEpoch && fs.onStopFailure() != StopFailurePolicy.BLOCK ? 1 : 0;
-            if (e.getValue() > 1 + rebooted + falseDeathsInEpoch() && kind != Kind.PARTITION) {
+            int allowed = (kind == Kind.PING_BLIP ? 2 : 1) + rebooted + falseDeathsInEpoch();
+            if (e.getValue() > allowed && kind != Kind.PARTITION) {
                 fail("(d) group " + e.getKey() + " moved " + e.getValue() + " times after one " + kind);
                 return false;
             }
@@ -541,6 +597,24 @@ final class Scenario {
         return true;
     }
 
+    /**
+     * (f) Liveness: once the faults have stopped and the network is whole, no node is still in transition (an
+     * operation, a standby exchange, start-up) when the restore's bound is over. A node left waiting on an exchange
+     * its partner had given up reported `transition` for Heartbeat's 1 h standby limit (VM lab, failback after a
+     * false death).
+     */
+    private void checkSettled() {
+        if (failure != null) {
+            return;
+        }
+        for (SimCluster.Node n : c.byName.values()) {
+            if (n.up && n.core.failoverView().transition()) {
+                fail("(f) " + n.name + " still in transition after the faults stopped: " + n.core.failoverView());
+                return;
+            }
+        }
+    }
+
     private void checkFinalPlacement() {
         if (failure != null || fs.autoFailback() == AutoFailback.OFF || operatorUsed) {
             return;
@@ -583,6 +657,8 @@ final class Scenario {
             case CRASH -> detect + c.res.fenceMs() + (failuresInjected ? 2 * start + stop : c.res.maxStartMs()) + slack;
             case START_FAILS -> detect + c.res.fenceMs() + 2 * start + stop + slack;
             case HEAL -> boundDouble() + start + stop + slack + refusedExchangeRetry();
+            // the stall, then what follows a partition's heal, after whatever the stall interrupted (a restart)
+            case STALL -> stallMs + bound(Kind.HEAL) + fs.initdeadMs() + detect + 2 * (start + stop) + slack;
             default -> fs.initdeadMs() + detect + 2 * (start + stop) + slack;
         };
     }

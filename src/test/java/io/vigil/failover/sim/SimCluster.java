@@ -108,6 +108,12 @@ final class SimCluster {
         long timerAt = Long.MAX_VALUE;
         long eventAt = Long.MAX_VALUE;
         long timerToken;
+        /** The process is stalled (a JVM pause, a descheduled VM) until then: its inputs wait, in order. */
+        long frozenUntil;
+        /** Stall for this long when the next standby request (ask_resources info=me) reaches the node; 0: no. */
+        long stallOnRequestMs;
+        /** Reach this many ping nodes again just after the node sends its next standby request; -1: no. */
+        int pingBackOnRequest = -1;
         /** This incarnation's inputs as transcript commands (when recording), and those of earlier incarnations. */
         List<String> inputs;
         final List<List<String>> transcripts = new ArrayList<>();
@@ -195,6 +201,7 @@ final class SimCluster {
         n.seq = 0;
         n.sent.clear();
         n.bootedAt = now;
+        n.frozenUntil = 0;
         n.ping = base.pingNodeCount();
         n.rs.replaceAll((k, v) -> Rs.DOWN);
         log(name, "== boot (generation " + n.generation + ")");
@@ -251,6 +258,8 @@ final class SimCluster {
         }
         n.up = false;
         n.inputs = null;
+        n.stallOnRequestMs = 0;
+        n.pingBackOnRequest = -1;
         n.rs.replaceAll((k, v) -> Rs.DOWN);
         n.brokenStop.clear(); // powered off: what was stuck is down, and the test's fault is over
         log(name, "== crash");
@@ -268,7 +277,7 @@ final class SimCluster {
     }
 
     private void keepalive(Node n, int inc) {
-        if (!alive(n, inc)) {
+        if (!alive(n, inc) || deferred(n, () -> keepalive(n, inc))) {
             return;
         }
         record(n, "keepalive");
@@ -293,27 +302,77 @@ final class SimCluster {
     private void schedule(Node n, int inc, long at) {
         long token = ++n.timerToken;
         n.eventAt = at;
-        at(at, () -> {
-            if (!alive(n, inc) || n.timerToken != token) {
-                return;
+        at(at, new Runnable() {
+            @Override
+            public void run() {
+                if (!alive(n, inc) || n.timerToken != token || deferred(n, this)) {
+                    return;
+                }
+                fire(n, inc);
             }
-            n.eventAt = Long.MAX_VALUE;
-            if (n.timerAt == Long.MAX_VALUE) {
-                return;
-            }
-            if (now < n.timerAt) {
-                schedule(n, inc, n.timerAt);
-                return;
-            }
-            n.timerAt = Long.MAX_VALUE;
-            record(n, "tick");
-            n.core.timer(now);
-            rearm(n, inc);
         });
+    }
+
+    private void fire(Node n, int inc) {
+        n.eventAt = Long.MAX_VALUE;
+        if (n.timerAt == Long.MAX_VALUE) {
+            return;
+        }
+        if (now < n.timerAt) {
+            schedule(n, inc, n.timerAt);
+            return;
+        }
+        n.timerAt = Long.MAX_VALUE;
+        record(n, "tick");
+        n.core.timer(now);
+        rearm(n, inc);
     }
 
     private boolean alive(Node n, int inc) {
         return n.up && n.incarnation == inc;
+    }
+
+    /**
+     * A stalled process handles nothing until it resumes: the input is queued again for that moment, after those
+     * already waiting (the sockets and timers of a paused JVM hand everything over at once when it runs again).
+     */
+    private boolean deferred(Node n, Runnable input) {
+        if (n.up && n.frozenUntil > now) {
+            at(n.frozenUntil, input);
+            return true;
+        }
+        return false;
+    }
+
+    /** Stalls a node's process for {@code ms}: the machine and its resources go on, its daemon handles nothing. */
+    void stall(String name, long ms) {
+        Node n = byName.get(name);
+        if (!n.up) {
+            return;
+        }
+        n.frozenUntil = now + ms;
+        log(name, "== stalled for " + ms + " ms");
+        at(n.frozenUntil, () -> {
+            log(name, "== resumes");
+            observer.holdersChanged(this); // connected again: double ownership is measured from now
+        });
+    }
+
+    /** Stalls the node for {@code ms} when the next standby request reaches it. */
+    void stallOnRequest(String name, long ms) {
+        byName.get(name).stallOnRequestMs = ms;
+        log(name, "== will stall for " + ms + " ms at the next standby request it receives");
+    }
+
+    /** The node reaches {@code count} ping nodes again just after it asks a peer to take its groups. */
+    void pingBackOnRequest(String name, int count) {
+        byName.get(name).pingBackOnRequest = count;
+        log(name, "== will reach " + count + " ping nodes again once it hands its groups over");
+    }
+
+    /** Some node's process is stalled: it hears nobody, as in a partition. */
+    boolean anyStalled() {
+        return byName.values().stream().anyMatch(n -> n.up && n.frozenUntil > now);
     }
 
     // ---------------------------------------------------------------- network
@@ -329,7 +388,7 @@ final class SimCluster {
     }
 
     boolean connected() {
-        return component.values().stream().distinct().count() <= 1;
+        return component.values().stream().distinct().count() <= 1 && !anyStalled();
     }
 
     /**
@@ -353,6 +412,11 @@ final class SimCluster {
         if (!status) {
             log(from.name, "send " + m);
         }
+        if (from.pingBackOnRequest >= 0 && "ask_resources".equals(m.type()) && "me".equals(m.get("info").orElse(""))) {
+            int count = from.pingBackOnRequest;
+            from.pingBackOnRequest = -1;
+            at(now + 1 + rnd.nextInt(net.maxDelayMs()), () -> setPing(from.name, count));
+        }
         for (Node to : byName.values()) {
             if (to == from) {
                 continue;
@@ -374,6 +438,14 @@ final class SimCluster {
 
     private void deliver(String from, Node to, Message m) {
         if (!to.up || !component.get(from).equals(component.get(to.name))) {
+            return;
+        }
+        if (to.stallOnRequestMs > 0 && "ask_resources".equals(m.type()) && "me".equals(m.get("info").orElse(""))) {
+            long ms = to.stallOnRequestMs;
+            to.stallOnRequestMs = 0;
+            stall(to.name, ms); // it answers only when it runs again (VM lab: a failback during a JVM stall)
+        }
+        if (deferred(to, () -> deliver(from, to, m))) {
             return;
         }
         if (to.inputs != null) {
@@ -430,17 +502,23 @@ final class SimCluster {
             long d = hang ? res.hangTimeoutMs() : 1 + rnd.nextInt(res.maxStartMs());
             boolean ok = !hang && !n.brokenStart.contains(k);
             SimCluster.this.log(n.name, "start " + k + (ok ? "" : hang ? " (hangs)" : " (will fail)"));
-            at(now + d, () -> {
-                if (gone()) {
-                    return;
+            at(now + d, new Runnable() {
+                @Override
+                public void run() {
+                    if (!gone() && !deferred(n, this)) {
+                        started(k, ok);
+                    }
                 }
-                n.rs.put(k, ok ? Rs.UP : Rs.STARTING);
-                SimCluster.this.log(n.name, "start " + k + (ok ? " ok" : " failed"));
-                record(n, "done start " + k + (ok ? " ok ok" : " failed \"exit 1\""));
-                n.core.groupCompleted(now, k, FailoverEvent.GroupOp.START, ok, ok ? "ok" : "exit 1");
-                rearm(n, inc);
-                observer.holdersChanged(SimCluster.this);
             });
+        }
+
+        private void started(String k, boolean ok) {
+            n.rs.put(k, ok ? Rs.UP : Rs.STARTING);
+            SimCluster.this.log(n.name, "start " + k + (ok ? " ok" : " failed"));
+            record(n, "done start " + k + (ok ? " ok ok" : " failed \"exit 1\""));
+            n.core.groupCompleted(now, k, FailoverEvent.GroupOp.START, ok, ok ? "ok" : "exit 1");
+            rearm(n, inc);
+            observer.holdersChanged(SimCluster.this);
         }
 
         @Override
@@ -452,26 +530,32 @@ final class SimCluster {
             long d = 1 + rnd.nextInt(res.maxStopMs());
             boolean fails = n.brokenStop.contains(k);
             SimCluster.this.log(n.name, "stop " + k + (fails ? " (will fail)" : ""));
-            at(now + d, () -> {
-                if (gone()) {
-                    return;
+            at(now + d, new Runnable() {
+                @Override
+                public void run() {
+                    if (!gone() && !deferred(n, this)) {
+                        stopped(k, fails);
+                    }
                 }
-                if (fails) {
-                    n.rs.put(k, Rs.UP); // status still says running
-                    SimCluster.this.log(n.name, "stop " + k + " failed");
-                    record(n, "done stop " + k + " failed \"exit 1, status running\"");
-                    n.core.groupCompleted(now, k, FailoverEvent.GroupOp.STOP, false, "exit 1, status running");
-                    rearm(n, inc);
-                    observer.holdersChanged(SimCluster.this);
-                    return;
-                }
-                n.rs.put(k, Rs.DOWN);
-                SimCluster.this.log(n.name, "stop " + k + " ok");
-                record(n, "done stop " + k + " ok ok");
-                n.core.groupCompleted(now, k, FailoverEvent.GroupOp.STOP, true, "ok");
+            });
+        }
+
+        private void stopped(String k, boolean fails) {
+            if (fails) {
+                n.rs.put(k, Rs.UP); // status still says running
+                SimCluster.this.log(n.name, "stop " + k + " failed");
+                record(n, "done stop " + k + " failed \"exit 1, status running\"");
+                n.core.groupCompleted(now, k, FailoverEvent.GroupOp.STOP, false, "exit 1, status running");
                 rearm(n, inc);
                 observer.holdersChanged(SimCluster.this);
-            });
+                return;
+            }
+            n.rs.put(k, Rs.DOWN);
+            SimCluster.this.log(n.name, "stop " + k + " ok");
+            record(n, "done stop " + k + " ok ok");
+            n.core.groupCompleted(now, k, FailoverEvent.GroupOp.STOP, true, "ok");
+            rearm(n, inc);
+            observer.holdersChanged(SimCluster.this);
         }
 
         @Override
@@ -488,15 +572,21 @@ final class SimCluster {
                 return;
             }
             SimCluster.this.log(n.name, "fence " + node);
-            at(now + res.fenceMs(), () -> {
-                if (gone()) {
-                    return;
+            at(now + res.fenceMs(), new Runnable() {
+                @Override
+                public void run() {
+                    if (!gone() && !deferred(n, this)) {
+                        fenced(node);
+                    }
                 }
-                crash(node);
-                record(n, "fenced " + node + " ok \"powered off\"");
-                n.core.fenceCompleted(now, node, true, "powered off");
-                rearm(n, inc);
             });
+        }
+
+        private void fenced(String node) {
+            crash(node);
+            record(n, "fenced " + node + " ok \"powered off\"");
+            n.core.fenceCompleted(now, node, true, "powered off");
+            rearm(n, inc);
         }
 
         @Override
@@ -592,7 +682,7 @@ final class SimCluster {
     void setPing(String node, int count) {
         Node n = byName.get(node);
         n.ping = count;
-        if (n.up) {
+        if (n.up && !deferred(n, () -> setPing(node, count))) {
             log(node, "== reaches " + count + " ping nodes");
             record(n, "ping " + count);
             n.core.pingReachability(now, count);
