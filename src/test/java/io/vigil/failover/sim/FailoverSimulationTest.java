@@ -31,7 +31,7 @@ class FailoverSimulationTest {
      * Seeds whose violations are known and NOT yet fixed (open bugs, listed in docs/failover.md): they still run and
      * their outcome is printed loudly, but they do not fail the build. Remove a seed once it passes.
      */
-    static final Set<Long> KNOWN_OPEN = Set.of(663L); // 663: stop-failed (block, no fencing) on both sides of a healed partition
+    static final Set<Long> KNOWN_OPEN = Set.of(171L); // 171: stop-failed (block, no fencing) on one side of a partition, taken over on the other (was 663 before the stall and ping-blip faults changed the draws)
 
     private static void writeTrace(Path file, Scenario sc, String failure) {
         try {
