@@ -113,7 +113,7 @@ class ManPagesTest {
         Run loaded = run(List.of("bash", "-c", "source " + vigil + " && complete -p vigil"), Map.of());
         assertEquals(0, loaded.code(), loaded.err());
         assertTrue(loaded.out().contains("vigil"), loaded.out());
-        assertEquals("status standby", complete(vigil, "_complete_vigil", "vigil", "st"));
+        assertEquals("status standby stop", complete(vigil, "_complete_vigil", "vigil", "st"));
         assertTrue(complete(vigil, "_complete_vigil", "vigil", "status", "--").contains("--watch"));
         assertTrue(complete(vigil, "_complete_vigil", "vigil", "resource", "").contains("check"));
 
