@@ -82,6 +82,11 @@ public class VigilMetrics {
                 registry.counter("vigil.notifications", "kind", kind, "outcome", outcome);
             }
         }
+        // the dropped-packet counters too, so a rule on the first forged or replayed packet can fire
+        for (io.vigil.wire.DropReason r : io.vigil.wire.DropReason.values()) {
+            dropped.computeIfAbsent(r.name().toLowerCase(java.util.Locale.ROOT),
+                    k -> registry.counter("vigil.packets.dropped", "reason", k));
+        }
     }
 
     /** A transition (io.vigil.notify.EventType word); {@code group} is "" for node, link and fence events. */
