@@ -9,7 +9,7 @@ DEPS  := deploy/setup/deps.sh
 # Extra Maven flags for `make test`, e.g. TEST_FLAGS='-Dtest=HaCfTest -Dit.test=TutorialIT -Dsurefire.failIfNoSpecifiedTests=false'
 TEST_FLAGS ?=
 
-.PHONY: help build aot test run lab lab-down vm-lab vm-lab-down test-vm pacemaker-lab pacemaker-migration bench bench-quick deb deb-test clean
+.PHONY: help build aot test run lab lab-down vm-lab vm-lab-down test-vm test-slow pacemaker-lab pacemaker-migration bench bench-quick deb deb-test clean
 
 help: ## list the targets
 	@echo "Vigil make targets:"
@@ -27,10 +27,14 @@ build: ## compile and package Vigil (target/quarkus-app/quarkus-run.jar), tests 
 aot: ## with Java >= 25: the ahead-of-time class cache the launcher uses (~0.3 s faster start-up)
 	@VIGIL_AOT_TRAIN=1 deploy/bin/vigil
 
-test: ## every test: ./mvnw verify, then the .deb installed and tried (root); installs what they need (root, Debian)
+test: ## the tests CI runs: ./mvnw verify (ITs tagged slow left out), then the .deb installed and tried (root); installs what they need (root, Debian)
 	@$(DEPS) test
 	$(MVNW) verify $(TEST_FLAGS)
 	@if [ "$$(id -u)" = 0 ]; then deploy/deb/test-deb.sh; else echo "make test: the package test (deploy/deb/test-deb.sh) needs root: not run"; fi
+
+test-slow: ## the ITs tagged slow, left out of `make test` for CI's time budget (root)
+	@$(DEPS) test
+	$(MVNW) verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dgroups=slow -Dvigil.it.excludedGroups=none $(TEST_FLAGS)
 
 run: lab ## same as `make lab`
 

@@ -30,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * its p99 and maximum; the growth of both log files is printed and bounded. Takes about 90 s.
  */
 @Tag("netns")
+@Tag("slow") // left out of `make test` for CI's time budget: `make test-slow`
 class FloodIT {
 
     private static final long FLOOD_MS = 60_000;

@@ -23,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * handover's deadline, as linux2 takes them over.
  */
 @Tag("netns")
+@Tag("slow") // left out of `make test` for CI's time budget: `make test-slow`
 @Disabled("fails: after the keeping stop the restarted daemon writes nothing for 120 s (cause not found);"
         + " docs/operations.md, \"Restart and upgrade that move nothing\"")
 class RestartAdoptIT {

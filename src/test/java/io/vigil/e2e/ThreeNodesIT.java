@@ -33,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Outside the partition (and its bound after the heal) the sampler must never see a group with two owners.
  */
 @Tag("netns")
+@Tag("slow") // left out of `make test` for CI's time budget: `make test-slow`
 class ThreeNodesIT {
 
     static final String VIP2 = E2e.VIP2;

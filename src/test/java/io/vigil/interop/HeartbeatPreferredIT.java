@@ -21,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * to Vigil and back; {@code vigil takeover} / {@code vigil standby} on the non-preferred node move it both ways.
  */
 @Tag("netns")
+@Tag("slow") // left out of `make test` for CI's time budget: `make test-slow`
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HeartbeatPreferredIT {

@@ -30,6 +30,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * kill -9 of Vigil moves the address to Heartbeat.
  */
 @Tag("netns")
+@Tag("slow") // left out of `make test` for CI's time budget: `make test-slow`
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class Ipv6HeartbeatPeerIT {
 
