@@ -87,7 +87,7 @@ class StockScriptsIT {
         l1 = lab.node("linux1", "192.0.2.11");
         l2 = lab.node("linux2", "192.0.2.12");
         for (ClusterLab.Node n : List.of(l1, l2)) {
-            lab.netns().must("ip", "-n", n.ns, "route", "add", "default", "via", ClusterLab.ROUTER);
+            lab.netns().must("ip", "-n", n.ns, "route", "replace", "default", "via", ClusterLab.ROUTER);
             n.configure(E2e.fastHaCf(n, "bcast eth0", "auto_failback on"), E2e.AUTHKEYS,
                     "linux1 " + VIP + " portblock::tcp::8080::block IPsrcaddr::" + VIP + " cp-vigil-echo"
                             + " portblock::tcp::8080::unblock\n", null);
