@@ -20,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * ucast. linux1 holds the VIP, is killed with -9, linux2 takes it.
  */
 @Tag("netns")
+@Tag("slow") // left out of `make test` for CI's time budget: `make test-slow`
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MediaIT {
 

@@ -116,6 +116,7 @@ class StopFailureIT {
     }
 
     @Test
+    @Tag("slow") // `make test-slow`: CI's time budget (block mode runs in `make test`)
     void rebootPowersTheNodeOffAndThePeerTakesOver() throws Exception {
         Netns.assumeAvailable();
         Path dir = E2e.dir("s2r");
@@ -151,6 +152,7 @@ class StopFailureIT {
     }
 
     @Test
+    @Tag("slow") // `make test-slow`: CI's time budget (block mode runs in `make test`)
     void fenceSilencesTheNodeAndThePeerFencesItFirst() throws Exception {
         Netns.assumeAvailable();
         io.vigil.testsupport.StonithPlugin.assumeAvailable();
