@@ -58,7 +58,7 @@ class KeyRotationIT {
             int hbLogAtVigilSwitch = lab.haLog("linux2").length();
             step(lab, trouble, "Vigil switched to the new key, Heartbeat not yet", () -> {
                 writeKeys(lab, "linux1", BOTH_NEW_ACTIVE);
-                assertTrue(lab.vigil("linux1", "reload").contains("active key 2"));
+                assertTrue(lab.vigil("linux1", "reload").contains("authkeys (auth 1 → auth 2)"));
             });
             step(lab, trouble, "Heartbeat switched too", () -> {
                 writeKeys(lab, "linux2", BOTH_NEW_ACTIVE);
