@@ -31,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * exactly one node; each row prints its measured bound.
  */
 @Tag("netns")
+@Tag("slow") // ~5 min: left out of `make test` for CI's time budget: `make test-slow`
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultMatrixIT {
