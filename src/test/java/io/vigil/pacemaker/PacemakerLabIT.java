@@ -21,7 +21,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * minutes; needs root and the corosync, pacemaker and crmsh packages (.ci/run installs them).
  */
 @Tag("netns")
-@Tag("slow") // left out of `make test` for CI's time budget: `make test-slow`
 class PacemakerLabIT {
 
     @Test
