@@ -54,13 +54,18 @@ if dpkg-query -W -f='${Status}' heartbeat 2>/dev/null | grep -q "install ok inst
     cp deploy/examples/tutorial/{ha.cf,authkeys,haresources} /etc/ha.d/
     chmod 600 /etc/ha.d/authkeys
     before=$(cat /etc/ha.d/ha.cf /etc/ha.d/authkeys /etc/ha.d/haresources /etc/ha.d/resource.d/* | md5sum)
-    getent group haclient >/dev/null && groupdel haclient   # the package must create it itself
+    # the package must create the group itself, unless it is a user's primary group (pacemaker's hacluster)
+    gid=$(getent group haclient | cut -d: -f3)
+    if [ -n "$gid" ] && ! getent passwd | awk -F: -v g="$gid" '$4 == g { f = 1 } END { exit !f }'; then
+        groupdel haclient
+    fi
 fi
 out=$(dpkg -i "$deb" 2>&1) || fail "dpkg -i $deb: $out"
 check "dpkg -i"
 if [ "$replacing" = 1 ]; then
     grep -q "will remove heartbeat in favour of vigil" <<<"$out" || fail "dpkg -i did not replace heartbeat: $out"
-    [ "$(dpkg-query -W -f='${Status}' heartbeat)" = "deinstall ok config-files" ] \
+    # removed, configuration kept: status config-files (its selection may stay "install")
+    dpkg-query -W -f='${Status}' heartbeat | grep -q " ok config-files$" \
         || fail "heartbeat is $(dpkg-query -W -f='${Status}' heartbeat), not removed with its configuration kept"
     [ "$(cat /etc/ha.d/ha.cf /etc/ha.d/authkeys /etc/ha.d/haresources /etc/ha.d/resource.d/* | md5sum)" = "$before" ] \
         || fail "the user's /etc/ha.d changed when vigil replaced heartbeat"
