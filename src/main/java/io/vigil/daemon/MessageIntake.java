@@ -31,16 +31,21 @@ final class MessageIntake {
         }
         observer.packetReceived(link);
         Optional<NodeCore.Dropped> drop = core.packet(now, message, link);
-        drop.ifPresent(x -> observer.packetDropped(x.reason(), sender, x.detail()));
+        if (drop.isPresent()) {
+            observer.packetDropped(drop.get().reason(), sender, drop.get().detail());
+            return false;
+        }
+        String from = message.get("src").orElse("").toLowerCase(Locale.ROOT);
+        if (from.equalsIgnoreCase(localNode)) {
+            return true; // our own broadcast come back: the core ignored it, and so do the hooks
+        }
         String dest = message.get("dest").orElse("");
-        if (drop.isEmpty() && (dest.isEmpty() || localNode.equalsIgnoreCase(dest)) && !"status".equals(message.type())) {
+        if ((dest.isEmpty() || localNode.equalsIgnoreCase(dest)) && !"status".equals(message.type())) {
             observer.messageAccepted(message);
         }
-        if (drop.isEmpty() && localNode.equalsIgnoreCase(dest)) {
-            // a Heartbeat peer's cl_status clientstatus about this node
-            String from = message.get("src").orElse("").toLowerCase(Locale.ROOT);
-            ClientStatusQuery.answer(message, from).ifPresent(reply);
+        if (localNode.equalsIgnoreCase(dest)) {
+            ClientStatusQuery.answer(message, from).ifPresent(reply); // a Heartbeat peer's cl_status clientstatus
         }
-        return drop.isEmpty();
+        return true;
     }
 }
