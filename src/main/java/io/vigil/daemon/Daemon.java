@@ -456,13 +456,18 @@ public final class Daemon {
             core.shutdown(monotonicMillis());
         });
         // Safety net: a hung stop script must not keep the process forever.
-        long limit = config.vigil().stopTimeout().toMillis() * Math.max(1, groups.size()) * 2 + 10_000;
+        long limit = shutdownLimitMs();
         vertx.setTimer(limit, id -> {
             if (!exit.future().isComplete()) {
                 LOG.errorf("Shutdown did not complete within %d ms; exiting anyway", limit);
                 stopIo(1);
             }
         });
+    }
+
+    /** How long a shutdown may take before the daemon exits anyway: every group's stop, retried once, and slack. */
+    long shutdownLimitMs() {
+        return config.vigil().stopTimeout().toMillis() * Math.max(1, groups.size()) * 2 + 10_000;
     }
 
     private void stopIo(int code) {

@@ -62,7 +62,7 @@ public final class DaemonProcess {
         } catch (ExecutionException | TimeoutException e) {
             LOG.errorf("vigil not started: %s", e instanceof ExecutionException ? e.getCause().getMessage()
                     : "start-up did not complete in time");
-            giveUpStart(daemon, config);
+            giveUpStart(daemon);
             respawn.stop(Duration.ofSeconds(10));
             PidFile.release(paths.pidFile());
             return 1;
@@ -89,12 +89,12 @@ public final class DaemonProcess {
      * A start that failed or hung half-way may already hold a group or a socket: the daemon is shut down like on
      * SIGTERM (groups released) before the process exits, so nothing is left active behind it.
      */
-    private static void giveUpStart(Daemon daemon, ClusterConfig config) {
+    private static void giveUpStart(Daemon daemon) {
         if (!daemon.started()) {
             return;
         }
         daemon.shutdown();
-        long limit = config.vigil().stopTimeout().toMillis() * Math.max(1, config.groups().size()) * 2 + 15_000;
+        long limit = daemon.shutdownLimitMs() + 5_000; // the daemon's own safety net ends it before this
         try {
             daemon.exitCode().toCompletionStage().toCompletableFuture().get(limit, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
