@@ -84,8 +84,7 @@ public class VigilMetrics {
         }
         // the dropped-packet counters too, so a rule on the first forged or replayed packet can fire
         for (io.vigil.wire.DropReason r : io.vigil.wire.DropReason.values()) {
-            dropped.computeIfAbsent(r.name().toLowerCase(java.util.Locale.ROOT),
-                    k -> registry.counter("vigil.packets.dropped", "reason", k));
+            dropped.computeIfAbsent(r.label(), k -> registry.counter("vigil.packets.dropped", "reason", k));
         }
     }
 

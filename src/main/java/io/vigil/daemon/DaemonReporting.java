@@ -18,15 +18,6 @@ public final class DaemonReporting implements DaemonObserver {
     /** One line per sender and reason at most every 10 s: a flood must not flood the log. */
     private static final long DROP_LOG_INTERVAL_MS = 10_000;
 
-    /** Metric label of each reason, computed once: a flood calls {@link #packetDropped} for every datagram. */
-    private static final java.util.Map<DropReason, String> LABELS = new java.util.EnumMap<>(DropReason.class);
-
-    static {
-        for (DropReason r : DropReason.values()) {
-            LABELS.put(r, r.name().toLowerCase(java.util.Locale.ROOT));
-        }
-    }
-
     private final VigilMetrics metrics;
     private final String version;
     private final boolean logBadPackets;
@@ -70,7 +61,7 @@ public final class DaemonReporting implements DaemonObserver {
         } else {
             drops.counters().increment(reason);
         }
-        metrics.packetDropped(LABELS.get(reason));
+        metrics.packetDropped(reason.label());
     }
 
     @Override

@@ -42,5 +42,12 @@ public enum DropReason {
      * Set by the intake: the source address spent its budget of unauthenticated work; dropped unread. Or set by
      * membership: a peer's {@code NS_*} messages over their ceiling.
      */
-    RATE_LIMITED
+    RATE_LIMITED;
+
+    private final String label = name().toLowerCase(java.util.Locale.ROOT);
+
+    /** The metric label ({@code vigil_packets_dropped_total{reason}}): the name in lower case, computed once. */
+    public String label() {
+        return label;
+    }
 }
