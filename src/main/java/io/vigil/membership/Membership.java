@@ -525,13 +525,17 @@ public final class Membership {
         }
     }
 
-    /** Comm-up: every configured normal node has been heard from or declared dead (ping nodes do not count). */
+    /**
+     * Comm-up: every configured node, ping nodes included, has been heard from or declared dead (Heartbeat's
+     * check_comm_isup). Waiting for the ping nodes means the groups are placed with the ping counts known: a ping node
+     * still silent at comm-up was judged by deadping from our start and handed the groups over and back.
+     */
     private void checkCommUp(List<MembershipEvent> events) {
         if (commUp) {
             return;
         }
         for (Member node : nodes.values()) {
-            if (!node.ping && !node.heard && node.status != NodeStatus.DEAD) {
+            if (!node.heard && node.status != NodeStatus.DEAD) {
                 return;
             }
         }

@@ -213,11 +213,28 @@ class MembershipTest {
         }
 
         @Test
-        void pingNodesDoNotHoldBackCommUp() {
+        void commUpWaitsForThePingNodesFirstReply() {
             MembershipSettings s = new MembershipSettings("alice", List.of("alice", "bob"), List.of("192.0.2.1"),
                     List.of(ETH0), 1000, 10_000, 5000, 20_000, 10_000, 250);
             Membership m = new Membership(s, T0, new Random(1));
-            assertTrue(m.onMessage(T0 + 5, new Peer("bob", 1).status("up"), ETH0).contains(new CommUp()));
+            assertFalse(m.onMessage(T0 + 5, new Peer("bob", 1).status("up"), ETH0).contains(new CommUp()));
+            assertFalse(m.commUp());
+            assertTrue(m.onPingReply(T0 + 30, "192.0.2.1").contains(new CommUp()));
+            assertEquals(1, m.reachablePingNodes());
+        }
+
+        @Test
+        void aSilentPingNodeHoldsCommUpUntilInitdead() {
+            MembershipSettings s = new MembershipSettings("alice", List.of("alice", "bob"), List.of("192.0.2.1"),
+                    List.of(ETH0), 1000, 10_000, 5000, 20_000, 10_000, 250);
+            Membership m = new Membership(s, T0, new Random(1));
+            Peer bob = new Peer("bob", 1);
+            for (long t = 5; t < 20_000; t += 1000) {
+                assertFalse(m.onMessage(T0 + t, bob.status("up"), ETH0).contains(new CommUp()), "at +" + t);
+            }
+            List<MembershipEvent> ev = m.tick(T0 + 20_001);
+            assertTrue(ev.contains(new CommUp()), ev.toString());
+            assertEquals(0, m.reachablePingNodes());
         }
     }
 
@@ -927,6 +944,7 @@ class MembershipTest {
                 List.of(ETH0), 1000, 10_000, 5000, 20_000, 10_000, 250);
         Membership m = new Membership(s, T0, new Random(1));
         m.onMessage(T0 + 40, new Peer("bob", 1).status("active", 12_000), ETH0);
+        m.onPingReply(T0 + 45, "192.0.2.1");
         MembershipView v = m.view();
         assertEquals(List.of("bob", "alice", "192.0.2.1"), List.copyOf(v.nodes().keySet()));
         assertTrue(v.commUp());
@@ -938,8 +956,8 @@ class MembershipTest {
         assertEquals(-1, alice.lastHeardMs());
         assertEquals(10_000, alice.deadtimeMs());
         MembershipView.NodeView ping = v.nodes().get("192.0.2.1");
-        assertEquals(new MembershipView.NodeView("192.0.2.1", true, INIT, -1, 10_000, Map.of("192.0.2.1", false)),
-                ping);
+        assertEquals(new MembershipView.NodeView("192.0.2.1", true, PING, T0 + 45, 10_000,
+                Map.of("192.0.2.1", true)), ping);
         assertThrows(UnsupportedOperationException.class, () -> v.nodes().clear());
     }
 
