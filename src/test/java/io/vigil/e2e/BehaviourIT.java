@@ -1,7 +1,6 @@
 package io.vigil.e2e;
 
 import io.vigil.testsupport.Netns;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -25,19 +24,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("netns")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class BehaviourIT {
+class BehaviourIT extends PairLab {
 
     private static final String GROUP = "linux1 " + VIP + " Dummy::one Dummy::two\n";
-    private ClusterLab lab;
-    private ClusterLab.Node l1;
-    private ClusterLab.Node l2;
 
     @BeforeAll
     void up() throws Exception {
-        Netns.assumeAvailable();
-        lab = new ClusterLab("ve3", E2e.dir("ve3"));
-        l1 = lab.node("linux1", "192.0.2.11");
-        l2 = lab.node("linux2", "192.0.2.12");
+        openPair("ve3");
         start("on");
     }
 
@@ -53,12 +46,6 @@ class BehaviourIT {
                 () -> l1.metric("vigil_packets_received_total") > 5 && l2.metric("vigil_packets_received_total") > 5);
     }
 
-    @AfterAll
-    void down() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
 
     /** The whole group on {@code on} and nothing of it on the other node. */
     private long awaitGroupOn(ClusterLab.Node on, Duration timeout) throws InterruptedException {

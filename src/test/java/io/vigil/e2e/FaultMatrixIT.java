@@ -1,7 +1,6 @@
 package io.vigil.e2e;
 
 import io.vigil.testsupport.Netns;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -34,21 +33,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("slow") // ~5 min: left out of `make test` for CI's time budget: `make test-slow`
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class FaultMatrixIT {
+class FaultMatrixIT extends PairLab {
 
     private static final long DEADTIME = E2e.FAST_DEADTIME_MS;
     private static final long TAKEOVER_LIMIT = DEADTIME + E2e.SLACK_MS;
     private static final long GUARDIAN_LIMIT = E2e.GUARDIAN_LIMIT_MS;
-    private ClusterLab lab;
-    private ClusterLab.Node l1;
-    private ClusterLab.Node l2;
 
     @BeforeAll
     void up() throws Exception {
-        Netns.assumeAvailable();
-        lab = new ClusterLab("ve4", E2e.dir("ve4"));
-        l1 = lab.node("linux1", "192.0.2.11");
-        l2 = lab.node("linux2", "192.0.2.12");
+        openPair("ve4");
         for (ClusterLab.Node n : List.of(l1, l2)) {
             n.configure(E2e.fastHaCf(n, "bcast eth0", "auto_failback on"), E2e.AUTHKEYS,
                     "linux1 " + VIP + "\nlinux2 " + VIP2 + " Flaky::g\n",
@@ -59,12 +52,6 @@ class FaultMatrixIT {
         awaitNominal(E2e.BOOT);
     }
 
-    @AfterAll
-    void down() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
 
     /** VIP on linux1 only, VIP2 on linux2 only, and they hear each other. */
     private long awaitNominal(Duration timeout) throws InterruptedException {

@@ -34,13 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("netns")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class FencingIT {
+class FencingIT extends PairLab {
 
     private static final long DEADTIME = 2_000;
-    private Path labDir;
-    private ClusterLab lab;
-    private ClusterLab.Node l1;
-    private ClusterLab.Node l2;
     private StonithPlugin plugin;
     private Process capture;
     private Path captureFile;
@@ -50,19 +46,16 @@ class FencingIT {
         Netns.assumeAvailable();
         StonithPlugin.assumeAvailable();
         plugin = StonithPlugin.install("netns", Files.readString(Path.of("deploy/lab/stonith-netns")));
-        labDir = E2e.dir("sf1");
-        lab = new ClusterLab("sf1", labDir);
-        l1 = lab.node("linux1", "192.0.2.11");
-        l2 = lab.node("linux2", "192.0.2.12");
+        openPair("sf1");
         for (ClusterLab.Node n : List.of(l1, l2)) {
             // initdead 20 s: a node that boots alone would fence the other as soon as initdead expires
             n.configure(E2e.fastHaCf(n, "bcast eth0", "auto_failback on\ninitdead 20\n"
-                            + "stonith_host * " + plugin.type() + " linux1,linux2 " + labDir + " sf1-"),
+                            + "stonith_host * " + plugin.type() + " linux1,linux2 " + dir + " sf1-"),
                     E2e.AUTHKEYS, "linux1 " + VIP + " Dummy::a\n",
                     "vigil.reboot-command=/bin/true\nvigil.fence-timeout=20s\nvigil.monitor.interval=1s\n");
             Files.writeString(n.home.resolve("node.ip"), n.ip);
         }
-        captureFile = labDir.resolve("wire.txt");
+        captureFile = dir.resolve("wire.txt");
         capture = new ProcessBuilder("ip", "netns", "exec", lab.switchNs(), "tcpdump", "-l", "-n", "-A", "-i", "br0", "udp", "port", "694")
                 .redirectErrorStream(true).redirectOutput(captureFile.toFile()).start();
         l1.start();
@@ -76,7 +69,8 @@ class FencingIT {
             capture.destroy();
         }
         if (lab != null) {
-            lab.close();
+            lab.close(); // before the plugin goes (a daemon may fence while it stops); closeLab has nothing left
+            lab = null;
         }
         if (plugin != null) {
             plugin.close();
@@ -95,7 +89,7 @@ class FencingIT {
     }
 
     private List<String> stonithLog() throws IOException {
-        Path f = labDir.resolve("stonith.log");
+        Path f = dir.resolve("stonith.log");
         return Files.exists(f) ? Files.readAllLines(f) : List.of();
     }
 
@@ -169,7 +163,7 @@ class FencingIT {
     @Test
     @Order(2)
     void aFailedFenceBlocksTheTakeoverAndIsRetried() throws Exception {
-        Path fails = Files.writeString(labDir.resolve("fence-fails"), "");
+        Path fails = Files.writeString(dir.resolve("fence-fails"), "");
         int before = stonithLog().size();
         try (DoubleWatch watch = watchBoth()) {
             l1.blockHeartbeats(true);

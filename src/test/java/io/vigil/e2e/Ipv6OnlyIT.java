@@ -26,22 +26,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Tag("netns")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class Ipv6OnlyIT {
+class Ipv6OnlyIT extends PairLab {
 
     static final String VIP = "2001:db8::253";
     static final String ROUTER6 = "2001:db8::1";
     static final String CL_STATUS = Path.of("deploy/bin/cl_status").toAbsolutePath().toString();
 
-    private ClusterLab lab;
-    private ClusterLab.Node l1;
-    private ClusterLab.Node l2;
 
     @BeforeAll
     void up() throws Exception {
-        Netns.assumeAvailable();
-        lab = new ClusterLab("cp6", E2e.dir("cp6"));
-        l1 = lab.node("linux1", "192.0.2.11");
-        l2 = lab.node("linux2", "192.0.2.12");
+        openPair("cp6");
         Netns n = lab.netns();
         n.must("ip", "-n", lab.switchNs(), "addr", "flush", "dev", "br0");
         n.must("ip", "-n", lab.switchNs(), "addr", "add", ROUTER6 + "/64", "dev", "br0", "nodad");
@@ -70,15 +64,15 @@ class Ipv6OnlyIT {
         }
     }
 
+    /** Both daemons stopped the graceful way before the lab closes (the base class's {@code closeLab} runs after). */
     @AfterAll
-    void down() throws Exception {
+    void stopNodes() throws Exception {
         if (lab != null) {
             for (ClusterLab.Node n : List.of(l1, l2)) {
                 if (n.alive()) {
                     n.stop(Duration.ofSeconds(60));
                 }
             }
-            lab.close();
         }
     }
 

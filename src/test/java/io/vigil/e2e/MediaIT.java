@@ -1,7 +1,5 @@
 package io.vigil.e2e;
 
-import io.vigil.testsupport.Netns;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -22,18 +20,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @Tag("netns")
 @Tag("slow") // left out of `make test` for CI's time budget: `make test-slow`
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MediaIT {
+class MediaIT extends PairLab {
 
-    private ClusterLab lab;
-    private ClusterLab.Node l1;
-    private ClusterLab.Node l2;
 
     @BeforeAll
     void up() throws Exception {
-        Netns.assumeAvailable();
-        lab = new ClusterLab("ve2", E2e.dir("ve2"));
-        l1 = lab.node("linux1", "192.0.2.11");
-        l2 = lab.node("linux2", "192.0.2.12");
+        openPair("ve2");
     }
 
     @AfterEach
@@ -45,12 +37,6 @@ class MediaIT {
         }
     }
 
-    @AfterAll
-    void down() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"bcast eth0", "mcast eth0 233.252.0.1 694 1 0", "ucast eth0 192.0.2.11\nucast eth0 192.0.2.12"})

@@ -7,7 +7,6 @@ import io.vigil.notify.EventType;
 import io.vigil.testsupport.Chromium;
 import io.vigil.testsupport.Netns;
 import io.vigil.testsupport.UnixSocketBridge;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -53,21 +52,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("netns")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class OperatorIT {
+class OperatorIT extends PairLab {
 
     private static final String FLAKY = "Flaky::g";
-    private ClusterLab lab;
-    private ClusterLab.Node l1;
-    private ClusterLab.Node l2;
-    private Path dir;
 
     @BeforeAll
     void up() throws Exception {
-        Netns.assumeAvailable();
-        dir = E2e.dir("op1");
-        lab = new ClusterLab("op1", dir);
-        l1 = lab.node("linux1", "192.0.2.11");
-        l2 = lab.node("linux2", "192.0.2.12");
+        openPair("op1");
         for (ClusterLab.Node n : List.of(l1, l2)) {
             Path notify = executable(n.home.resolve("notify"), "#!/bin/sh\n"
                     + "# the test's notification script: one line per call\n"
@@ -96,13 +87,6 @@ class OperatorIT {
         lab.awaitSoleHolder(VIP, "linux1", E2e.BOOT);
         for (ClusterLab.Node n : List.of(l1, l2)) {
             assertFalse(n.logText().contains("Connectivity:"), "a start-up ping hand-off on " + n.name + "\n" + lab.logs());
-        }
-    }
-
-    @AfterAll
-    void down() {
-        if (lab != null) {
-            lab.close();
         }
     }
 

@@ -1,7 +1,6 @@
 package io.vigil.e2e;
 
 import io.vigil.testsupport.Netns;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -29,20 +28,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("netns")
 @Tag("slow") // left out of `make test` for CI's time budget: `make test-slow`
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ReloadIT {
+class ReloadIT extends PairLab {
 
     private static final String VIP_GROUP = "linux1 " + VIP + "\n";
     private static final String NEW_GROUP = "linux2 " + VIP2 + "\n";
-    private ClusterLab lab;
-    private ClusterLab.Node l1;
-    private ClusterLab.Node l2;
 
     @BeforeAll
     void up() throws Exception {
-        Netns.assumeAvailable();
-        lab = new ClusterLab("rl", E2e.dir("rl"));
-        l1 = lab.node("linux1", "192.0.2.11");
-        l2 = lab.node("linux2", "192.0.2.12");
+        openPair("rl");
         for (ClusterLab.Node n : List.of(l1, l2)) {
             n.configure(haCf(n, ""), E2e.AUTHKEYS, VIP_GROUP, null);
         }
@@ -62,12 +55,6 @@ class ReloadIT {
         return comment + E2e.fastHaCf(n, "ucast eth0 192.0.2.11\nucast eth0 192.0.2.12", "auto_failback on");
     }
 
-    @AfterAll
-    void down() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
 
     @Test
     void reloadsMoveNothing() throws Exception {

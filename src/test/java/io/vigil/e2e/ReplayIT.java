@@ -1,7 +1,5 @@
 package io.vigil.e2e;
 
-import io.vigil.testsupport.Netns;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -33,19 +31,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Tag("netns")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ReplayIT {
+class ReplayIT extends PairLab {
 
     private static final String MCAST = "239.192.0.15";
-    private ClusterLab lab;
-    private ClusterLab.Node l1;
-    private ClusterLab.Node l2;
 
     @BeforeAll
     void up() throws Exception {
-        Netns.assumeAvailable();
-        lab = new ClusterLab("s3-rp", E2e.dir("s3-rp"));
-        l1 = lab.node("linux1", "192.0.2.11");
-        l2 = lab.node("linux2", "192.0.2.12");
+        openPair("s3-rp");
         for (ClusterLab.Node n : List.of(l1, l2)) {
             n.configure(E2e.fastHaCf(n, "ucast eth0 192.0.2.11\nucast eth0 192.0.2.12\nmcast eth0 " + MCAST + " 695 1 0",
                     "auto_failback on"), E2e.AUTHKEYS,
@@ -53,17 +45,9 @@ class ReplayIT {
         }
         l1.start();
         l2.start();
-        ClusterLab.await(E2e.BOOT, "VIP on linux1, both nodes talking\n" + lab.logs(),
-                () -> lab.holders(VIP).equals(List.of("linux1")) && l1.metric("vigil_packets_received_total") > 10
-                        && l2.metric("vigil_packets_received_total") > 10);
+        awaitVipOnLinux1AndTalking();
     }
 
-    @AfterAll
-    void down() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
 
     @Test
     void aShutdoneReplayedToARestartedNodeMovesNothing() throws Exception {

@@ -1,7 +1,6 @@
 package io.vigil.e2e;
 
 import io.vigil.testsupport.Netns;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -37,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("netns")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ResourceIsolationIT {
+class ResourceIsolationIT extends PairLab {
 
     private static final long DEADTIME = 2_000;
     private static final long STOP_TIMEOUT = 20_000;
@@ -61,17 +60,11 @@ class ResourceIsolationIT {
             esac
             """;
 
-    private ClusterLab lab;
-    private ClusterLab.Node l1;
-    private ClusterLab.Node l2;
     private Process daemon1;
 
     @BeforeAll
     void up() throws Exception {
-        Netns.assumeAvailable();
-        lab = new ClusterLab("sf3", E2e.dir("sf3"));
-        l1 = lab.node("linux1", "192.0.2.11");
-        l2 = lab.node("linux2", "192.0.2.12");
+        openPair("sf3");
         for (ClusterLab.Node n : List.of(l1, l2)) {
             n.configure(E2e.fastHaCf(n, "bcast eth0", "auto_failback on\ninitdead 10"), E2e.AUTHKEYS,
                     "linux1 Flaky::a\nlinux2 " + VIP2 + "\nlinux1 " + VIP + " Flood::c\n",
@@ -84,12 +77,6 @@ class ResourceIsolationIT {
         awaitNominal();
     }
 
-    @AfterAll
-    void down() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
 
     /** linux1 through the launcher the package ships (VIGIL_JAVA_OPTS only points it at this node's resource.d). */
     private void startLinux1() throws IOException {

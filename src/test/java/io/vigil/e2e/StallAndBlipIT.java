@@ -1,7 +1,5 @@
 package io.vigil.e2e;
 
-import io.vigil.testsupport.Netns;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -34,21 +32,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @Tag("slow") // left out of `make test` for CI's time budget: `make test-slow`
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class StallAndBlipIT {
+class StallAndBlipIT extends PairLab {
 
     private static final long DEADTIME = E2e.FAST_DEADTIME_MS;
     /** The standby exchange retried after its 10 s reply timeout, then a stop and a start. */
     private static final long SETTLE_LIMIT = 4 * DEADTIME + 10_000 + E2e.SLACK_MS;
-    private ClusterLab lab;
-    private ClusterLab.Node l1;
-    private ClusterLab.Node l2;
 
     @BeforeAll
     void up() throws Exception {
-        Netns.assumeAvailable();
-        lab = new ClusterLab("eb", E2e.dir("eb"));
-        l1 = lab.node("linux1", "192.0.2.11");
-        l2 = lab.node("linux2", "192.0.2.12");
+        openPair("eb");
         for (ClusterLab.Node n : List.of(l1, l2)) {
             n.configure(E2e.fastHaCf(n, "bcast eth0\nping " + ClusterLab.ROUTER, "auto_failback on"), E2e.AUTHKEYS,
                     "linux1 " + VIP + "\n", "");
@@ -70,12 +62,6 @@ class StallAndBlipIT {
         }
     }
 
-    @AfterAll
-    void down() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
 
     /**
      * The address on linux1 alone with neither daemon in transition, and still so 3 x deadtime later (a moment of it

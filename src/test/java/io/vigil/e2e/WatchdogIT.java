@@ -2,7 +2,6 @@ package io.vigil.e2e;
 
 import io.vigil.testsupport.Netns;
 import io.vigil.testsupport.WatchdogSupervisor;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -28,22 +27,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Tag("netns")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class WatchdogIT {
+class WatchdogIT extends PairLab {
 
     private static final long WATCHDOG_MS = 2_000;
     private static final long DEADTIME = 4_000;
-    private ClusterLab lab;
-    private ClusterLab.Node l1;
-    private ClusterLab.Node l2;
     private Path events;
 
     @BeforeAll
     void up() throws Exception {
-        Netns.assumeAvailable();
-        Path dir = E2e.dir("sf2");
-        lab = new ClusterLab("sf2", dir);
-        l1 = lab.node("linux1", "192.0.2.11");
-        l2 = lab.node("linux2", "192.0.2.12");
+        openPair("sf2");
         for (ClusterLab.Node n : List.of(l1, l2)) {
             n.configure(E2e.fastHaCf(n, "bcast eth0", "auto_failback on\ndeadtime 4\nwarntime 2\ninitdead 10"), E2e.AUTHKEYS,
                     "linux1 " + VIP + "\n", "vigil.reboot-command=/bin/true\n");
@@ -62,13 +54,6 @@ class WatchdogIT {
         ClusterLab.await(E2e.BOOT, "VIP on linux1, linux1 READY to its supervisor\n" + lab.logs() + supervisorLog(),
                 () -> lab.holders(VIP).equals(List.of("linux1")) && supervisorLog().contains(" READY ")
                         && l2.metric("vigil_packets_received_total") > 0);
-    }
-
-    @AfterAll
-    void down() {
-        if (lab != null) {
-            lab.close();
-        }
     }
 
     private String supervisorLog() {
