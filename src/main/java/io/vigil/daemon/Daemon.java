@@ -6,7 +6,6 @@ import io.vertx.core.Vertx;
 import io.vigil.config.AuthKeys;
 import io.vigil.config.ClusterConfig;
 import io.vigil.config.ConfigException;
-import io.vigil.config.ConfigProblem;
 import io.vigil.config.ResourceGroup;
 import io.vigil.failover.FailoverEvent;
 import io.vigil.failover.FailoverSettings;
@@ -20,7 +19,6 @@ import io.vigil.membership.MembershipView;
 import io.vigil.membership.NodeStatus;
 import io.vigil.node.NodeCore;
 import io.vigil.node.NodeSettings;
-import io.vigil.reload.ReloadPlan;
 import io.vigil.resource.GroupResult;
 import io.vigil.resource.GroupStatus;
 import io.vigil.resource.ResourceManager;
@@ -45,9 +43,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -68,12 +64,11 @@ public final class Daemon {
     private final Vertx vertx;
     private final DaemonPaths paths;
     private final DaemonObserver observer;
-    private final ConfigReader reader;
+    private final DaemonReload reloading;
     /** The configured groups, for the readers (replaced by a reload). */
     private volatile Map<String, ResourceGroup> groups;
     /** Every group the executor may be told to run: a group removed by a reload stays until its stop has run. */
     private final Map<String, ResourceGroup> operable = new ConcurrentHashMap<>();
-    private Runnable afterReload = () -> { };
     private PacketIntake intake;
     private final Transitions transitions = new Transitions();
     private final AtomicBoolean stopping = new AtomicBoolean();
@@ -105,7 +100,7 @@ public final class Daemon {
         this.vertx = vertx;
         this.paths = paths;
         this.observer = observer;
-        this.reader = reader;
+        this.reloading = new DaemonReload(this, reader);
         this.authKeys = config.authKeys();
         this.groups = byKey(config.groups());
         operable.putAll(groups);
@@ -298,149 +293,50 @@ public final class Daemon {
         });
     }
 
-    /** Called after each applied reload (the process re-registers the metrics of the links and groups). */
-    void afterReload(Runnable hook) {
-        this.afterReload = hook;
-    }
-
-    /**
-     * SIGHUP, {@code vigil reload}: re-reads every file and applies the changes in place (see {@link ReloadPlan}), or
-     * refuses the whole reload and keeps the running configuration. Blocks until applied: call it off the loop.
-     */
-    public synchronized ReloadResult reload() {
-        Prepared p = prepare();
-        if (p.refusal != null) {
-            LOG.error(p.refusal);
-            return ReloadResult.refused(p.refusal);
-        }
-        ReloadPlan plan = p.plan;
-        if (plan.unchanged()) {
-            LOG.info("reloaded: nothing changed");
-            return ReloadResult.applied("reloaded: nothing changed");
-        }
-        ClusterConfig next = p.next;
-        // Everything that can fail is done first: the new media are opened before anything changes (and closed
-        // again if the core refuses), so nothing is half-applied.
-        Transport fresh = null;
-        if (plan.mediaChanged()) {
-            try {
-                fresh = openMedia(next);
-            } catch (Exception e) {
-                String why = "reload refused, the running configuration is kept: the new media cannot be opened ("
-                        + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()) + ")";
-                LOG.error(why);
-                return ReloadResult.refused(why);
-            }
-        }
-        Transport media = fresh;
-        CompletableFuture<Optional<String>> done = new CompletableFuture<>();
-        loop.context().runOnContext(v -> {
-            try {
-                done.complete(applyOnLoop(plan, next, media));
-            } catch (RuntimeException e) {
-                done.completeExceptionally(e);
-            }
-        });
-        Optional<String> refused;
-        try {
-            refused = done.get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            refused = Optional.of("the daemon's loop did not answer (" + e + ")");
-        }
-        if (refused.isPresent()) {
-            if (fresh != null) {
-                fresh.stop();
-            }
-            String why = "reload refused, the running configuration is kept: " + refused.get();
-            LOG.error(why);
-            return ReloadResult.refused(why);
-        }
-        afterReload.run();
-        String message = "reloaded: " + plan.summary();
-        LOG.info(message);
-        return ReloadResult.applied(message);
+    /** SIGHUP, {@code vigil reload}: see {@link DaemonReload#reload()}. Blocks until applied: call it off the loop. */
+    public ReloadResult reload() {
+        return reloading.reload();
     }
 
     /** {@code check-config --diff}: what {@link #reload()} would do now; nothing is applied. */
     public ReloadResult reloadPlan() {
-        Prepared p = prepare();
-        if (p.plan == null) {
-            return ReloadResult.refused(p.refusal);
-        }
-        return new ReloadResult(!p.plan.refused(), "Reload plan for " + config.localNode() + " (running configuration"
-                + " → the files in " + config.configDir() + "):\n" + p.plan.render());
+        return reloading.plan();
     }
 
-    private record Prepared(ClusterConfig next, ReloadPlan plan, String refusal) {
+    /** Called after each applied reload (the process re-registers the metrics of the links and groups). */
+    void afterReload(Runnable hook) {
+        reloading.afterApplied(hook);
     }
 
-    /** Reads and checks the files, then plans: a broken file or a change that cannot be applied is a refusal. */
-    private Prepared prepare() {
-        ClusterConfig next;
-        try {
-            next = reader.read();
-        } catch (ConfigException e) {
-            e.problems().forEach(p -> LOG.error(p.format()));
-            return new Prepared(null, null, "reload refused, the running configuration is kept: "
-                    + e.problems().stream().filter(ConfigProblem::isError).map(ConfigProblem::format)
-                    .collect(Collectors.joining("; ")));
-        }
-        List<ConfigProblem> preflight = Preflight.check(next).stream().filter(ConfigProblem::isError).toList();
-        if (!preflight.isEmpty()) {
-            return new Prepared(next, null, "reload refused, the running configuration is kept: "
-                    + preflight.stream().map(ConfigProblem::format).collect(Collectors.joining("; ")));
-        }
-        ReloadPlan plan = ReloadPlan.of(config, next);
-        return new Prepared(next, plan, plan.refused()
-                ? "reload refused, the running configuration is kept: " + plan.refusalText() : null);
+    // What a reload reads and replaces, on the daemon's loop (DaemonReload).
+
+    DaemonLoop loop() {
+        return loop;
     }
 
-    /** Opens and binds the new media (all of them) beside the running ones; fails having closed what it opened. */
-    private Transport openMedia(ClusterConfig next) throws Exception {
-        CompletableFuture<Transport> opened = new CompletableFuture<>();
-        loop.context().runOnContext(v -> {
-            Transport t = new Transport(vertx, next.media(), intake::receive);
-            t.start().onComplete(ar -> {
-                if (ar.succeeded()) {
-                    opened.complete(t);
-                } else {
-                    opened.completeExceptionally(ar.cause());
-                }
-            });
-        });
-        try {
-            return opened.get(10, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw (Exception) e.getCause();
-        }
+    /** The groups the executor may run: a reload adds a new group before the core may start it. */
+    Map<String, ResourceGroup> operable() {
+        return operable;
     }
 
-    /**
-     * On the loop: the core takes the new settings (or refuses, and nothing changed), then the edges follow: the
-     * groups the executor may run, the media, the timers, the keys.
-     */
-    private Optional<String> applyOnLoop(ReloadPlan plan, ClusterConfig next, Transport fresh) {
-        plan.added().forEach(g -> operable.put(g.key(), g)); // before the core may start one
-        Optional<String> refused = loop.core().reconfigure(monotonicMillis(), settings(next));
-        if (refused.isPresent()) {
-            plan.added().forEach(g -> operable.remove(g.key()));
-            return refused;
-        }
-        if (fresh != null) {
-            Transport old = transport;
-            transport = fresh;
-            executor.useTransport(fresh);
-            old.stop();
-        }
-        if (next.keepaliveMs() != config.keepaliveMs() || plan.monitorIntervalChanged()) {
-            loop.restartPeriodicTimers(next.keepaliveMs(), next.vigil().monitorInterval().toMillis());
-        }
+    /** New media beside the running ones, feeding the same intake (not started). */
+    Transport newTransport(ClusterConfig next) {
+        return new Transport(vertx, next.media(), intake::receive);
+    }
+
+    /** The executor sends through {@code fresh} from now on; the old media are closed. */
+    void useTransport(Transport fresh) {
+        Transport old = transport;
+        transport = fresh;
+        executor.useTransport(fresh);
+        old.stop();
+    }
+
+    /** The reloaded configuration in force: keys, groups, and what every reader sees. */
+    void install(ClusterConfig next) {
         authKeys = next.authKeys();
         groups = byKey(next.groups());
         config = next;
-        loop.publish();
-        loop.rearm();
-        return Optional.empty();
     }
 
     /**
