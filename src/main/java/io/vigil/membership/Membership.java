@@ -8,12 +8,9 @@ import io.vigil.wire.PeerIncarnation;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -56,12 +53,9 @@ public final class Membership {
 
     /** Replaced by a reload ({@link #reconfigure}): read at each use. */
     private MembershipSettings settings;
-    /** Links removed by a reload: a packet still in flight on one does not bring it back. */
-    private final Set<String> removedLinks = new HashSet<>();
     private final String localNode;
     private final long startMs;
-    /** Normal nodes in ha.cf order (the local one included), then ping nodes. */
-    private final Map<String, Member> nodes = new LinkedHashMap<>();
+    private final NodeTable nodes;
     /** Problems already logged (unknown senders, bad status values): logged once, not every keepalive. */
     private final Set<String> reported = new HashSet<>();
     private final List<MembershipEvent> pending = new ArrayList<>();
@@ -77,21 +71,7 @@ public final class Membership {
         this.localNode = lower(settings.localNode());
         this.startMs = nowMs;
         this.incarnations = new Incarnations(localNode, random, settings.maxRexmitDelayMs());
-        for (String name : settings.nodes()) {
-            String n = lower(name);
-            Member node = new Member(n, false, n.equals(localNode), settings.deadtimeMs());
-            for (String link : settings.links()) {
-                node.links.put(link, new Member.Link());
-            }
-            nodes.put(n, node);
-        }
-        for (String name : settings.pingNodes()) {
-            String n = lower(name);
-            Member node = new Member(n, true, false, settings.deadpingMs());
-            // A ping node has one link named after itself (Heartbeat: "Link 192.0.2.1:192.0.2.1 up.").
-            node.links.put(n, new Member.Link());
-            nodes.putIfAbsent(n, node);
-        }
+        this.nodes = new NodeTable(settings, localNode);
         nodes.get(localNode).heard = true;
         pending.add(log(Level.INFO, "Local status now set to: 'up'"));
         checkCommUp(pending); // a one-node cluster is up at once
@@ -119,7 +99,7 @@ public final class Membership {
         String type = lower(message.type()); // Heartbeat compares types case-insensitively
         if (node.local) {
             // Our own packets looped back: they prove our link works, nothing else.
-            markLinkUp(nowMs, node, link, events);
+            nodes.linkHeard(nowMs, node, link, events);
             if (T_STATUS.equals(type)) {
                 node.lastStatusMs = nowMs;
             }
@@ -152,7 +132,7 @@ public final class Membership {
         if (proofOfLife && j.sameIncarnation() && node.status == NodeStatus.DEAD) {
             HeartbeatWording.returningAfterPartition(node.name, events);
         }
-        markLinkUp(nowMs, node, link, events);
+        nodes.linkHeard(nowMs, node, link, events);
         if (isStatus) {
             if (node.lastStatusArrivalMs >= 0) {
                 events.add(new MembershipEvent.KeepaliveArrived(node.name, nowMs - node.lastStatusArrivalMs));
@@ -173,7 +153,7 @@ public final class Membership {
                 }
                 case T_SHUTDONE -> onShutdownNotice(nowMs, node, message, events);
                 case T_REQNODES -> events.add(new MembershipEvent.Send(HeartbeatWording.repnodes(node.name,
-                        nodes.values().stream().filter(n -> !n.ping).map(n -> n.name).toList())));
+                        nodes.normalNodeNames())));
                 default -> {
                     // other types are the failover engine's business
                 }
@@ -277,23 +257,12 @@ public final class Membership {
      * else it is a replay. Records of nodes not configured (any more) are ignored.
      */
     public void restore(Collection<PeerIncarnation> known) {
-        for (PeerIncarnation p : known) {
-            Member node = nodes.get(lower(p.node()));
-            if (node != null && !node.local && !node.ping && !node.opened && node.remembered == null) {
-                node.remembered = p;
-            }
-        }
+        nodes.remember(known);
     }
 
     /** Every peer's incarnation as it stands (written once more when the daemon stops). */
     public List<PeerIncarnation> peerIncarnations() {
-        List<PeerIncarnation> out = new ArrayList<>();
-        for (Member node : nodes.values()) {
-            if (!node.local && !node.ping && node.opened && node.generation >= 0) {
-                out.add(node.incarnation());
-            }
-        }
-        return out;
+        return nodes.incarnations();
     }
 
     /** An ICMP echo reply from a member of ping node {@code pingNode}. */
@@ -308,7 +277,7 @@ public final class Membership {
             return events;
         }
         node.heard = true;
-        markLinkUp(nowMs, node, node.name, events);
+        nodes.linkHeard(nowMs, node, node.name, events);
         if (node.status != NodeStatus.DEAD && node.lastStatusMs >= 0) {
             checkLateness(nowMs, node, events);
         }
@@ -330,23 +299,8 @@ public final class Membership {
             throw new IllegalArgumentException("membership: the nodes and ping nodes cannot change while running");
         }
         List<MembershipEvent> events = drainPending();
-        for (String link : settings.links()) {
-            if (!next.links().contains(link)) {
-                removedLinks.add(link);
-                events.add(log(Level.INFO, "Link " + link + " removed from the configuration."));
-            }
-        }
-        for (String link : next.links()) {
-            removedLinks.remove(link);
-        }
-        for (Member node : nodes.values()) {
-            if (node.ping) {
-                continue;
-            }
-            node.links.keySet().removeIf(removedLinks::contains);
-            for (String link : next.links()) {
-                node.links.putIfAbsent(link, new Member.Link());
-            }
+        for (String link : nodes.relink(settings.links(), next.links())) {
+            events.add(log(Level.INFO, "Link " + link + " removed from the configuration."));
         }
         settings = next;
         return events;
@@ -358,7 +312,7 @@ public final class Membership {
      */
     public List<MembershipEvent> tick(long nowMs) {
         List<MembershipEvent> events = drainPending();
-        for (Member node : nodes.values()) {
+        for (Member node : nodes.all()) {
             if (node.local || node.status == NodeStatus.DEAD) {
                 continue;
             }
@@ -368,20 +322,7 @@ public final class Membership {
             }
         }
         // Links after nodes, as Heartbeat does. Our own links are never declared dead (heartbeat.c skips curnode).
-        for (Member node : nodes.values()) {
-            if (node.local) {
-                continue;
-            }
-            long deadtime = appliedDeadtime(node);
-            for (Map.Entry<String, Member.Link> e : node.links.entrySet()) {
-                Member.Link link = e.getValue();
-                if (link.up && nowMs - link.lastMs > deadtime) {
-                    link.up = false;
-                    events.add(log(Level.INFO, "Link " + node.name + ":" + e.getKey() + " dead."));
-                    events.add(new MembershipEvent.LinkStatusChanged(node.name, e.getKey(), false));
-                }
-            }
-        }
+        nodes.expireLinks(nowMs, this::appliedDeadtime, events);
         checkCommUp(events);
         for (Message rexmit : incarnations.due(nowMs, events)) {
             events.add(new MembershipEvent.Send(rexmit));
@@ -398,7 +339,7 @@ public final class Membership {
             return startMs;
         }
         long next = incarnations.nextDue();
-        for (Member node : nodes.values()) {
+        for (Member node : nodes.all()) {
             if (node.local) {
                 continue;
             }
@@ -432,31 +373,17 @@ public final class Membership {
     }
 
     public MembershipView view() {
-        Map<String, MembershipView.NodeView> out = new LinkedHashMap<>();
-        for (Member node : nodes.values()) {
-            Map<String, Boolean> links = new LinkedHashMap<>();
-            node.links.forEach((name, link) -> links.put(name, link.up));
-            out.put(node.name, new MembershipView.NodeView(node.name, node.ping,
-                    node.local ? localStatus : node.status, node.lastStatusMs, appliedDeadtime(node),
-                    Collections.unmodifiableMap(links)));
-        }
-        return new MembershipView(localStatus, commUp, Collections.unmodifiableMap(out));
+        return nodes.view(localStatus, commUp, this::appliedDeadtime);
     }
 
     /** Ping nodes answering now ({@link NodeStatus#PING}); the daemon forwards it as {@code PingReachability}. */
     public int reachablePingNodes() {
-        int count = 0;
-        for (Member node : nodes.values()) {
-            if (node.ping && node.status == NodeStatus.PING) {
-                count++;
-            }
-        }
-        return count;
+        return nodes.reachablePingNodes();
     }
 
     /** True for a {@code ping} / {@code ping_group} node: its status changes change {@link #reachablePingNodes()}. */
     public boolean isPingNode(String node) {
-        Member n = nodes.get(lower(node));
+        Member n = nodes.get(node);
         return n != null && n.ping;
     }
 
@@ -470,7 +397,7 @@ public final class Membership {
 
     /** The status of a configured node or ping node (our own: {@link #localStatus()}). */
     public Optional<NodeStatus> status(String node) {
-        Member n = nodes.get(lower(node));
+        Member n = nodes.get(node);
         if (n == null) {
             return Optional.empty();
         }
@@ -512,19 +439,6 @@ public final class Membership {
         events.add(new MembershipEvent.NodeStatusChanged(node.name, from, status));
     }
 
-    private void markLinkUp(long nowMs, Member node, String linkName, List<MembershipEvent> events) {
-        if (linkName == null || linkName.isEmpty() || (!node.ping && removedLinks.contains(linkName))) {
-            return;
-        }
-        Member.Link link = node.links.computeIfAbsent(linkName, k -> new Member.Link());
-        link.lastMs = nowMs;
-        if (!link.up) {
-            link.up = true;
-            events.add(log(Level.INFO, "Link " + node.name + ":" + linkName + " up."));
-            events.add(new MembershipEvent.LinkStatusChanged(node.name, linkName, true));
-        }
-    }
-
     /**
      * Comm-up: every configured node, ping nodes included, has been heard from or declared dead (Heartbeat's
      * check_comm_isup). Waiting for the ping nodes means the groups are placed with the ping counts known: a ping node
@@ -534,7 +448,7 @@ public final class Membership {
         if (commUp) {
             return;
         }
-        for (Member node : nodes.values()) {
+        for (Member node : nodes.all()) {
             if (!node.heard && node.status != NodeStatus.DEAD) {
                 return;
             }
