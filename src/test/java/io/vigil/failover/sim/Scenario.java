@@ -188,9 +188,11 @@ final class Scenario {
                 }
                 case 3 -> {
                     List<String> candidates = new ArrayList<>(up);
-                    if (fs.onStopFailure() == StopFailurePolicy.BLOCK && !fs.fencing()) {
-                        // documented hazard, not simulated: stopping vigil with a group stop-failed and blocked here,
-                        // without fencing, leaves it active for a peer that takes over as from a crashed node
+                    if (fs.onStopFailure() == StopFailurePolicy.BLOCK && !fs.fencing() && !c.connected()) {
+                        // documented hazard, not simulated: stopping vigil with a group stop-failed here (block, no
+                        // fencing) while partitioned: the other side, which took the group over and never heard
+                        // stopfailed=, keeps running it after the heal. Connected, the peers heard the marker and leave
+                        // the group alone (checked by (s))
                         candidates.removeIf(x -> c.byName.get(x).core.failoverView().groups()
                                 .containsValue(io.vigil.failover.GroupState.STOP_FAILED));
                     }
@@ -408,14 +410,19 @@ final class Scenario {
             List<String> active = c.activeOn(k);
             List<String> stuck = c.stopFailedOn(k);
             // taken over while connected (not a partition being resolved, nor a false death): never allowed
-            if (!stuck.isEmpty() && active.size() >= 2 && c.connected() && falseDeathsInEpoch() == 0
+            // (stop-failed on two nodes: both copies were started while partitioned, see below)
+            if (stuck.size() == 1 && active.size() >= 2 && c.connected() && falseDeathsInEpoch() == 0
                     && doubleSince.get(k) == null && kind != Kind.HEAL) {
                 fail("(s) group " + k + " is active on " + active + " while its stop failed on " + stuck
                         + " (on-stop-failure " + fs.onStopFailure() + ")");
                 return;
             }
             Long since = doubleSince.get(k);
-            if (active.size() >= 2 && c.connected()) {
+            if (stuck.size() >= 2) {
+                // stop-failed on two nodes (both sides of a partition): no node can stop either copy, only the
+                // operator's cleanup (the final restore) can; the engine must not fight over it
+                doubleSince.remove(k);
+            } else if (active.size() >= 2 && c.connected()) {
                 if (since == null) {
                     doubleSince.put(k, c.now);
                 }
@@ -473,6 +480,16 @@ final class Scenario {
                     someoneCan = true;
                 }
             }
+            if (c.stopFailedOn(g.key()).size() >= 2) {
+                continue; // left to the operator (see observe)
+            }
+            if (markedOnDownNode(g.key())) {
+                // its peers never start it while its marker stands (they may not have heard it: a partition)
+                if (c.activeOn(g.key()).size() > 1) {
+                    return false;
+                }
+                continue;
+            }
             if (someoneCan && (c.upOn(g.key()).size() != 1 || c.activeOn(g.key()).size() != 1)) {
                 return false;
             }
@@ -481,6 +498,15 @@ final class Scenario {
             }
         }
         return true;
+    }
+
+    /**
+     * vigil.on-stop-failure=block without fencing: a node that held the group stop-failed (stopfailed= in its resource
+     * messages) went down. Its peers cannot tell a crash from a partition: the group stays down until it comes back
+     * (docs/failover.md, "Stop failures"), unless they never heard the marker.
+     */
+    private boolean markedOnDownNode(String key) {
+        return fs.onStopFailure() == StopFailurePolicy.BLOCK && !fs.fencing() && !c.downStopFailed(key).isEmpty();
     }
 
     /** Runs the epoch to its end and checks it. */
