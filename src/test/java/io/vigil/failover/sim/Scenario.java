@@ -349,6 +349,9 @@ final class Scenario {
                 moving.add(g.key());
             }
         }
+        if (c.nodes.size() == 2 && refusedForStopFailed(x, set, takeover, moving)) {
+            moving = List.of(); // refused at once: rsc_hold cannot leave the stop-failed group out (docs/failover.md)
+        }
         operatorUsed = true; // standby/takeover moves are sticky: (c) does not apply any more
         operatorStart = c.now;
         operatorMoving = moving;
@@ -356,6 +359,31 @@ final class Scenario {
         operatorFrom = takeover ? null : x;
         c.operator(x, takeover ? OperatorKind.TAKEOVER : OperatorKind.STANDBY, set);
         return k;
+    }
+
+    /**
+     * Two nodes: the holder's request names its groups by rsc_hold alone (local/foreign relative to it), and a Heartbeat
+     * acceptor starts every group of that set; so a standby whose narrowest set still names a group stop-failed on
+     * the holder is refused, and nothing moves.
+     */
+    private boolean refusedForStopFailed(String x, ResourceSet set, boolean takeover, List<String> moving) {
+        String holder = takeover ? c.nodes.stream().filter(n -> !n.equals(x)).findFirst().orElseThrow() : x;
+        Map<String, io.vigil.failover.GroupState> states = c.byName.get(holder).core.failoverView().groups();
+        boolean local = false;
+        boolean foreign = false;
+        for (String k : moving) {
+            boolean preferred = fs.groups().stream().anyMatch(g -> g.key().equals(k) && g.preferredNode().equals(holder));
+            local |= preferred;
+            foreign |= !preferred;
+        }
+        for (GroupSpec g : fs.groups()) {
+            boolean inSet = g.preferredNode().equals(x) ? set.hasLocal() : set.hasForeign();
+            boolean named = g.preferredNode().equals(holder) ? local : foreign;
+            if (inSet && named && states.get(g.key()) == io.vigil.failover.GroupState.STOP_FAILED) {
+                return true;
+            }
+        }
+        return false;
     }
 
     boolean operatorUsed;
