@@ -394,7 +394,9 @@ final class NiceFailback extends FailbackPolicy {
             if (p == null || !p.alive() || !p.stable() || p.failed.contains(g.key())) {
                 continue;
             }
-            if (s.connectivity.configured() && s.connectivity.of(p) < s.connectivity.mine()) {
+            // not to a node that reaches fewer ping nodes than another that could run it: the connectivity rule would
+            // move the group on at once (seed 4390: a failback to the preferred node, then a hand-off to a third)
+            if (s.connectivity.configured() && s.connectivity.of(p) < Placement.maxPing(s, g.key())) {
                 continue;
             }
             List<String> moving = new ArrayList<>();
