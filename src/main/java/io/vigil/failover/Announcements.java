@@ -32,12 +32,15 @@ final class Announcements {
         ResourceSet set = s.groups.setOf(held);
         boolean exact = s.multi || !Set.copyOf(held).equals(s.groups.derive(set, s.me));
         List<String> failed = s.groups.failedKeys();
+        // What failed to stop here is named (stopfailed=, Heartbeat ignores it): a peer that took it over while it
+        // could not hear us (a partition) gives its copy up, and no peer starts it while we say so, even if we die.
+        List<String> stopFailed = s.stopFailures.announced();
         // After an `isstable=0` the peers take us for in flux (no failback, no standby, no orphan adoption towards
         // us) until we say otherwise: announce again once stable even if our holdings end up unchanged, as
         // Heartbeat's final `resource … isstable=1` of every standby exchange does.
-        lastAnnounced = stable ? held + "|" + failed : null;
+        lastAnnounced = stable ? signature(held) : null;
         s.out.send(new ResourceMessage.Resource(java.util.Optional.of(set), set.wire(), stable, info == null ? "" : info,
-                exact ? java.util.Optional.of(held) : java.util.Optional.empty(), failed));
+                exact ? java.util.Optional.of(held) : java.util.Optional.empty(), failed, stopFailed));
     }
 
     /** Announces our holdings if they changed since the last stable announcement (or something is pending). */
@@ -45,10 +48,14 @@ final class Announcements {
         if (s.phase != Phase.STABLE || !s.locallyStable()) {
             return;
         }
-        String sig = s.groups.held() + "|" + s.groups.failedKeys();
-        if (!sig.equals(lastAnnounced) || pendingInfo != null) {
+        if (!signature(s.groups.held()).equals(lastAnnounced) || pendingInfo != null) {
             send(true, pendingInfo);
             pendingInfo = null;
         }
+    }
+
+    /** What a stable announcement says: sent again when it changes. */
+    private String signature(List<String> held) {
+        return held + "|" + s.groups.failedKeys() + "|" + s.stopFailures.announced();
     }
 }

@@ -22,6 +22,7 @@ final class EngineState {
     final Connectivity connectivity;
     final Announcements announcements;
     final StopFailures stopFailures;
+    final PeerStopFailures peerStopFailures;
     final StandbyExchange standby;
     final PeerLifecycle lifecycle;
     final StartupAdoption adoption;
@@ -47,6 +48,7 @@ final class EngineState {
         this.connectivity = new Connectivity(this);
         this.announcements = new Announcements(this);
         this.stopFailures = new StopFailures(this);
+        this.peerStopFailures = new PeerStopFailures(this);
         this.standby = new StandbyExchange(this);
         this.lifecycle = new PeerLifecycle(this);
         this.adoption = new StartupAdoption(this);

@@ -28,6 +28,8 @@ final class LegacyFailback extends FailbackPolicy {
     private final Map<String, String> toAnswer = new LinkedHashMap<>();
     /** Groups we gave to a peer: not adopted back while it lives (it is alive even if membership has not said so). */
     private final Map<String, String> given = new LinkedHashMap<>();
+    /** When the ip-requests still unanswered are sent again. */
+    private long askAgainAt = Long.MAX_VALUE;
 
     LegacyFailback(EngineState state) {
         super(state);
@@ -120,7 +122,29 @@ final class LegacyFailback extends FailbackPolicy {
 
     @Override
     void reconcileStable() {
+        askAgain();
         adopt();
+    }
+
+    /**
+     * A peer drops what we say until it has heard our status (membership), so an ip-request sent as it came up may be
+     * lost without a trace (simulation seed 2980: both of node1's groups down for good). One still unanswered after a
+     * deadtime is sent again, every deadtime: a holder stops the group once, a peer that does not hold it says no.
+     */
+    private void askAgain() {
+        if (asked.isEmpty() || s.now < askAgainAt) {
+            return;
+        }
+        for (Map.Entry<String, Set<String>> e : asked.entrySet()) {
+            s.out.info("ip-request for " + e.getKey() + " not answered by " + e.getValue() + ": asking again.");
+            s.out.send(new IpRequest(e.getKey()));
+        }
+        askAgainAt = s.now + s.settings.deadtimeMs();
+    }
+
+    @Override
+    long nextDeadline() {
+        return asked.isEmpty() ? Long.MAX_VALUE : EngineState.later(Long.MAX_VALUE, askAgainAt, s.now);
     }
 
     /** Asks every live peer for our groups; alone, takes them. */
@@ -138,6 +162,7 @@ final class LegacyFailback extends FailbackPolicy {
                 Set<String> waiting = new LinkedHashSet<>();
                 s.peers.all().stream().filter(Peer::alive).forEach(p -> waiting.add(p.name));
                 asked.put(g.key(), waiting);
+                askAgainAt = s.now + s.settings.deadtimeMs();
                 s.out.send(new IpRequest(g.key()));
             }
         }

@@ -105,6 +105,12 @@ final class LocalGroups {
     }
 
     void issue(LocalGroup g, GroupOp op) {
+        if (op == GroupOp.START && s.peerStopFailures.blocks(g.key())) {
+            // every start passes here: none while a peer says the group failed to stop there
+            s.out.warn("Not starting group " + g.key() + ": it is stop-failed on " + s.peerStopFailures.on(g.key())
+                    + " and may still be active there.");
+            return;
+        }
         if (op == GroupOp.START) {
             g.state = GroupState.STARTING;
             s.out.add(new StartGroup(g.key()));

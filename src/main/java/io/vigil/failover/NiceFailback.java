@@ -62,7 +62,8 @@ final class NiceFailback extends FailbackPolicy {
         s.adoption.decide(); // groups running from before a restart: kept, or stopped before anything starts
         List<String> mine = new ArrayList<>();
         for (LocalGroup g : s.groups.all()) {
-            if (g.preferredBy(s.me) && !s.peers.heldByPeer(g.key()) && !g.failedHere) {
+            if (g.preferredBy(s.me) && !s.peers.heldByPeer(g.key()) && !g.failedHere
+                    && !s.peerStopFailures.blocks(g.key())) {
                 mine.add(g.key());
                 s.groups.requestStart(g);
             }
@@ -147,6 +148,7 @@ final class NiceFailback extends FailbackPolicy {
         }
         p.holds = holds;
         p.failed = new LinkedHashSet<>(m.failed());
+        s.peerStopFailures.heard(p, m.stopFailed());
         p.heard = true;
         p.answered = true;
         p.phase = leaving || p.leaving() ? Peer.Phase.LEAVING : m.stable() ? Peer.Phase.STABLE : Peer.Phase.IN_FLUX;
@@ -186,19 +188,31 @@ final class NiceFailback extends FailbackPolicy {
                     holders.add(n);
                 }
             }
-            String keeper = holders.get(0);
+            // a copy whose stop failed cannot be stopped: its holder keeps the group, whatever the placement says
+            String stuck = s.peerStopFailures.keeper(k, holders);
+            String keeper = stuck != null ? stuck : holders.get(0);
+            String why = stuck != null ? "its stop failed " + (stuck.equals(s.me) ? "here" : "there")
+                    : g.preferredBy(keeper) ? "preferred node"
+                    : "tie-break: first in ha.cf order after the preferred node";
             boolean first = p.conflictsSeen.add(k);
             any |= first;
-            if (keeper.equals(s.me)) {
+            if (g.stopFailed() && !keeper.equals(s.me)) {
+                // stop-failed on both: neither copy can be stopped by Vigil, only by an operator's cleanup
+                if (first) {
+                    s.out.error("Split brain: group " + k + " is held by " + String.join(" and ", holders) + " and its"
+                            + " stop failed on " + keeper + " and here: it stays on both until `vigil resource cleanup "
+                            + k + "` releases it on one of them.");
+                }
+            } else if (keeper.equals(s.me)) {
                 if (first) {
                     s.out.error("Split brain: group " + k + " is held by " + String.join(" and ", holders) + "; " + s.me
-                            + " keeps it (" + (g.preferredBy(s.me) ? "preferred node"
-                            : "tie-break: first in ha.cf order after the preferred node") + ")");
+                            + " keeps it (" + why + ")");
                     s.out.add(new Announce(k));
                 }
             } else {
                 s.out.error("Split brain: group " + k + " is held by " + String.join(" and ", holders) + "; " + keeper
-                        + " keeps it, releasing it here");
+                        + " keeps it" + (stuck != null ? " (its stop failed there: it may still be active)" : "")
+                        + ", releasing it here");
                 g.needsFailback = false;
                 s.groups.requestStop(g);
             }
@@ -347,6 +361,10 @@ final class NiceFailback extends FailbackPolicy {
                 s.freed.remove(k);
                 continue;
             }
+            if (s.peerStopFailures.blocks(k)) {
+                orphanSince.remove(k); // its grace counts from the end of the marker, not from its holder's death
+                continue;
+            }
             long since = orphanSince.computeIfAbsent(k, x -> s.now);
             if (g.failedHere || s.fences.blocks(k)) {
                 continue;
@@ -376,7 +394,9 @@ final class NiceFailback extends FailbackPolicy {
             if (p == null || !p.alive() || !p.stable() || p.failed.contains(g.key())) {
                 continue;
             }
-            if (s.connectivity.configured() && s.connectivity.of(p) < s.connectivity.mine()) {
+            // not to a node that reaches fewer ping nodes than another that could run it: the connectivity rule would
+            // move the group on at once (seed 4390: a failback to the preferred node, then a hand-off to a third)
+            if (s.connectivity.configured() && s.connectivity.of(p) < Placement.maxPing(s, g.key())) {
                 continue;
             }
             List<String> moving = new ArrayList<>();

@@ -26,6 +26,7 @@ final class PeerLifecycle {
         s.freed.addAll(had);
         cancelWith(p.name);
         p.forgetAll();
+        s.peerStopFailures.restarted(p.name);
         p.phase = Peer.Phase.STARTING; // a fresh incarnation holds nothing
         if (!had.isEmpty() && s.phase != Phase.INIT) {
             // what it held is adopted by the reconciliation
@@ -41,6 +42,7 @@ final class PeerLifecycle {
         s.freed.addAll(p.releasing);
         p.phase = Peer.Phase.LEAVING;
         p.saidShutdone = true;
+        s.peerStopFailures.cleared(p.name, "gave up its resources");
         p.holds.clear();
         p.releasing.clear();
         if (s.fences.gaveUp(p.name)) {
@@ -65,6 +67,7 @@ final class PeerLifecycle {
         // or it was leaving holding nothing. One that dies while stopping, or keeping stop-failed groups, crashed.
         boolean saidShutdone = p.saidShutdone;
         boolean gaveUp = p.leaving() && (saidShutdone || (had != null && had.isEmpty()));
+        s.peerStopFailures.died(p); // its marker stands: what it held stop-failed is not taken over unfenced
         p.forgetAll();
         p.status = NodeStatus.DEAD;
         s.fences.clear(p.name);
@@ -100,6 +103,7 @@ final class PeerLifecycle {
      * for a deadtime and fenced it a second time.
      */
     void fenced(String node) {
+        s.peerStopFailures.cleared(node, "was fenced");
         Peer p = s.peers.get(node);
         if (p != null && p.alive()) {
             cancelWith(node);

@@ -12,8 +12,8 @@ import java.util.Set;
 /**
  * Heartbeat's resource-protocol messages (reference §5.3-5.7, §5.9) as types: {@link #decode} reads any message
  * without failing (unknown types become {@link Other}); {@link #wire()} writes exactly the fields Heartbeat sends,
- * in its order, plus Vigil's extensions ({@code groups}, {@code failed}, {@code failback}, {@code dest} on
- * {@code ask_resources}, {@code info=query}) where they are set.
+ * in its order, plus Vigil's extensions ({@code groups}, {@code failed}, {@code stopfailed}, {@code failback},
+ * {@code dest} on {@code ask_resources}, {@code info=query}) where they are set.
  */
 public sealed interface ResourceMessage {
 
@@ -21,6 +21,8 @@ public sealed interface ResourceMessage {
     String F_GROUPS = "groups";
     String F_FAILED = "failed";
     String F_FAILBACK = "failback";
+    /** The groups the sender holds stop-failed: maybe still active there, never to be started elsewhere. */
+    String F_STOP_FAILED = "stopfailed";
 
     /** The type fields to send; the daemon stamps the rest. */
     Message wire();
@@ -69,13 +71,16 @@ public sealed interface ResourceMessage {
      * What a node holds: {@code rsc_hold} (relative to it), whether it is stable, why it says so ({@code info}, "" if
      * none), and the exact groups when {@code rsc_hold} cannot say them.
      *
-     * @param hold    empty when the received {@code rsc_hold} was not a valid set ({@code rawHold} says what it was)
+     * @param hold       empty when the received {@code rsc_hold} was not a valid set ({@code rawHold} says what it was)
+     * @param stopFailed of the groups it holds, those whose stop failed there (Vigil: {@code stopfailed=})
      */
     record Resource(Optional<ResourceSet> hold, String rawHold, boolean stable, String info,
-                    Optional<List<String>> groups, List<String> failed) implements ResourceMessage {
+                    Optional<List<String>> groups, List<String> failed, List<String> stopFailed)
+            implements ResourceMessage {
         public Resource {
             groups = groups.map(List::copyOf);
             failed = List.copyOf(failed);
+            stopFailed = List.copyOf(stopFailed);
         }
 
         @Override
@@ -88,6 +93,9 @@ public sealed interface ResourceMessage {
             groups.ifPresent(g -> m.add(F_GROUPS, String.join(" ", g)));
             if (!failed.isEmpty()) {
                 m.add(F_FAILED, String.join(" ", failed));
+            }
+            if (!stopFailed.isEmpty()) {
+                m.add(F_STOP_FAILED, String.join(" ", stopFailed));
             }
             return m;
         }
@@ -242,8 +250,7 @@ public sealed interface ResourceMessage {
                 String raw = m.get("rsc_hold").orElse(null);
                 yield new Resource(ResourceSet.parse(raw), raw == null ? "" : raw,
                         "1".equals(m.get("isstable").orElse("0")), m.get("info").orElse(""),
-                        m.get(F_GROUPS).map(ResourceMessage::keys), m.get(F_FAILED).map(ResourceMessage::keys)
-                        .orElseGet(List::of));
+                        m.get(F_GROUPS).map(ResourceMessage::keys), keysOf(m, F_FAILED), keysOf(m, F_STOP_FAILED));
             }
             case "ask_resources" -> new AskResources(ResourceSet.parse(m.get("rsc_hold").orElse(null))
                     .orElse(ResourceSet.NONE), m.get("info").orElse(""), m.get(F_GROUPS).map(ResourceMessage::keys),
@@ -259,6 +266,11 @@ public sealed interface ResourceMessage {
             case "stonith" -> new Stonith(m.get("node").orElse(""), m.get("result").orElse(""));
             default -> new Other(m.type());
         };
+    }
+
+    /** The keys of an optional field, none when absent. */
+    private static List<String> keysOf(Message m, String field) {
+        return m.get(field).map(ResourceMessage::keys).orElseGet(List::of);
     }
 
     /** Group keys separated by spaces, each once, in order. */

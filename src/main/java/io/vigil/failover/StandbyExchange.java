@@ -160,6 +160,29 @@ final class StandbyExchange {
 
     /** Starts a request as requester; {@code target} null = the natural acceptor. */
     void request(ResourceSet set, List<String> moving, Why why, String target) {
+        List<String> stuck = (moving.isEmpty() ? List.copyOf(s.groups.derive(set, s.me)) : moving).stream()
+                .filter(k -> s.groups.get(k).stopFailed()).toList();
+        if (!stuck.isEmpty()) {
+            // A group whose stop failed here does not move: asking anyway stopped the others and then cancelled the
+            // exchange for it, so they went down and came back here for nothing (simulation seed 3713).
+            List<String> rest = (moving.isEmpty() ? List.copyOf(s.groups.derive(set, s.me)) : moving).stream()
+                    .filter(k -> !stuck.contains(k) && s.groups.get(k).held()).toList();
+            s.out.warn("Standby [" + set.wire() + "]: " + stuck + " failed to stop here and stay here (`vigil resource"
+                    + " cleanup` once the cause is fixed).");
+            if (rest.isEmpty()) {
+                s.out.info("Standby [" + set.wire() + "]: nothing else to hand over.");
+                return;
+            }
+            ResourceSet narrower = s.groups.setOf(rest);
+            if (!s.multi && s.groups.derive(narrower, s.me).stream().anyMatch(stuck::contains)) {
+                // rsc_hold cannot leave them out, and a Heartbeat acceptor ignores groups=: it would start them too
+                s.out.error("Standby [" + set.wire() + "] refused: " + rest + " cannot be handed over without "
+                        + stuck + " (rsc_hold=" + narrower.wire() + " names them); clean those up first.");
+                return;
+            }
+            set = s.multi ? set : narrower;
+            moving = rest;
+        }
         if (moving.isEmpty() && s.multi) {
             s.out.info("Standby [" + set.wire() + "]: we hold none of these resources; nothing to hand over.");
             return;

@@ -19,6 +19,10 @@ import java.util.List;
  *       (hence, as ha.cf is the same everywhere, on the peers) this would be a takeover without fence: blocked instead.</li>
  *   <li>block: the group stays here, announced as ours, until {@code vigil resource cleanup} finds it stopped.</li>
  * </ul>
+ * A group blocked here (block, or a reboot that did not happen) is named in our {@code resource} messages
+ * ({@code stopfailed=}): the peers never start it while we say so, even when we die, unless they fence us, and a peer
+ * that took it over while it could not hear us (a partition) stops its copy ({@link PeerStopFailures}). Rebooting or
+ * waiting to be fenced, we name nothing: the reboot or the fence takes the copy down, and the peers take over.
  */
 final class StopFailures {
 
@@ -27,6 +31,8 @@ final class StopFailures {
     private boolean silent;
     /** A Reboot was asked and has not failed (yet). */
     private boolean rebootPending;
+    /** Our stop-failed groups stay here until the operator's cleanup (block, or a reboot that did not happen). */
+    private boolean blocked;
 
     StopFailures(EngineState state) {
         this.s = state;
@@ -56,10 +62,11 @@ final class StopFailures {
         String key = g.key();
         s.out.error("Resource group " + key + " failed to stop (" + detail + "): it may still be active here. It stays"
                 + " here, stop-failed, and is not released to any peer.");
+        StopFailurePolicy p = policy();
+        blocked = p == StopFailurePolicy.BLOCK; // rebooting or waiting to be fenced: the copy goes, the peers take over
         if (s.phase == Phase.SHUTDOWN) {
             s.announcements.send(false, "shutdown"); // the peers must not take it when we are gone: it is still ours
         }
-        StopFailurePolicy p = policy();
         if (p != s.settings.onStopFailure()) {
             s.out.warn("vigil.on-stop-failure=fence but no fencing is configured: blocking group " + key + " here instead.");
         }
@@ -95,6 +102,7 @@ final class StopFailures {
             return;
         }
         rebootPending = false;
+        blocked = true;
         s.out.error("Reboot did not happen (" + detail + "): the stop-failed groups " + keys()
                 + " stay here, blocked, until `vigil resource cleanup`; heartbeats resume.");
         silent = false;
@@ -128,6 +136,11 @@ final class StopFailures {
             s.out.warn("This node stays silent (it is waiting to be " + (rebootPending ? "rebooted" : "fenced")
                     + "); restart vigil to rejoin.");
         }
+    }
+
+    /** The stop-failed groups we announce as blocked here (stopfailed=): none while a reboot or a fence is awaited. */
+    List<String> announced() {
+        return blocked ? keys() : List.of();
     }
 
     /** The stop-failed groups, in haresources order. */

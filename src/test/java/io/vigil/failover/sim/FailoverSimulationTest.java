@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * <ul>
  *   <li>{@code -Dvigil.sim.seeds=N} runs N seeds (default 1000) from {@code -Dvigil.sim.firstSeed} (default 1);</li>
  *   <li>{@code -Dvigil.sim.seed=S} replays one seed and prints its whole trace;</li>
+ *   <li>{@code -Dvigil.sim.maxFailures=N} stops after N failing seeds (default 5; a large run lists them all);</li>
  *   <li>{@code -Dvigil.sim.traceDir=DIR} writes every seed's whole trace to {@code DIR/seed-S.txt} (with a large
  *       {@code -Dvigil.sim.traceLines}): traces taken before and after a refactoring must not differ.</li>
  * </ul>
@@ -31,7 +32,7 @@ class FailoverSimulationTest {
      * Seeds whose violations are known and NOT yet fixed (open bugs, listed in docs/failover.md): they still run and
      * their outcome is printed loudly, but they do not fail the build. Remove a seed once it passes.
      */
-    static final Set<Long> KNOWN_OPEN = Set.of(171L); // 171: stop-failed (block, no fencing) on one side of a partition, taken over on the other (was 663 before the stall and ping-blip faults changed the draws)
+    static final Set<Long> KNOWN_OPEN = Set.of();
 
     private static void writeTrace(Path file, Scenario sc, String failure) {
         try {
@@ -52,7 +53,8 @@ class FailoverSimulationTest {
             sc.c.dumpTranscripts(dir, header);
             System.out.println("node transcripts of seed " + sc.seed + ": " + dir);
         } catch (IOException | RuntimeException e) {
-            System.out.println("could not write the transcripts of seed " + sc.seed + ": " + e);
+            System.out.println("could not write the transcripts of seed " + sc.seed + ": " + e
+                    + (e.getCause() != null ? " (" + e.getCause() + ")" : ""));
         }
     }
 
@@ -104,7 +106,7 @@ class FailoverSimulationTest {
                     System.out.println("---- seed " + seed + ": " + failure + "; last trace lines:");
                     replay.c.trace.forEach(System.out::println);
                 }
-                if (failures.size() >= 5) {
+                if (failures.size() >= Integer.getInteger("vigil.sim.maxFailures", 5)) {
                     break;
                 }
             }

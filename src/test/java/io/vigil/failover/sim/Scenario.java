@@ -188,9 +188,11 @@ final class Scenario {
                 }
                 case 3 -> {
                     List<String> candidates = new ArrayList<>(up);
-                    if (fs.onStopFailure() == StopFailurePolicy.BLOCK && !fs.fencing()) {
-                        // documented hazard, not simulated: stopping vigil with a group stop-failed and blocked here,
-                        // without fencing, leaves it active for a peer that takes over as from a crashed node
+                    if (fs.onStopFailure() == StopFailurePolicy.BLOCK && !fs.fencing() && !c.connected()) {
+                        // documented hazard, not simulated: stopping vigil with a group stop-failed here (block, no
+                        // fencing) while partitioned: the other side, which took the group over and never heard
+                        // stopfailed=, keeps running it after the heal. Connected, the peers heard the marker and leave
+                        // the group alone (checked by (s))
                         candidates.removeIf(x -> c.byName.get(x).core.failoverView().groups()
                                 .containsValue(io.vigil.failover.GroupState.STOP_FAILED));
                     }
@@ -347,6 +349,9 @@ final class Scenario {
                 moving.add(g.key());
             }
         }
+        if (c.nodes.size() == 2 && refusedForStopFailed(x, set, takeover, moving)) {
+            moving = List.of(); // refused at once: rsc_hold cannot leave the stop-failed group out (docs/failover.md)
+        }
         operatorUsed = true; // standby/takeover moves are sticky: (c) does not apply any more
         operatorStart = c.now;
         operatorMoving = moving;
@@ -354,6 +359,31 @@ final class Scenario {
         operatorFrom = takeover ? null : x;
         c.operator(x, takeover ? OperatorKind.TAKEOVER : OperatorKind.STANDBY, set);
         return k;
+    }
+
+    /**
+     * Two nodes: the holder's request names its groups by rsc_hold alone (local/foreign relative to it), and a Heartbeat
+     * acceptor starts every group of that set; so a standby whose narrowest set still names a group stop-failed on
+     * the holder is refused, and nothing moves.
+     */
+    private boolean refusedForStopFailed(String x, ResourceSet set, boolean takeover, List<String> moving) {
+        String holder = takeover ? c.nodes.stream().filter(n -> !n.equals(x)).findFirst().orElseThrow() : x;
+        Map<String, io.vigil.failover.GroupState> states = c.byName.get(holder).core.failoverView().groups();
+        boolean local = false;
+        boolean foreign = false;
+        for (String k : moving) {
+            boolean preferred = fs.groups().stream().anyMatch(g -> g.key().equals(k) && g.preferredNode().equals(holder));
+            local |= preferred;
+            foreign |= !preferred;
+        }
+        for (GroupSpec g : fs.groups()) {
+            boolean inSet = g.preferredNode().equals(x) ? set.hasLocal() : set.hasForeign();
+            boolean named = g.preferredNode().equals(holder) ? local : foreign;
+            if (inSet && named && states.get(g.key()) == io.vigil.failover.GroupState.STOP_FAILED) {
+                return true;
+            }
+        }
+        return false;
     }
 
     boolean operatorUsed;
@@ -408,14 +438,19 @@ final class Scenario {
             List<String> active = c.activeOn(k);
             List<String> stuck = c.stopFailedOn(k);
             // taken over while connected (not a partition being resolved, nor a false death): never allowed
-            if (!stuck.isEmpty() && active.size() >= 2 && c.connected() && falseDeathsInEpoch() == 0
+            // (stop-failed on two nodes: both copies were started while partitioned, see below)
+            if (stuck.size() == 1 && active.size() >= 2 && c.connected() && falseDeathsInEpoch() == 0
                     && doubleSince.get(k) == null && kind != Kind.HEAL) {
                 fail("(s) group " + k + " is active on " + active + " while its stop failed on " + stuck
                         + " (on-stop-failure " + fs.onStopFailure() + ")");
                 return;
             }
             Long since = doubleSince.get(k);
-            if (active.size() >= 2 && c.connected()) {
+            if (stuck.size() >= 2) {
+                // stop-failed on two nodes (both sides of a partition): no node can stop either copy, only the
+                // operator's cleanup (the final restore) can; the engine must not fight over it
+                doubleSince.remove(k);
+            } else if (active.size() >= 2 && c.connected()) {
                 if (since == null) {
                     doubleSince.put(k, c.now);
                 }
@@ -473,6 +508,16 @@ final class Scenario {
                     someoneCan = true;
                 }
             }
+            if (c.stopFailedOn(g.key()).size() >= 2) {
+                continue; // left to the operator (see observe)
+            }
+            if (markedOnDownNode(g.key())) {
+                // its peers never start it while its marker stands (they may not have heard it: a partition)
+                if (c.activeOn(g.key()).size() > 1) {
+                    return false;
+                }
+                continue;
+            }
             if (someoneCan && (c.upOn(g.key()).size() != 1 || c.activeOn(g.key()).size() != 1)) {
                 return false;
             }
@@ -481,6 +526,15 @@ final class Scenario {
             }
         }
         return true;
+    }
+
+    /**
+     * vigil.on-stop-failure=block without fencing: a node that held the group stop-failed (stopfailed= in its resource
+     * messages) went down. Its peers cannot tell a crash from a partition: the group stays down until it comes back
+     * (docs/failover.md, "Stop failures"), unless they never heard the marker.
+     */
+    private boolean markedOnDownNode(String key) {
+        return fs.onStopFailure() == StopFailurePolicy.BLOCK && !fs.fencing() && !c.downStopFailed(key).isEmpty();
     }
 
     /** Runs the epoch to its end and checks it. */

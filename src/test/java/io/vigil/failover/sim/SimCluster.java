@@ -101,6 +101,11 @@ final class SimCluster {
         final Set<String> hangingStart = new HashSet<>();
         /** Groups whose stop fails here: they stay active (the machine's truth) until the node is powered off. */
         final Set<String> brokenStop = new HashSet<>();
+        /**
+         * Groups its daemon held stop-failed when the machine went down: its peers may have heard so (stopfailed=)
+         * and then, without fencing, leave them down until it comes back.
+         */
+        final Set<String> stopFailedAtCrash = new HashSet<>();
         int ping;
         int announces;
         long bootedAt;
@@ -196,6 +201,7 @@ final class SimCluster {
             return;
         }
         n.up = true;
+        n.stopFailedAtCrash.clear();
         n.incarnation++;
         n.generation++;
         n.seq = 0;
@@ -254,9 +260,21 @@ final class SimCluster {
     void crash(String name) {
         Node n = byName.get(name);
         if (!n.up) {
+            if (n.rs.values().stream().anyMatch(v -> v != Rs.DOWN)) {
+                // its daemon exited with a group stop-failed, still active on the machine: a fence powers it off
+                n.rs.replaceAll((k, v) -> Rs.DOWN);
+                n.brokenStop.clear();
+                log(name, "== powered off");
+                observer.holdersChanged(this);
+            }
             return;
         }
         n.up = false;
+        n.core.failoverView().groups().forEach((k, st) -> {
+            if (st == GroupState.STOP_FAILED) {
+                n.stopFailedAtCrash.add(k);
+            }
+        });
         n.inputs = null;
         n.stallOnRequestMs = 0;
         n.pingBackOnRequest = -1;
@@ -606,6 +624,11 @@ final class SimCluster {
             }
             SimCluster.this.log(n.name, "== shutdown complete");
             keep(n, n.core.peerIncarnations());
+            n.core.failoverView().groups().forEach((k, st) -> {
+                if (st == GroupState.STOP_FAILED) {
+                    n.stopFailedAtCrash.add(k);
+                }
+            });
             n.up = false;
             // the daemon exits; a group whose stop failed is still active on the machine
             n.rs.replaceAll((k, v) -> v == Rs.UP && n.brokenStop.contains(k) ? Rs.UP : Rs.DOWN);
@@ -734,6 +757,17 @@ final class SimCluster {
         List<String> r = new ArrayList<>();
         for (Node n : byName.values()) {
             if (n.brokenStop.contains(key) && n.rs.get(key) != Rs.DOWN) {
+                r.add(n.name);
+            }
+        }
+        return r;
+    }
+
+    /** Nodes that are down and held the group stop-failed when they went down. */
+    List<String> downStopFailed(String key) {
+        List<String> r = new ArrayList<>();
+        for (Node n : byName.values()) {
+            if (!n.up && n.stopFailedAtCrash.contains(key)) {
                 r.add(n.name);
             }
         }
