@@ -30,6 +30,8 @@ chmod 711 "$work"   # an unprivileged haclient member must reach the daemon's ru
 pid=""
 cleanup() {
     [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+    # every process left in the two namespaces was started here (daemons, a guardian's handover watch, ping)
+    for p in $(ip netns pids "$ns" 2>/dev/null) $(ip netns pids "$peer" 2>/dev/null); do kill "$p" 2>/dev/null || true; done
     ip netns del "$ns" 2>/dev/null || true
     ip netns del "$peer" 2>/dev/null || true
     rm -rf "$work"
@@ -196,9 +198,82 @@ set +e; wait "$pid"; rc=$?; set -e; pid=""
 ip -n "$ns" -o addr show dev eth0 | grep -q ' 192.0.2.253/' && fail "VIP still up after heartbeat -k"
 check "heartbeat -k: graceful stop, exit 0, VIP released"
 
-dpkg -r vigil >/dev/null || fail "dpkg -r"
+# --- An upgrade that moves nothing (issue 15): two installed daemons, linux1 here holding 192.0.2.253 and linux2 in
+# the peer namespace (keepalive 0.5 s, deadtime 60 s: the window covers dpkg's unpack and a JVM start on a busy
+# machine). `dpkg -i` of the same package runs prerm `upgrade` (`vigil stop --keep-resources`: linux1's daemon exits
+# leaving the VIP up) and postinst; then linux1's daemon is started again, as postinst's `systemctl start` does under
+# systemd (there is no systemd here), and adopts the VIP. The peer pings the VIP every 20 ms throughout, and whether
+# linux1 holds it is sampled every 50 ms. VIGIL_RUN_DIR points the maintainer scripts at this test's daemon only.
+ip -n "$peer" link set lo up   # linux2's daemon serves its metrics on 127.0.0.1
+ip -n "$peer" addr add 192.0.2.12/24 brd + dev eth0
+for n in 1 2; do
+    d="$work/up$n"; mkdir -p "$d/ha.d"
+    cp /usr/share/doc/vigil/examples/tutorial/{ha.cf,authkeys,haresources} "$d/ha.d/"
+    chmod 600 "$d/ha.d/authkeys"
+    sed -i "s|^logfile .*|logfile $d/ha-log|; s|^keepalive .*|keepalive 500ms|; s|^deadtime .*|deadtime 60|" "$d/ha.d/ha.cf"
+    printf 'warntime 20\ninitdead 120\n' >> "$d/ha.d/ha.cf"
+done
+start_node() {  # start_node <1|2> <namespace>: the daemon's pid in $started (a child of this shell: wait works)
+    ip netns exec "$2" /usr/bin/vigil run --config-dir "$work/up$1/ha.d" --node-name "linux$1" \
+        --run-dir "$work/up$1/run" --state-dir "$work/up$1/state" >> "$work/up$1/daemon.out" 2>&1 &
+    started=$!
+}
+await_log() {  # await_log <1|2> <text> <seconds>
+    for _ in $(seq 1 $(($3 * 5))); do grep -q "$2" "$work/up$1/daemon.out" && return 0; sleep 0.2; done
+    tail -n 30 "$work/up1/daemon.out" "$work/up2/daemon.out"; fail "linux$1 did not log '$2' within $3 s"
+}
+start_node 1 "$ns"; pid=$started
+start_node 2 "$peer"
+await_log 1 "Initial resource acquisition complete" 180
+await_log 2 "Initial resource acquisition complete" 180
+ip -n "$ns" -o addr show dev eth0 | grep -q ' 192.0.2.253/' || fail "linux1 does not hold the VIP before the upgrade"
+ip netns exec "$peer" stdbuf -oL ping -n -i 0.02 192.0.2.253 > "$work/ping.out" 2>&1 &
+pinger=$!
+holds() {  # 1 / 0, or ? when ip itself failed (it did, now and then, for both namespaces at once on a loaded host)
+    a=$(ip -n "$1" -o addr show dev eth0 2>/dev/null) || { echo "?"; return; }
+    case $a in *" 192.0.2.253/"*) echo 1 ;; *) echo 0 ;; esac
+}
+# "<ms> <linux1 holds> <linux2 holds>": linux2 must never hold it (then the ping, sent from its namespace, is real)
+( while :; do echo "$(date +%s%3N) $(holds "$ns") $(holds "$peer")"; sleep 0.05; done ) > "$work/held.out" &
+sampler=$!
+sleep 1
+t0=$(date +%s%N)
+out=$(VIGIL_RUN_DIR="$work/up1/run" dpkg -i "$deb" 2>&1) || fail "dpkg -i over the installed package: $out"
+t_dpkg=$(date +%s%N)
+set +e; wait "$pid"; rc=$?; set -e
+[ "$rc" = 0 ] || fail "prerm upgrade: linux1's daemon exit code $rc (want 0, a keeping stop): $out"
+grep -q "resource groups kept running" <<<"$out" || fail "prerm upgrade did not stop the daemon keeping its groups: $out"
+start_node 1 "$ns"; pid=$started
+await_log 1 "is running here from before the restart: adopted" 120
+t_adopt=$(date +%s%N)
+sleep 2
+kill "$sampler"; kill -INT "$pinger"; wait "$pinger" 2>/dev/null || true
+read -r sent lost < <(grep -o 'icmp_seq=[0-9]*' "$work/ping.out" | cut -d= -f2 | sort -n | uniq \
+    | awk 'NR == 1 { lo = $1 } { hi = $1; n++ } END { print hi - lo + 1, hi - lo + 1 - n }')
+dropped=$(awk '$2 == 0 || $3 == 1' "$work/held.out" | wc -l)
+unknown=$(awk '$2 == "?" || $3 == "?"' "$work/held.out" | wc -l)
+echo "test-deb: upgrade: dpkg -i took $(( (t_dpkg - t0) / 1000000 )) ms, linux1 adopted the VIP $(( (t_adopt - t_dpkg) / 1000000 )) ms later;" \
+    "client (linux2's namespace, ping -i 0.02): $lost of $sent probes lost; VIP off linux1 or on linux2 in $dropped of $(wc -l < "$work/held.out") samples (every 50 ms; $unknown unreadable)"
+if [ "$dropped" != 0 ]; then
+    t0ms=$((t0 / 1000000))
+    awk -v t0="$t0ms" '$2 == 0 || $3 == 1 { printf "  at %+d ms from dpkg -i: linux1 %s, linux2 %s\n", $1 - t0, $2, $3 }' "$work/held.out" | head -20
+    tail -n 40 "$work/up1/daemon.out" "$work/up2/daemon.out"
+    fail "the VIP left linux1 during the upgrade (samples above: 1 = holds it)"
+fi
+[ "$lost" = 0 ] || fail "$lost probes lost during the upgrade"
+grep -q "Running IPaddr 192.0.2.253 start" <(sed -n '/is running here from before the restart/,$p' "$work/up1/daemon.out") \
+    && fail "the new daemon ran the VIP's start script again"
+check "dpkg -i over a running daemon: prerm kept the VIP up, the new daemon adopted it; nothing moved, no probe lost"
+
+# Removal releases everything: prerm `remove` stops a running daemon the plain way (VIP released).
+VIGIL_RUN_DIR="$work/up2/run" /usr/bin/vigil stop >/dev/null || fail "vigil stop (linux2)"
+out=$(VIGIL_RUN_DIR="$work/up1/run" dpkg -r vigil 2>&1) || fail "dpkg -r: $out"
+set +e; wait "$pid"; rc=$?; set -e; pid=""
+[ "$rc" = 0 ] || fail "dpkg -r: linux1's daemon exit code $rc (want 0)"
+ip -n "$ns" -o addr show dev eth0 | grep -q ' 192.0.2.253/' && fail "VIP still up after dpkg -r"
+check "dpkg -r with the daemon running: it stopped releasing the VIP"
 [ ! -e /usr/bin/vigil ] && [ ! -e /usr/bin/cl_status ] && [ ! -e /usr/lib/vigil/quarkus-app ] \
     && [ ! -e /usr/share/man/man8/vigil.8.gz ] && [ ! -e /usr/share/bash-completion/completions/vigil ] || fail "files left after dpkg -r"
-dpkg -P vigil >/dev/null || fail "dpkg -P"
+VIGIL_RUN_DIR="$work/run" dpkg -P vigil >/dev/null || fail "dpkg -P"
 check "dpkg -r and -P leave nothing behind"
 echo "test-deb: all checks passed"

@@ -365,7 +365,12 @@ public final class ClStatus {
         return link.get().up() ? OK : NORMAL_FAIL;
     }
 
-    /** Vigil has no API clients (ipfail, Pacemaker daemons): every client of a known node is offline. */
+    /**
+     * Vigil has no API clients (ipfail, Pacemaker daemons): every client of a known node is offline, this node's
+     * included — Heartbeat 3.0.6 answers a query about its own node itself, {@code offline} for a client not signed on
+     * (hb_api.c api_clientstatus; side by side in the lab: {@code offline}, exit 1). Only its client library's timeout
+     * (500 ms by default, the optional third operand) can turn that into exit 13 on a loaded host.
+     */
     private int clientstatus(Getopt g) {
         if (simpleOptionsBad(g)) {
             return PARAMETER_ERROR;

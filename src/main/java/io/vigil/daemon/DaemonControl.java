@@ -11,10 +11,17 @@ final class DaemonControl implements ControlHandler {
 
     private final Daemon daemon;
     private final String version;
+    /** This process's start-up, launch to first keepalive (-1 until started): a keeping stop compares it to its window. */
+    private volatile long startupMs = -1;
 
     DaemonControl(Daemon daemon, String version) {
         this.daemon = daemon;
         this.version = version;
+    }
+
+    /** Records how long this process took to start (see {@link RestartWindow}). */
+    void started(long startupMs) {
+        this.startupMs = startupMs;
     }
 
     @Override
@@ -59,7 +66,9 @@ final class DaemonControl implements ControlHandler {
     @Override
     public Reply stopKeepingResources() {
         Daemon.KeepStop r = daemon.stopKeepingResources();
-        return r.accepted() ? Reply.ok(r.message()) : Reply.refused(r.message());
+        String warning = RestartWindow.warning(startupMs,
+                RestartWindow.windowMs(daemon.config().deadtimeMs(), daemon.config().keepaliveMs()));
+        return r.accepted() ? Reply.ok(r.message() + warning) : Reply.refused(r.message());
     }
 
     @Override

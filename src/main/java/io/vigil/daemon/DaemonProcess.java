@@ -53,9 +53,9 @@ public final class DaemonProcess {
         reporting.whenCommUp(respawn::start); // ha.cf respawn children start at comm-up, as in Heartbeat
         Daemon daemon = new Daemon(config, services.vertx(), paths,
                 OperatorFeeds.wrap(reporting, config, services.live(), services.metrics()), reader);
-        ControlServer control = new ControlServer(services.vertx(), paths.socket(),
-                new DaemonControl(daemon, services.version()), ControlAccess.forGroup(config.vigil().controlGroup()),
-                services.live());
+        DaemonControl requests = new DaemonControl(daemon, services.version());
+        ControlServer control = new ControlServer(services.vertx(), paths.socket(), requests,
+                ControlAccess.forGroup(config.vigil().controlGroup()), services.live());
         try {
             daemon.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             control.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -67,6 +67,10 @@ public final class DaemonProcess {
             PidFile.release(paths.pidFile());
             return 1;
         }
+        long startupMs = RestartWindow.startupMs(System.currentTimeMillis());
+        requests.started(startupMs);
+        LOG.infof("vigil started in %d ms (process launch to first keepalive; a restart keeping the groups has %d ms)",
+                startupMs, RestartWindow.windowMs(config.deadtimeMs(), config.keepaliveMs()));
         services.metrics().bindStatus(() -> DaemonReporting.report(daemon, services.version()));
         // a reload may add or remove links and groups: their gauges follow
         daemon.afterReload(() -> services.metrics().bindStatus(() -> DaemonReporting.report(daemon, services.version())));

@@ -103,6 +103,8 @@ class ClStatusTest {
         expect(run("clientstatus", "bob", "ipfail", "800"), "offline\n", "", 1);
         expect(run("clientstatus", "bob"), "", "No enough parameter.\n", 11);
         assertEquals(13, run("clientstatus", "nosuch", "ipfail").exitCode());
+        // about this node too, as Heartbeat answers it (not a timeout)
+        expect(run("clientstatus", "alice", "ipfail", "2000"), "offline\n", "", 1);
     }
 
     @Test

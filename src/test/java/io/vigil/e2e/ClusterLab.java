@@ -418,7 +418,7 @@ public final class ClusterLab implements AutoCloseable {
 
     /** Waits until exactly {@code node} holds the address (and nobody else); returns the elapsed ms. */
     public long awaitSoleHolder(String address, String node, Duration timeout) throws InterruptedException {
-        return await(timeout, address + " held by " + node + " only\n" + logs(),
+        return await(timeout, () -> address + " held by " + node + " only\n" + logs(),
                 () -> holders(address).equals(List.of(node)));
     }
 
@@ -508,6 +508,12 @@ public final class ClusterLab implements AutoCloseable {
 
     /** Polls until the condition holds; returns the elapsed milliseconds, or fails with the message. */
     public static long await(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
+        return await(timeout, () -> what, condition);
+    }
+
+    /** As {@link #await(Duration, String, BooleanSupplier)}, the message (with logs, say) built when it fails. */
+    public static long await(Duration timeout, java.util.function.Supplier<String> what, BooleanSupplier condition)
+            throws InterruptedException {
         long t0 = System.nanoTime();
         long deadline = t0 + timeout.toNanos();
         while (System.nanoTime() < deadline) {
@@ -516,7 +522,7 @@ public final class ClusterLab implements AutoCloseable {
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting for: " + what);
+        throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting for: " + what.get());
     }
 
     public String logs() {

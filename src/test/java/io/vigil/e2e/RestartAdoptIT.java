@@ -2,7 +2,6 @@ package io.vigil.e2e;
 
 import io.vigil.testsupport.Netns;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -18,14 +17,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Issue 15 item 3: a restart that moves nothing. linux1 holds the VIP; {@code vigil stop --keep-resources} makes its
  * daemon exit leaving the address up, a new daemon starts and adopts it (linux2, stable, confirms it does not hold
- * it). A client pings the VIP every 20 ms throughout: the largest gap between replies and the replies lost are
+ * it). A client pings the VIP every 20 ms throughout: the largest gap between replies and the probes lost are
  * printed. Then the safety net: a keeping stop that no new daemon follows, whose groups the guardian releases at the
  * handover's deadline, as linux2 takes them over.
+ * <p>
+ * deadtime 30 s: the new daemon must send its first keepalive within deadtime less one keepalive of the stop, and on
+ * the shared 2-core machine the JVM alone took 17 s to start (load 9); with deadtime 10 the restart missed the window,
+ * the guardian released the VIP at the deadline and linux2 took it (the failure first reported as "the restarted
+ * daemon writes nothing": the log shown was read before the wait). The printed figures say how long the start took.
  */
 @Tag("netns")
-@Tag("slow") // left out of `make test` for CI's time budget: `make test-slow`
-@Disabled("fails: after the keeping stop the restarted daemon writes nothing for 120 s (cause not found);"
-        + " docs/operations.md, \"Restart and upgrade that move nothing\"")
+@Tag("slow") // 109 s here (two boots, a restart, then a 30 s deadtime): left to `make test-slow` for CI's time budget
 class RestartAdoptIT {
 
     static ClusterLab lab;
@@ -38,14 +40,14 @@ class RestartAdoptIT {
     }
 
     private static String haCf(ClusterLab.Node n) {
-        return "logfile " + n.home.resolve("ha-log") + "\nkeepalive 500ms\ndeadtime 10\nwarntime 5\ninitdead 20\n"
+        return "logfile " + n.home.resolve("ha-log") + "\nkeepalive 500ms\ndeadtime 30\nwarntime 10\ninitdead 40\n"
                 + "udpport 694\nbcast eth0\nauto_failback on\nnode linux1\nnode linux2\n";
     }
 
     @Test
     void restartKeepingResourcesMovesNothing() throws Exception {
         Netns.assumeAvailable();
-        lab = new ClusterLab("ad", E2e.dir("ad"));
+        lab = new ClusterLab("a2r", E2e.dir("a2-restart"));
         ClusterLab.Node l1 = lab.node("linux1", "192.0.2.11");
         ClusterLab.Node l2 = lab.node("linux2", "192.0.2.12");
         for (ClusterLab.Node n : List.of(l1, l2)) {
@@ -87,7 +89,7 @@ class RestartAdoptIT {
             long stopped = System.currentTimeMillis();
             assertTrue(l1.holds(VIP), "the VIP stays up while no daemon runs");
             l1.start();
-            long adopted = ClusterLab.await(E2e.BOOT, "linux1 adopts the VIP\n" + lab.logs(),
+            long adopted = ClusterLab.await(E2e.BOOT, () -> "linux1 adopts the VIP\n" + lab.logs(),
                     () -> l1.logText().contains("is running here from before the restart: adopted"));
             ClusterLab.await(Duration.ofSeconds(30), "linux2 sees linux1 stable holding it",
                     () -> l2.logText().lines().filter(l -> l.contains("remote resource transition completed")).count() > stableBefore);
@@ -97,12 +99,17 @@ class RestartAdoptIT {
             long gap = probe.maxGapMs(t0);
             List<Long> replies = probe.replies().stream().filter(t -> t >= t0).toList();
             long span = replies.isEmpty() ? 0 : replies.get(replies.size() - 1) - t0;
-            long lost = Math.max(0, span / 20 - replies.size());
-            System.out.printf("RESTART-ADOPT keeping stop took %d ms, the new daemon adopted the VIP %d ms after it;"
-                            + " client: %d replies over %d ms, largest gap %d ms, about %d probes lost (ping -i 0.02)%n",
-                    stopped - t0, adopted, replies.size(), span, gap, lost);
+            long[] lost = probe.lost();
+            String startup = l1.logText().lines().filter(l -> l.contains("vigil started in"))
+                    .map(l -> l.substring(l.indexOf("vigil started in"))).reduce((a, b) -> b).orElse("no start-up line");
+            System.out.printf("RESTART-ADOPT keeping stop took %d ms, the new daemon adopted the VIP %d ms after it"
+                            + " (its log: %s); client: %d replies over %d ms, largest gap %d ms, %d of %d probes lost"
+                            + " (ping -i 0.02)%n",
+                    stopped - t0, adopted, startup, replies.size(), span, gap, lost[1], lost[0]);
+            System.out.println("RESTART-ADOPT vigil stop --keep-resources said: " + stop.output().strip());
             assertEquals("", seen.get(), "linux1 alone held the VIP throughout the restart");
             assertTrue(gap >= 0 && gap < 1000, "no client outage: largest gap " + gap + " ms");
+            assertEquals(0, lost[1], "no probe lost");
             assertTrue(!l1.logText().contains("IPaddr " + VIP + " start")
                     || l1.logText().lastIndexOf("IPaddr " + VIP + " start") < l1.logText().lastIndexOf("---- start"),
                     "the restarted daemon did not run the start script");
@@ -116,13 +123,13 @@ class RestartAdoptIT {
         var stop = l1.cli("stop", "--keep-resources");
         assertEquals(0, stop.exitCode(), stop.output());
         assertTrue(old.waitFor(30, TimeUnit.SECONDS));
-        ClusterLab.await(Duration.ofSeconds(60), "the guardian releases the VIP on linux1\n" + lab.logs(),
+        ClusterLab.await(Duration.ofSeconds(90), () -> "the guardian releases the VIP on linux1\n" + lab.logs(),
                 () -> !l1.holds(VIP));
         long released = System.currentTimeMillis() - t1;
-        ClusterLab.await(Duration.ofSeconds(60), "linux2 takes the VIP", () -> l2.holds(VIP));
+        ClusterLab.await(Duration.ofSeconds(60), () -> "linux2 takes the VIP\n" + lab.logs(), () -> l2.holds(VIP));
         long taken = System.currentTimeMillis() - t1;
         System.out.printf("RESTART-ADOPT no new daemon: linux1 released the VIP %d ms after the keeping stop, linux2"
-                + " held it %d ms after it (deadtime 10 s, keepalive 0.5 s)%n", released, taken);
+                + " held it %d ms after it (deadtime 30 s, keepalive 0.5 s)%n", released, taken);
         lab.awaitSoleHolder(VIP, "linux2", Duration.ofSeconds(30));
     }
 }

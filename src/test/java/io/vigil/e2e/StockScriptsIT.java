@@ -23,15 +23,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Issue 15 item 5: a haresources group made of Heartbeat's stock scripts and a real init script, as Heartbeat users
  * write them: {@code linux1 192.0.2.253 portblock::tcp::8080::block IPsrcaddr::192.0.2.253 cp-vigil-echo
- * portblock::tcp::8080::unblock}. IPsrcaddr and portblock are Vigil's wrappers onto resource-agents' OCF agents;
+ * portblock::tcp::8080::unblock}. IPsrcaddr is Vigil's wrapper onto resource-agents' OCF agent, portblock Vigil's own
+ * (the OCF agent's unblock never removed its rule with Debian 12's iptables 1.8.9: this test caught it);
  * cp-vigil-echo is an LSB script this test writes into /etc/init.d (and removes again) that serves TCP 8080 with
  * socat. On the holder the service answers the client through the VIP, outgoing traffic leaves from the VIP
  * (IPsrcaddr) and port 8080 is open (portblock unblocked at the end of the start); a graceful stop hands all of it to
  * the other node and leaves nothing behind (no rule, route as before, service stopped).
  */
 @Tag("netns")
-@org.junit.jupiter.api.Disabled("fails since the merges of 2026-12-07: the client's connection to the VIP's port 8080 times"
-        + " out after the group started on linux1 (portblock/IPsrcaddr/init script); not analysed yet")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StockScriptsIT {
 
@@ -76,8 +75,7 @@ class StockScriptsIT {
     @BeforeAll
     void up() throws Exception {
         Netns.assumeAvailable();
-        for (String tool : List.of("iptables", "socat", "/usr/lib/ocf/resource.d/heartbeat/IPsrcaddr",
-                "/usr/lib/ocf/resource.d/heartbeat/portblock")) {
+        for (String tool : List.of("iptables", "socat", "/usr/lib/ocf/resource.d/heartbeat/IPsrcaddr")) {
             assumeTrue(Netns.run(List.of("sh", "-c", "command -v " + tool)).exitCode() == 0, tool + " is needed");
         }
         assumeTrue(!Files.exists(INIT_SCRIPT), INIT_SCRIPT + " exists already: not ours to overwrite");
@@ -85,7 +83,7 @@ class StockScriptsIT {
         Files.writeString(INIT_SCRIPT, SERVICE);
         Files.setPosixFilePermissions(INIT_SCRIPT, PosixFilePermissions.fromString("rwxr-xr-x"));
 
-        lab = new ClusterLab("cps", E2e.dir("cps"));
+        lab = new ClusterLab("a2s", E2e.dir("a2-stock"));
         l1 = lab.node("linux1", "192.0.2.11");
         l2 = lab.node("linux2", "192.0.2.12");
         for (ClusterLab.Node n : List.of(l1, l2)) {

@@ -55,8 +55,8 @@ class ClStatusSideBySideIT {
         InteropLab.assumeAvailable();
         String prefix = System.getProperty("interop.lab.prefix");
         String dir = System.getProperty("interop.lab.dir");
-        System.setProperty("interop.lab.prefix", "cp-");
-        System.setProperty("interop.lab.dir", "/tmp/cp-lab");
+        System.setProperty("interop.lab.prefix", "a2-");
+        System.setProperty("interop.lab.dir", "/tmp/a2-cl-lab");
         try {
             lab = new InteropLab("vigil", "heartbeat", "sha1");
         } finally {
@@ -178,7 +178,7 @@ class ClStatusSideBySideIT {
                 "listhblinks -v {peer}", "listhblinks -m {self}", "listhblinks nosuch", "listhblinks",
                 "hblinkstatus {self} eth0", "hblinkstatus {peer} eth0", "hblinkstatus {ping} {ping}",
                 "hblinkstatus -m {peer} eth0", "hblinkstatus {self} eth9", "hblinkstatus {peer}",
-                "clientstatus {peer} ipfail", "clientstatus {self} ipfail 200", "clientstatus nosuch ipfail",
+                "clientstatus {peer} ipfail", "clientstatus {self} ipfail 2000", "clientstatus nosuch ipfail",
                 "rscstatus", "rscstatus -m",
                 "hbparameter -p keepalive", "hbparameter -p deadtime", "hbparameter -p warntime",
                 "hbparameter -p initdead", "hbparameter -p udpport", "hbparameter -p auto_failback",

@@ -19,8 +19,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Every resource script name of Heartbeat 3.0.6's /etc/ha.d/resource.d (reference §3.4) resolves with Vigil's own
  * resource.d alone, as after {@code apt-get purge heartbeat}: IPaddr, IPaddr2 and IPv6addr to the built-in agent,
- * the others to a script of the same name, which (but for Vigil's own Delay, Filesystem, MailTo) hands its positional
- * arguments to the OCF agent of resource-agents as Heartbeat's wrapper did.
+ * the others to a script of the same name, which (but for Vigil's own Delay, Filesystem, MailTo, and portblock but for
+ * its meta-data) hands its positional arguments to the OCF agent of resource-agents as Heartbeat's wrapper did.
  */
 class HeartbeatScriptNamesTest {
 
