@@ -170,6 +170,7 @@ public final class Daemon {
                     pinger = new Pinger(vertx, config.pingNodes(), Duration.ofMillis(config.keepaliveMs()),
                             (node, addr) -> loop.submit(core -> core.pingReply(monotonicMillis(), node)));
                     pinger.start();
+                    loop.alongKeepalive(pinger::probe);
                 }
                 loop.core().keepalive(monotonicMillis());
                 loop.startTimers(config.keepaliveMs(), config.vigil().monitorInterval().toMillis());
