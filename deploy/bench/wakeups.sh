@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # wakeups.sh - wake-ups per second and memory of an idle Vigil node: the lab's stable pair (linux1 holding the VIP),
-# the context switches (voluntary + non-voluntary, /proc/<pid>/task/*/status) of every thread of linux1's processes
-# (the JVM and its guardian) over a window, per second, in total and per thread; then RSS and PSS per process
-# (/proc/<pid>/smaps_rollup). Run as root, under the lab lock when other runs may share the machine:
-#   flock /tmp/vigil-ns.lock deploy/bench/wakeups.sh ['JVM OPTIONS'...]
-# With arguments, linux1 is measured once with the launcher's flags, then restarted once per argument with those
-# options added (VIGIL_JAVA_OPTS; a later -XX flag overrides the launcher's), each measured the same way.
+# the context switches of every thread of linux1's processes (the JVM and its guardian) over a window, per second, in
+# total and per thread (/proc/<pid>/task/*/status: a voluntary switch is a wake-up, the thread slept; involuntary ones
+# are preemptions and follow the machine's load); then RSS and PSS per process (/proc/<pid>/smaps_rollup). Run as
+# root, under the lab lock when other runs may share the machine:
+#   flock /tmp/vigil-ns.lock deploy/bench/wakeups.sh [VARIANT...]
+# With arguments, linux1 is measured once as the launcher runs it, then restarted once per argument, each measured the
+# same way. A VARIANT is JVM options added to the launcher's (VIGIL_JAVA_OPTS; a later -XX flag overrides the
+# launcher's), or NAME=VALUE for an environment variable of the daemon (e.g. MALLOC_ARENA_MAX=2).
 #
 # Knobs: LAB_PROFILE=tutorial|fast (default tutorial), WAKEUPS_SETTLE=20 (s after linux1 holds the VIP),
-#        WAKEUPS_WINDOW=60 (s), and the lab's LAB_NS_PREFIX (default wk-) / LAB_DIR (default: a fresh directory).
+#        WAKEUPS_WINDOW=60 (s), and the lab's LAB_NS_PREFIX (default wk-) / LAB_DIR (default: a fresh directory);
+#        VIGIL_JAVA picks the JDK (the launcher's choice otherwise).
 set -uo pipefail
 LAB=$(cd "$(dirname "${BASH_SOURCE[0]}")/../lab" && pwd)/lab.sh
 SETTLE=${WAKEUPS_SETTLE:-20}
@@ -73,9 +76,13 @@ measure() {
 }
 
 measure "launcher's flags" || exit 1
-for opts in "$@"; do
+for variant in "$@"; do
   "$LAB" stop linux1 >/dev/null
-  VIGIL_JAVA_OPTS=$opts "$LAB" start linux1 >/dev/null || exit 1
-  measure "+ $opts" || exit 1
+  if [[ $variant =~ ^[A-Za-z_][A-Za-z0-9_]*= ]]; then
+    env "$variant" "$LAB" start linux1 >/dev/null || exit 1
+  else
+    VIGIL_JAVA_OPTS=$variant "$LAB" start linux1 >/dev/null || exit 1
+  fi
+  measure "+ $variant" || exit 1
 done
 "$LAB" status >/dev/null 2>&1
