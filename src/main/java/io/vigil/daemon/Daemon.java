@@ -169,8 +169,7 @@ public final class Daemon {
                 if (!config.pingNodes().isEmpty()) {
                     pinger = new Pinger(vertx, config.pingNodes(), Duration.ofMillis(config.keepaliveMs()),
                             (node, addr) -> loop.submit(core -> core.pingReply(monotonicMillis(), node)));
-                    pinger.start();
-                    loop.alongKeepalive(pinger::probe);
+                    pinger.start().onSuccess(ok -> loop.alongKeepalive(pinger::probe)); // one wake-up for both
                 }
                 loop.core().keepalive(monotonicMillis());
                 loop.startTimers(config.keepaliveMs(), config.vigil().monitorInterval().toMillis());
