@@ -164,7 +164,7 @@ public final class Daemon {
                 if (!config.pingNodes().isEmpty()) {
                     pinger = new Pinger(vertx, config.pingNodes(), Duration.ofMillis(config.keepaliveMs()),
                             (node, addr) -> loop.submit(core -> core.pingReply(monotonicMillis(), node)));
-                    pinger.start();
+                    pinger.start().onSuccess(ok -> loop.alongKeepalive(pinger::probe)); // one wake-up for both
                 }
                 loop.core().keepalive(monotonicMillis());
                 loop.startTimers(config.keepaliveMs(), config.vigil().monitorInterval().toMillis());

@@ -28,6 +28,8 @@ final class DaemonLoop {
     /** What the deadline timer is armed for (monotonic ms), or {@link Long#MAX_VALUE}. */
     private long deadlineAt = Long.MAX_VALUE;
     private boolean stopped;
+    /** Run right after each keepalive (the ping probes): one wake-up of the loop for both, not one timer each. */
+    private Runnable alongKeepalive = () -> { };
 
     DaemonLoop(Vertx vertx, Transitions transitions, DaemonObserver observer) {
         this.vertx = vertx;
@@ -70,11 +72,19 @@ final class DaemonLoop {
      * none), and the core's first deadline. On the loop's context.
      */
     void startTimers(long keepaliveMs, long monitorMs) {
-        keepaliveTimer = vertx.setPeriodic(keepaliveMs, id -> core.keepalive(Daemon.monotonicMillis()));
+        keepaliveTimer = vertx.setPeriodic(keepaliveMs, id -> {
+            core.keepalive(Daemon.monotonicMillis());
+            alongKeepalive.run();
+        });
         if (monitorMs > 0) {
             monitorTimer = vertx.setPeriodic(monitorMs, id -> executor.monitorHeldGroups());
         }
         rearm();
+    }
+
+    /** What to do at each keepalive tick besides the keepalive (on the loop's context). */
+    void alongKeepalive(Runnable task) {
+        alongKeepalive = task;
     }
 
     /** A reload changed the keepalive or the monitor interval: the periodic timers start again with the new ones. */

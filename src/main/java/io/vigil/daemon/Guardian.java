@@ -25,16 +25,21 @@ public final class Guardian {
     private final List<String> cleanupCommand;
     private final Path log;
     private volatile Process process;
+    /** The guardian of this process: kept reachable, since the pipe it waits on closes with its Process object. */
+    private static volatile Guardian kept;
     private volatile boolean closed;
     private final java.util.concurrent.atomic.AtomicInteger restarts = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
-     * Waits for the daemon with coreutils' {@code tail --pid} (one sleeping process, no fork per poll, so the idle
-     * cost stays nil), then cleans up unless the daemon removed its PID file on the way out.
+     * Waits for the daemon by reading its standard input, a pipe whose only writer is the daemon: the read ends at
+     * end of file when the daemon's process is gone, however it died (the kernel closes its descriptors), at once and
+     * without a single wake-up before (a {@code tail --pid} polled twice a second). Nothing is ever written to it;
+     * the processes the daemon starts do not inherit it (the JDK closes every other descriptor in a child). Then it
+     * cleans up unless the daemon removed its PID file on the way out.
      */
     private static final String SCRIPT = """
-            pid=$1; pidfile=$2; handover=$3; shift 3
-            tail --pid="$pid" -s 0.5 -f /dev/null
+            pidfile=$2; handover=$3; shift 3 # $1, the daemon's PID, only shows in ps
+            while read -r _; do :; done
             if [ -e "$pidfile" ]; then rm -f "$pidfile"; exec "$@"; fi
             if [ -e "$handover" ]; then exec "$@" --after-handover; fi
             """;
@@ -50,6 +55,7 @@ public final class Guardian {
     public static Guardian keep(Path pidFile, Path handover, List<String> cleanupCommand, Path log) throws IOException {
         Guardian g = new Guardian(pidFile, handover, cleanupCommand, log);
         g.watch(spawn(pidFile, handover, cleanupCommand, log));
+        kept = g;
         return g;
     }
 
@@ -71,6 +77,11 @@ public final class Guardian {
     private void watch(Process p) {
         process = p;
         p.onExit().thenRun(() -> {
+            try {
+                p.getOutputStream().close(); // that guardian is gone: its pipe is no longer needed
+            } catch (IOException e) {
+                // nothing more to release
+            }
             if (closed) {
                 return;
             }
@@ -100,12 +111,16 @@ public final class Guardian {
         }
     }
 
+    /**
+     * Starts a guardian of this process. Its standard input is a pipe from this process, which must keep the returned
+     * process (and so that pipe) reachable for as long as it runs: a closed pipe reads as this process gone.
+     */
     public static Process spawn(Path pidFile, Path handover, List<String> cleanupCommand, Path log) throws IOException {
         List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", SCRIPT, "vigil-guardian",
                 Long.toString(ProcessHandle.current().pid()), pidFile.toString(), handover.toString()));
         argv.addAll(cleanupCommand);
         return new ProcessBuilder(argv)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectInput(ProcessBuilder.Redirect.PIPE)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();

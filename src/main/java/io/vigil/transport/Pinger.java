@@ -29,9 +29,11 @@ import java.util.function.BiConsumer;
  * identifier from the probed address. Without CAP_NET_RAW it silently falls back to a TCP connection to port 7, where
  * a refused connection counts as "reachable" — wrong for a ping node — so {@link #start()} refuses to run then.
  * <p>
- * Each distinct member address is probed once per interval on a dedicated worker pool (never the event loop), with a
- * timeout below the interval; a probe still running when the next tick comes is not doubled. {@code onReply} is called
- * on the context current at {@link #start()}, once for every ping node containing the answering address.
+ * Each distinct member address is probed once per {@link #probe()} on a dedicated worker pool (never the event loop),
+ * with a timeout below the interval; a probe still running when the next one is asked for is not doubled. The owner
+ * calls {@link #probe()} once per interval on the context current at {@link #start()} — the daemon with each keepalive
+ * it sends, so that both share one wake-up of its loop instead of two timers. {@code onReply} is called on that
+ * context, once for every ping node containing the answering address.
  */
 public final class Pinger {
 
@@ -43,8 +45,7 @@ public final class Pinger {
     private final Duration interval;
     private final BiConsumer<String, InetAddress> onReply;
     private final Set<InetAddress> inFlight = ConcurrentHashMap.newKeySet();
-    private WorkerExecutor workers;
-    private long timerId = -1;
+    private volatile WorkerExecutor workers;
     private Context context;
 
     /**
@@ -71,7 +72,7 @@ public final class Pinger {
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE, interval.toMillis() * 3 / 4));
     }
 
-    /** Starts probing (first probes immediately). Fails when the process lacks CAP_NET_RAW. */
+    /** Starts probing (first probes immediately; then at each {@link #probe()}). Fails when the process lacks CAP_NET_RAW. */
     public Future<Void> start() {
         if (nodesByMember.isEmpty()) {
             return Future.succeededFuture();
@@ -85,7 +86,7 @@ public final class Pinger {
         Promise<Void> started = Promise.promise();
         context.runOnContext(v -> {
             workers = vertx.createSharedWorkerExecutor("vigil-ping", Math.min(nodesByMember.size(), 16));
-            timerId = vertx.setPeriodic(0, interval.toMillis(), id -> probeAll());
+            probe();
             LOG.infof("pinging %s every %d ms (ICMP echo, timeout %d ms)", describeMembers(), interval.toMillis(),
                     timeoutMillis());
             started.complete();
@@ -100,10 +101,6 @@ public final class Pinger {
         }
         Promise<Void> stopped = Promise.promise();
         context.runOnContext(v -> {
-            if (timerId >= 0) {
-                vertx.cancelTimer(timerId);
-                timerId = -1;
-            }
             WorkerExecutor w = workers;
             workers = null;
             if (w == null) {
@@ -115,7 +112,8 @@ public final class Pinger {
         return stopped.future();
     }
 
-    private void probeAll() {
+    /** Sends one probe to every member that has none in flight; on the start context. Nothing before start or after stop. */
+    public void probe() {
         WorkerExecutor w = workers;
         if (w == null) {
             return;

@@ -29,7 +29,7 @@ class GuardianTest {
             assertTrue(first.isAlive());
             List<ProcessHandle> orphans = new java.util.ArrayList<>(first.descendants().toList());
             first.destroyForcibly().waitFor();
-            orphans.forEach(ProcessHandle::destroyForcibly); // its `tail --pid` would wait for this JVM
+            orphans.forEach(ProcessHandle::destroyForcibly); // none: it waits on a pipe, not in a child
             long deadline = System.currentTimeMillis() + 10_000;
             while ((g.restarts() == 0 || !g.process().isAlive()) && System.currentTimeMillis() < deadline) {
                 Thread.sleep(20);

@@ -50,6 +50,7 @@ public final class PingProbeMain {
             System.out.flush();
             System.exit(2);
         }
+        vertx.setPeriodic(intervalMs, id -> pinger.probe()); // on the start context, as the daemon's keepalive tick
         System.out.println("READY");
         Thread.sleep(durationMs);
         pinger.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
