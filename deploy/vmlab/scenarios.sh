@@ -219,8 +219,21 @@ sc_fence() {
   slog=$(ndir linux1)/serial.log; s0=$(stat -c %s "$slog" 2>/dev/null || echo 0); rm -f "$con"
   ( while ! tail -c +$((s0 + 1)) "$slog" 2>/dev/null | grep -a -q 'Linux version'; do sleep 0.1; done; now > "$con" ) &
   local conwatch=$! end=$(( SECONDS + VMLAB_WAIT )) gone=0
+  # and the exact moment, when QEMU reports it: its RESET event, timestamped by QEMU on the host's clock (the same
+  # clock as the client's capture), read from linux1's own QMP socket (the plugin uses the other monitor)
+  local qev=$VMLAB_DIR/fence-qmp.txt; rm -f "$qev"
+  python3 -c 'import json, socket, sys
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); f = s.makefile("rwb")
+f.readline(); f.write(b"{\"execute\": \"qmp_capabilities\"}\n"); f.flush()
+for line in f:
+    m = json.loads(line)
+    if m.get("event") in ("RESET", "SHUTDOWN"):
+        t = m["timestamp"]; print("%d.%06d %s" % (t["seconds"], t["microseconds"], m["event"]), flush=True); break' \
+    "$(ndir linux1)/qmp.sock" > "$qev" 2>/dev/null &
+  local qwatch=$!
   while (( SECONDS < end )); do
     [[ -d /proc/$p1 ]] || { t_gone=$(now); t_lo=$t_ok; t_hi=$t_gone; how_gone="powered off (its QEMU exited)"; break; }
+    [[ -s $qev ]] && { t_lo=$(awk '{ print $1; exit }' "$qev"); t_hi=$t_lo; t_gone=$t_lo; how_gone="reset (QEMU's RESET event)"; break; }
     [[ -s $con ]] && { t_lo=$t_ok; t_hi=$(<"$con"); t_gone=$t_hi; how_gone="reset (its QEMU restarted the machine)"; break; }
     if ((gone == 0)); then
       t_try=$(now)
@@ -229,21 +242,22 @@ sc_fence() {
     fi
     sleep 0.2
   done
-  kill "$conwatch" 2>/dev/null; wait "$conwatch" 2>/dev/null
+  kill "$conwatch" "$qwatch" 2>/dev/null; wait "$conwatch" "$qwatch" 2>/dev/null
   [[ -n $t_gone ]] || { fail_dump "linux1 was not fenced"; result fence FAIL "linux1's VM still runs $VMLAB_WAIT s after it was cut off"; fence_restore; return; }
-  ev "fence: linux1 $how_gone by the plugin, between $(secs "$t_cut" "$t_lo") s and $(secs "$t_cut" "$t_hi") s after the cut" "$t_hi"
-  echo "  linux1 $how_gone between $(secs "$t_cut" "$t_lo") s and $(secs "$t_cut" "$t_hi") s after the cut"
+  local when="$(secs "$t_cut" "$t_lo") s"; [[ $t_lo == "$t_hi" ]] || when="between $when and $(secs "$t_cut" "$t_hi") s"
+  ev "fence: linux1 $how_gone by the plugin, $when after the cut" "$t_hi"
+  echo "  linux1 $how_gone $when after the cut"
   t_r=$(wait_reply "$t_cut" "$(mac_of linux2)" "$VMLAB_WAIT" "$off") || { fail_dump "no takeover after fencing"; result fence FAIL "no reply from linux2 after linux1 was fenced"; fence_restore; return; }
   local t_arp; t_arp=$(announces "$off" | first_after "$t_cut" "$(mac_of linux2)")
   echo "  linux2's first gratuitous ARP for the VIP $(secs "$t_cut" "${t_arp:-$t_r}") s after the cut; first reply $(secs "$t_cut" "$t_r") s"
   gx linux2 'grep -i -E "fenc|stonith" /var/log/ha-log | tail -n 4' | sed 's/^/    linux2 ha-log | /'
   local a=${t_arp:-$t_r}
   if awk -v a="$a" -v g="$t_hi" 'BEGIN { exit !(a >= g) }'; then
-    result fence PASS "linux1 $how_gone through its QEMU monitor $(secs "$t_cut" "$t_lo")-$(secs "$t_cut" "$t_hi") s after the cut, linux2 announced the VIP $(secs "$t_hi" "$a") s after that ($how)"
+    result fence PASS "linux1 $how_gone through its QEMU monitor $when after the cut, linux2 announced the VIP $(secs "$t_hi" "$a") s after that ($how)"
   elif awk -v a="$a" -v g="$t_lo" 'BEGIN { exit !(a < g) }'; then
     result fence FAIL "linux2 announced the VIP $(secs "$a" "$t_lo") s BEFORE linux1 was fenced"
   else
-    result fence FAIL "not shown: linux2 announced the VIP $(secs "$t_cut" "$a") s after the cut, inside the window in which linux1 was $how_gone ($(secs "$t_cut" "$t_lo")-$(secs "$t_cut" "$t_hi") s): the lab cannot order the two"
+    result fence FAIL "not shown: linux2 announced the VIP $(secs "$t_cut" "$a") s after the cut, inside the window in which linux1 was $how_gone ($when): the lab cannot order the two"
   fi
   fence_restore
 }
