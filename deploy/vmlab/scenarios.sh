@@ -396,8 +396,9 @@ sc_watchdog_systemd() {
   sampler_stop
   t_arp=$(announces "$off" | first_after "$t0" "$(mac_of linux2)")
   gx linux1 'journalctl -u vigil --no-pager -n 60 | grep -i -E "watchdog|cleanup|Main process|Scheduled restart|192.0.2.253"' | tail -n 8 | sed 's/^/    linux1 journal | /'
-  echo "  SIGSTOP -> killed $(secs "$t0" "${t_kill:-$t0}") s; linux2 announced the VIP ${t_arp:+$(secs "$t0" "$t_arp") s}${t_arp:-never};" \
-       "the VIP left linux1 ${t_free:+$(secs "$t0" "$t_free") s}${t_free:-never}; restarted ${t_up:+$(secs "$t0" "$t_up") s}${t_up:-never} (all after the SIGSTOP)"
+  after() { if [[ -n $1 ]]; then echo "$(secs "$t0" "$1") s"; else echo never; fi; }
+  echo "  after the SIGSTOP: killed $(after "$t_kill"); linux2 announced the VIP $(after "$t_arp"); the VIP left linux1" \
+       "$(after "$t_free"); restarted $(after "$t_up")"
   local both; both=$(both_held "$samples")
   if [[ -z $t_kill ]]; then
     result watchdog-systemd FAIL "systemd did not kill the stopped daemon within 150 s"
