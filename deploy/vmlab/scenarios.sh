@@ -85,7 +85,8 @@ both_held() { awk '$2 == "linux1=1" && $3 == "linux2=1"' "$1" | wc -l; }
 # throwaway copy of /etc/ha.d with the directives the scenarios would use: a directive Vigil does not implement is
 # listed "[ignored by Vigil]"; issue 13's settings appear in the vigil.* list.
 FENCE_HOSTLIST="linux1:$ROUTER_IP:$((FENCE_PORT_BASE + 1)),linux2:$ROUTER_IP:$((FENCE_PORT_BASE + 2))"
-STONITH_HOST_LINE="stonith_host * external/vmlab-qemu hostlist=$FENCE_HOSTLIST"
+# stonith_host's parameters are positional, in the plugin's `-n` order (Heartbeat's `stonith -p`): here only hostlist
+STONITH_HOST_LINE="stonith_host * external/vmlab-qemu $FENCE_HOSTLIST"
 features() {
   local f=$VMLAB_DIR/features.txt
   [[ -s $f ]] || gx linux1 "d=\$(mktemp -d) && cp -a /etc/ha.d/. \$d/ &&
@@ -205,31 +206,66 @@ sc_fence() {
   echo "  fencing configured on both nodes: $how"
   restart_both
   steady || { result fence FAIL "no steady state with fencing configured"; fence_restore; return; }
-  local p1 off t_cut t_gone="" t_r
-  p1=$(qemu_pid linux1); off=$(probe_mark)
+  local p1 b1 off t_cut t_gone="" t_r how_gone
+  p1=$(qemu_pid linux1); b1=$(boot_id linux1); off=$(probe_mark)
   t_cut=$(now); ev "fence: linux1's eth0 down (the node runs on, cut off)" "$t_cut"
   gx linux1 'ip link set eth0 down'
   echo "  linux1's eth0 is down; linux1 still runs (QEMU pid $p1) and still has the VIP configured"
-  local end=$(( SECONDS + VMLAB_WAIT ))
-  while (( SECONDS < end )); do [[ -d /proc/$p1 ]] || { t_gone=$(now); break; }; sleep 0.1; done
+  # fenced = powered off (`off`: QEMU gone) or reset (`reset`, Heartbeat's stonith action: the same QEMU reboots).
+  # A reset is placed in a window: after the last look at which linux1's guest agent (no network needed, so the cut
+  # does not hide it) still answered with the old boot id, and before the new kernel's first console line ("Linux
+  # version" in the QEMU-side console log, watched every 0.1 s by a loop of its own).
+  local slog s0 t_ok="$t_cut" t_try t_lo t_hi con=$VMLAB_DIR/fence-console.txt
+  slog=$(ndir linux1)/serial.log; s0=$(stat -c %s "$slog" 2>/dev/null || echo 0); rm -f "$con"
+  ( while ! tail -c +$((s0 + 1)) "$slog" 2>/dev/null | grep -a -q 'Linux version'; do sleep 0.1; done; now > "$con" ) &
+  local conwatch=$! end=$(( SECONDS + VMLAB_WAIT )) gone=0
+  # and the exact moment, when QEMU reports it: its RESET event, timestamped by QEMU on the host's clock (the same
+  # clock as the client's capture), read from linux1's own QMP socket (the plugin uses the other monitor)
+  local qev=$VMLAB_DIR/fence-qmp.txt; rm -f "$qev"
+  python3 -c 'import json, socket, sys
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); f = s.makefile("rwb")
+f.readline(); f.write(b"{\"execute\": \"qmp_capabilities\"}\n"); f.flush()
+for line in f:
+    m = json.loads(line)
+    if m.get("event") in ("RESET", "SHUTDOWN"):
+        t = m["timestamp"]; print("%d.%06d %s" % (t["seconds"], t["microseconds"], m["event"]), flush=True); break' \
+    "$(ndir linux1)/qmp.sock" > "$qev" 2>/dev/null &
+  local qwatch=$!
+  while (( SECONDS < end )); do
+    [[ -d /proc/$p1 ]] || { t_gone=$(now); t_lo=$t_ok; t_hi=$t_gone; how_gone="powered off (its QEMU exited)"; break; }
+    [[ -s $qev ]] && { t_lo=$(awk '{ print $1; exit }' "$qev"); t_hi=$t_lo; t_gone=$t_lo; how_gone="reset (QEMU's RESET event)"; break; }
+    [[ -s $con ]] && { t_lo=$t_ok; t_hi=$(<"$con"); t_gone=$t_hi; how_gone="reset (its QEMU restarted the machine)"; break; }
+    if ((gone == 0)); then
+      t_try=$(now)
+      [[ $(timeout 5 python3 "$QGA" exec "$(ndir linux1)/agent.sock" 3 'cat /proc/sys/kernel/random/boot_id' 2>/dev/null) == "$b1" ]] &&
+        t_ok=$t_try || gone=1
+    fi
+    sleep 0.2
+  done
+  kill "$conwatch" "$qwatch" 2>/dev/null; wait "$conwatch" "$qwatch" 2>/dev/null
   [[ -n $t_gone ]] || { fail_dump "linux1 was not fenced"; result fence FAIL "linux1's VM still runs $VMLAB_WAIT s after it was cut off"; fence_restore; return; }
-  ev "fence: linux1's QEMU has exited (powered off by the plugin)" "$t_gone"
-  echo "  linux1's VM is off $(secs "$t_cut" "$t_gone") s after the cut"
+  local when="$(secs "$t_cut" "$t_lo") s"; [[ $t_lo == "$t_hi" ]] || when="between $when and $(secs "$t_cut" "$t_hi") s"
+  ev "fence: linux1 $how_gone by the plugin, $when after the cut" "$t_hi"
+  echo "  linux1 $how_gone $when after the cut"
   t_r=$(wait_reply "$t_cut" "$(mac_of linux2)" "$VMLAB_WAIT" "$off") || { fail_dump "no takeover after fencing"; result fence FAIL "no reply from linux2 after linux1 was fenced"; fence_restore; return; }
   local t_arp; t_arp=$(announces "$off" | first_after "$t_cut" "$(mac_of linux2)")
   echo "  linux2's first gratuitous ARP for the VIP $(secs "$t_cut" "${t_arp:-$t_r}") s after the cut; first reply $(secs "$t_cut" "$t_r") s"
   gx linux2 'grep -i -E "fenc|stonith" /var/log/ha-log | tail -n 4' | sed 's/^/    linux2 ha-log | /'
-  if awk -v a="${t_arp:-$t_r}" -v g="$t_gone" 'BEGIN { exit !(a >= g) }'; then
-    result fence PASS "linux1 powered off through its QEMU monitor $(secs "$t_cut" "$t_gone") s after the cut, linux2 announced the VIP $(secs "$t_gone" "${t_arp:-$t_r}") s after the VM was gone ($how)"
+  local a=${t_arp:-$t_r}
+  if awk -v a="$a" -v g="$t_hi" 'BEGIN { exit !(a >= g) }'; then
+    result fence PASS "linux1 $how_gone through its QEMU monitor $when after the cut, linux2 announced the VIP $(secs "$t_hi" "$a") s after that ($how)"
+  elif awk -v a="$a" -v g="$t_lo" 'BEGIN { exit !(a < g) }'; then
+    result fence FAIL "linux2 announced the VIP $(secs "$a" "$t_lo") s BEFORE linux1 was fenced"
   else
-    result fence FAIL "linux2 announced the VIP $(secs "${t_arp:-$t_r}" "$t_gone") s BEFORE linux1 was off"
+    result fence FAIL "not shown: linux2 announced the VIP $(secs "$t_cut" "$a") s after the cut, inside the window in which linux1 was $how_gone ($when): the lab cannot order the two"
   fi
   fence_restore
 }
 fence_restore() {
   local n
   [[ $RESTORE == 1 ]] || return 0
-  qemu_pid linux1 >/dev/null || { vm_start linux1; vm_wait linux1 >/dev/null; wait_booted linux1; }
+  qemu_pid linux1 >/dev/null || vm_start linux1
+  vm_wait linux1 >/dev/null; wait_booted linux1   # also after a reset: the same QEMU, a machine booting again
   gx linux1 'ip link set eth0 up' 2>/dev/null
   for n in "${NODES[@]}"; do restore_config "$n"; done
   restart_both
@@ -323,7 +359,7 @@ sc_watchdog_kernel() {
   sampler_stop
   local b2; b2=$(boot_id linux1)
   if [[ -n $t_gone && $b1 != "$b2" ]]; then
-    result watchdog-kernel PASS "softdog reset linux1 $(secs "$t0" "$t_gone") s after its daemon was stopped (margin ${VMLAB_SOFTDOG_MARGIN:-20} s); VIP on both VMs in $(both_held "$samples") samples"
+    result watchdog-kernel PASS "softdog reset linux1 $(secs "$t0" "$t_gone") s after its daemon was stopped (Vigil sets the timeout: deadtime + 10 ms, rounded up); VIP on both VMs in $(both_held "$samples") samples"
   else
     result watchdog-kernel FAIL "linux1 was not reset by the kernel watchdog within 180 s"
   fi
@@ -331,7 +367,9 @@ sc_watchdog_kernel() {
 }
 
 # systemd watchdog: Type=notify + WatchdogSec=; a SIGSTOPped daemon is killed by systemd, its cleanup releases the
-# VIP, systemd restarts it.
+# VIP, systemd restarts it. The restart comes only after ExecStopPost's `vigil cleanup` (a JVM start: minutes under
+# emulation), so it is awaited up to VMLAB_WAIT; linux2 takes the VIP after deadtime, so it is safe only if linux1
+# released it by then (the unit keeps WatchdogSec below deadtime for that).
 sc_watchdog_systemd() {
   local typ wd
   typ=$(gx linux1 'systemctl show -p Type --value vigil'); wd=$(gx linux1 'systemctl show -p WatchdogUSec --value vigil')
@@ -339,21 +377,37 @@ sc_watchdog_systemd() {
     result watchdog-systemd SKIP "needs issue 13: vigil.service is Type=$typ, WatchdogUSec=${wd:-unset} (no systemd watchdog yet)"
     return
   fi
-  local pid off t0 t_kill="" samples=$VMLAB_DIR/samples-sdwd.txt
+  local pid off t0 t_kill="" t_free="" t_up="" t_arp newpid=0 samples=$VMLAB_DIR/samples-sdwd.txt
   pid=$(gx linux1 'systemctl show -p MainPID --value vigil'); off=$(probe_mark)
   sampler_start "$samples"
   t0=$(now); ev "watchdog-systemd: SIGSTOP of vigil (pid $pid) on linux1, WatchdogSec=$wd" "$t0"
   gx linux1 "kill -STOP $pid"
   local i; for i in $(seq 300); do gx linux1 "[ -d /proc/$pid ]" || { t_kill=$(now); break; }; sleep 0.5; done
-  sleep 20; sampler_stop
-  gx linux1 'journalctl -u vigil --no-pager -n 40 | grep -i -E "watchdog|cleanup|Main process|Scheduled restart"' | tail -n 6 | sed 's/^/    linux1 journal | /'
-  local newpid; newpid=$(gx linux1 'systemctl show -p MainPID --value vigil')
+  [[ -n $t_kill ]] && ev "watchdog-systemd: systemd killed the stopped daemon" "$t_kill"
+  local end=$(( SECONDS + VMLAB_WAIT ))
+  while [[ -n $t_kill ]] && (( SECONDS < end )); do
+    [[ -z $t_free ]] && ! vip_here linux1 && { t_free=$(now); ev "watchdog-systemd: the VIP is gone from linux1 (cleanup)" "$t_free"; }
+    newpid=$(gx linux1 'systemctl show -p MainPID --value vigil')
+    if [[ $newpid != 0 && $newpid != "$pid" ]] && gx linux1 'systemctl is-active --quiet vigil'; then
+      t_up=$(now); ev "watchdog-systemd: vigil restarted by systemd (pid $newpid)" "$t_up"; break
+    fi
+    sleep 2
+  done
+  sampler_stop
+  t_arp=$(announces "$off" | first_after "$t0" "$(mac_of linux2)")
+  gx linux1 'journalctl -u vigil --no-pager -n 60 | grep -i -E "watchdog|cleanup|Main process|Scheduled restart|192.0.2.253"' | tail -n 8 | sed 's/^/    linux1 journal | /'
+  after() { if [[ -n $1 ]]; then echo "$(secs "$t0" "$1") s"; else echo never; fi; }
+  echo "  after the SIGSTOP: killed $(after "$t_kill"); linux2 announced the VIP $(after "$t_arp"); the VIP left linux1" \
+       "$(after "$t_free"); restarted $(after "$t_up")"
+  local both; both=$(both_held "$samples")
   if [[ -z $t_kill ]]; then
     result watchdog-systemd FAIL "systemd did not kill the stopped daemon within 150 s"
-  elif [[ $newpid == 0 || $newpid == "$pid" ]] || ! gx linux1 'systemctl is-active --quiet vigil'; then
-    result watchdog-systemd FAIL "the daemon was killed but not restarted (MainPID $newpid)"
+  elif [[ -z $t_up ]]; then
+    result watchdog-systemd FAIL "the daemon was killed $(secs "$t0" "$t_kill") s after SIGSTOP but not restarted within $VMLAB_WAIT s (MainPID $newpid)"
+  elif [[ $both -gt 0 ]] || { [[ -n $t_arp && -n $t_free ]] && awk -v a="$t_arp" -v f="$t_free" 'BEGIN { exit !(a < f) }'; }; then
+    result watchdog-systemd FAIL "killed $(secs "$t0" "$t_kill") s after SIGSTOP and restarted (pid $pid -> $newpid) $(secs "$t0" "$t_up") s after it, but the VIP was on both VMs: linux2 announced it $(secs "$t0" "${t_arp:-$t0}") s after SIGSTOP, linux1's cleanup released it only $(secs "$t0" "${t_free:-$t_up}") s after ($both samples with both)"
   else
-    result watchdog-systemd PASS "systemd killed the stopped daemon $(secs "$t0" "$t_kill") s after SIGSTOP and restarted it (pid $pid -> $newpid); VIP on both VMs in $(both_held "$samples") samples; lost probes $(lost_probes "$t0" "$(now)" "$off")"
+    result watchdog-systemd PASS "systemd killed the stopped daemon $(secs "$t0" "$t_kill") s after SIGSTOP and restarted it $(secs "$t0" "$t_up") s after (pid $pid -> $newpid); VIP never on both VMs ($(wc -l < "$samples") samples); lost probes $(lost_probes "$t0" "$(now)" "$off")"
   fi
   steady >/dev/null || true
 }
