@@ -123,7 +123,7 @@ public final class Daemon {
         long generation = identity.generation();
         byte[] uuid = identity.uuid();
         peers = PeerIncarnationJournal.open(paths.stateDir()); // what we knew of the peers before this start
-        List<String> found = clearLeftovers(resources, Handover.take(Handover.file(paths.stateDir())));
+        Leftovers found = clearLeftovers(resources, Handover.take(Handover.file(paths.stateDir())));
         watchdogs = WatchdogFeeder.of(config);
         // only the active key, and the previous one for a while after a reload (issue 14)
         PacketCodec codec = new PacketCodec(() -> authKeys,
@@ -155,7 +155,8 @@ public final class Daemon {
             NodeCore nodeCore = new NodeCore(settings(config), monotonicMillis(), new Random(), executor, observer);
             nodeCore.restorePeers(peers.atStart());
             loop.attach(nodeCore, executor);
-            loop.core().foundRunning(monotonicMillis(), found); // adopted or stopped once start-up settles
+            loop.core().foundRunning(monotonicMillis(), found.running()); // adopted or stopped once start-up settles
+            loop.core().foundStopFailed(monotonicMillis(), found.stopFailed());
             transport.start().onComplete(ar -> {
                 if (ar.failed()) {
                     started.fail(ar.cause());
@@ -198,13 +199,18 @@ public final class Daemon {
      * (the peers cannot have declared that daemon dead yet). Those are returned: the engine adopts them when the peers
      * confirm that none holds them, else stops them first.
      */
-    private List<String> clearLeftovers(ResourceManager resources, java.util.Optional<Handover> handover) {
+    /** What the start-up clean-up left running: kept for a restart ({@code running}), or whose stop failed. */
+    private record Leftovers(List<String> running, List<String> stopFailed) {
+    }
+
+    private Leftovers clearLeftovers(ResourceManager resources, java.util.Optional<Handover> handover) {
         boolean fresh = handover.isPresent() && handover.get().fresh(System.currentTimeMillis(), config.keepaliveMs());
         if (handover.isPresent() && !fresh) {
             LOG.warnf("The previous daemon left its groups running for a restart, but too long ago (or before a reboot):"
                     + " the peers may have taken them over; they are stopped first");
         }
         List<String> found = new ArrayList<>();
+        List<String> stopFailed = new ArrayList<>();
         for (ResourceGroup g : config.groups()) {
             GroupStatus st = resources.status(g);
             if (st.overall() == GroupStatus.Overall.NONE) {
@@ -219,8 +225,14 @@ public final class Daemon {
             LOG.warnf("Resource group %s is active at start-up and should not be: stopping it", g.key());
             GroupResult r = resources.stop(g);
             LOG.infof("Start-up clean-up of %s: %s", g.key(), r.summary());
+            if (!r.success() && resources.status(g).overall() != GroupStatus.Overall.NONE) {
+                // still (partly) active here: stop-failed from the start, announced as ours, never left to a peer
+                LOG.errorf("Resource group %s could not be stopped at start-up and may still be active here: it is"
+                        + " stop-failed (vigil.on-stop-failure applies)", g.key());
+                stopFailed.add(g.key());
+            }
         }
-        return found;
+        return new Leftovers(found, stopFailed);
     }
 
     /** What {@link #stopKeepingResources} answers. */

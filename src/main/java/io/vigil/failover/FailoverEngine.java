@@ -224,6 +224,16 @@ public final class FailoverEngine {
         }
 
         @Override
+        public void foundStopFailed(FailoverEvent.FoundStopFailed e) {
+            for (String k : e.keys()) {
+                LocalGroup g = s.groups.get(k);
+                if (g != null) {
+                    s.stopFailures.failed(g, "its stop failed at start-up, before this daemon joined");
+                }
+            }
+        }
+
+        @Override
         public void rebootFailed(FailoverEvent.RebootFailed e) {
             s.stopFailures.rebootFailed(e.detail());
         }

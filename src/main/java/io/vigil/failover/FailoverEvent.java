@@ -38,6 +38,8 @@ public sealed interface FailoverEvent {
 
         void foundRunning(FoundRunning e);
 
+        void foundStopFailed(FoundStopFailed e);
+
         void rebootFailed(RebootFailed e);
 
         void groupCleanedUp(GroupCleanedUp e);
@@ -163,6 +165,21 @@ public sealed interface FailoverEvent {
         @Override
         public void dispatch(Handler h) {
             h.foundRunning(this);
+        }
+    }
+
+    /**
+     * The daemon's start-up clean-up could not stop these groups: they may still be active here. Fed before
+     * communication is up; each is stop-failed from the start and follows {@code vigil.on-stop-failure}.
+     */
+    record FoundStopFailed(java.util.List<String> keys) implements FailoverEvent {
+        public FoundStopFailed {
+            keys = java.util.List.copyOf(keys);
+        }
+
+        @Override
+        public void dispatch(Handler h) {
+            h.foundStopFailed(this);
         }
     }
 

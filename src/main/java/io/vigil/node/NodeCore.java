@@ -157,6 +157,13 @@ public final class NodeCore {
         }
     }
 
+    /** The start-up clean-up could not stop these groups (before the first keepalive): stop-failed from the start. */
+    public void foundStopFailed(long now, List<String> keys) {
+        if (!keys.isEmpty()) {
+            handleEngine(now, new FailoverEvent.FoundStopFailed(keys));
+        }
+    }
+
     /** The reboot asked after a stop failure did not happen (refused, failed or returned). */
     public void rebootFailed(long now, String detail) {
         handleEngine(now, new FailoverEvent.RebootFailed(detail));

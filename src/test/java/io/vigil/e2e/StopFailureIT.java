@@ -115,6 +115,47 @@ class StopFailureIT {
         }
     }
 
+    /**
+     * The daemon restarted while the group's stop still fails: SIGTERM leaves it stop-failed (exit 1, no shutdone); the
+     * new daemon's start-up clean-up fails to stop it too, so the group is stop-failed from the start — announced as
+     * held with the {@code stopfailed=} marker — and linux2 never starts a second copy, until the operator's cleanup.
+     */
+    @Test
+    @Tag("slow") // `make test-slow`: CI's time budget (block mode runs in `make test`)
+    void restartWhileTheStopStillFailsStartsNoSecondCopy() throws Exception {
+        Netns.assumeAvailable();
+        Path dir = E2e.dir("s2r");
+        try (ClusterLab lab = lab("s2r", dir, "vigil.on-stop-failure=block\nvigil.reboot-command=/bin/false\n")) {
+            ClusterLab.Node l1 = lab.node("linux1");
+            ClusterLab.Node l2 = lab.node("linux2");
+            bootWithFailingStop(lab);
+            try (DoubleWatch watch = watchBoth(l1, l2)) {
+                assertEquals(1, l1.stop(Duration.ofSeconds(90)), "SIGTERM with a stop-failed group exits 1\n" + lab.logs());
+                assertTrue(flakyOn(l1), "the group is still active on linux1 (its stop fails)");
+                long t0 = System.currentTimeMillis();
+                l1.start();
+                ClusterLab.await(Duration.ofSeconds(90), () -> "linux1 restarted, the group stop-failed\n" + lab.logs(),
+                        () -> l1.metric("vigil_group_stop_failed") == 1.0);
+                long blockedAfter = System.currentTimeMillis() - t0;
+                assertTrue(l1.logText().contains("could not be stopped at start-up"), l1.logText());
+                Thread.sleep(3 * E2e.FAST_DEADTIME_MS);
+                assertFalse(flakyOn(l2), "linux2 started the group still active on linux1\n" + lab.logs());
+                assertFalse(l2.holds(VIP), "linux2 took the VIP of a group stop-failed on linux1\n" + lab.logs());
+                assertTrue(l2.logText().contains("holds group " + VIP + " stop-failed"), l2.logText());
+
+                l1.flag("fail-stop", false);
+                assertEquals(0, l1.cli("resource", "cleanup", VIP).exitCode(), "cleanup once fixed");
+                ClusterLab.await(Duration.ofSeconds(30), () -> "one node runs the group after the cleanup\n" + lab.logs(),
+                        () -> flakyOn(l1) != flakyOn(l2) && lab.holders(VIP).size() == 1);
+                assertNull(watch.seen.get(), "resource active on both nodes: " + watch.seen.get());
+                ClusterLab.bound("stop failure (block): restart to stop-failed (the start-up stop retried and failed)",
+                        blockedAfter, 90_000);
+                System.out.println("BOUND stop failure (block, restart): instants with the marker or the VIP on both"
+                        + " nodes: 0 of " + watch.samples() + " samples");
+            }
+        }
+    }
+
     @Test
     @Tag("slow") // `make test-slow`: CI's time budget (block mode runs in `make test`)
     void rebootPowersTheNodeOffAndThePeerTakesOver() throws Exception {

@@ -105,6 +105,11 @@ final class NodeHarness implements NodeEffects {
         core.foundRunning(t, keys);
     }
 
+    void foundStopFailed(long t, List<String> keys) {
+        now = t;
+        core.foundStopFailed(t, keys);
+    }
+
     void groupCompleted(long t, String key, FailoverEvent.GroupOp op, boolean ok, String detail) {
         now = t;
         core.groupCompleted(t, key, op, ok, detail);

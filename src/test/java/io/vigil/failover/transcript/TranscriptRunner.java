@@ -39,6 +39,7 @@ import java.util.Map;
  * ping N                                         we reach N ping nodes
  * shutdown                                       SIGTERM
  * found-running KEY,...                          the start-up probe found these groups running (before comm-up)
+ * found-stop-failed KEY,...                      the start-up clean-up could not stop these groups (before comm-up)
  * reconfigure [groups=..] [keepalive=ms] [deadtime=ms] [auto_failback=..] [links=a,b] ...
  *                                                a reload: the node's options, those given replacing theirs
  *                                                ("refused WHY" when the core refuses it)
@@ -103,6 +104,7 @@ final class TranscriptRunner {
             case "ping" -> node.ping(now, Integer.parseInt(words.get(0)));
             case "shutdown" -> node.shutdown(now);
             case "found-running" -> node.foundRunning(now, List.of(words.get(0).split(",")));
+            case "found-stop-failed" -> node.foundStopFailed(now, List.of(words.get(0).split(",")));
             case "reconfigure" -> {
                 return reconfigure(words);
             }
