@@ -99,7 +99,8 @@ class RespawnSupervisorTest {
         Path tree = script("tree", "sleep 300 &\necho $! >> " + pids + "\nexec sleep 300");
         RespawnSupervisor s = supervisor(Duration.ofMillis(10), Map.of(), client(tree.toString()), client("/bin/sleep 300"));
         s.start();
-        await("both running", () -> s.pids().size() == 2 && Files.exists(pids));
+        // the shell creates the file before it writes the pid: wait for the line itself
+        await("both running", () -> s.pids().size() == 2 && Files.exists(pids) && readQuietly(pids).endsWith("\n"));
         List<Long> running = s.pids();
         long grandchild = Long.parseLong(Files.readString(pids).strip());
         s.stop(Duration.ofSeconds(5));
@@ -143,6 +144,14 @@ class RespawnSupervisorTest {
         try {
             return Files.readString(p);
         } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static String readQuietly(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (java.io.IOException e) {
             return "";
         }
     }
