@@ -39,6 +39,13 @@ class StopFailureIT {
         return Files.exists(n.runDir().resolve("resource-agents").resolve("vigil-Flaky-a.state"));
     }
 
+    /** The sampling's result, for the bench-like summary of the fault matrix. */
+    private static void printNoDouble(String mode, DoubleWatch watch) {
+        assertNull(watch.seen.get(), "resource active on both nodes: " + watch.seen.get());
+        System.out.println("BOUND stop failure (" + mode + "): instants with the marker or the VIP on both nodes: 0 of "
+                + watch.samples() + " samples");
+    }
+
     private static DoubleWatch watchBoth(ClusterLab.Node a, ClusterLab.Node b) {
         return new DoubleWatch("Flaky::a state file", () -> flakyOn(a) && flakyOn(b), () -> a.holds(VIP) && b.holds(VIP));
     }
@@ -106,11 +113,9 @@ class StopFailureIT {
                 long placedAfter = System.currentTimeMillis() - c0;
                 assertEquals(0.0, l1.metric("vigil_group_stop_failed"));
                 assertEquals(0, l1.cli("status").exitCode());
-                assertNull(watch.seen.get(), "resource active on both nodes: " + watch.seen.get());
                 ClusterLab.bound("stop failure (block): standby to stop-failed (10 stop retries of 1 s)", failedAfter, 40_000);
                 ClusterLab.bound("stop failure (block): cleanup to one holder", placedAfter, 30_000);
-                System.out.println("BOUND stop failure (block): instants with the marker or the VIP on both nodes: 0 of "
-                        + watch.samples() + " samples");
+                printNoDouble("block", watch);
             }
         }
     }
@@ -147,11 +152,9 @@ class StopFailureIT {
                 assertEquals(0, l1.cli("resource", "cleanup", VIP).exitCode(), "cleanup once fixed");
                 ClusterLab.await(Duration.ofSeconds(30), () -> "one node runs the group after the cleanup\n" + lab.logs(),
                         () -> flakyOn(l1) != flakyOn(l2) && lab.holders(VIP).size() == 1);
-                assertNull(watch.seen.get(), "resource active on both nodes: " + watch.seen.get());
                 ClusterLab.bound("stop failure (block): restart to stop-failed (the start-up stop retried and failed)",
                         blockedAfter, 90_000);
-                System.out.println("BOUND stop failure (block, restart): instants with the marker or the VIP on both"
-                        + " nodes: 0 of " + watch.samples() + " samples");
+                printNoDouble("block, restart", watch);
             }
         }
     }
@@ -181,13 +184,11 @@ class StopFailureIT {
                 assertTrue(log.contains("Resource STOP failure. Reboot required!"), log);
                 assertFalse(log.contains("All HA resources relinquished"), log);
                 assertFalse(flakyOn(l1), "the power-off cleared linux1's /run");
-                assertNull(watch.seen.get(), "resource active on both nodes: " + watch.seen.get());
                 ClusterLab.bound("stop failure (reboot): standby to the node powered off (10 stop retries of 1 s)",
                         rebootedAfter, 40_000);
                 ClusterLab.bound("stop failure (reboot): power-off to takeover by the peer (deadtime 2 s)",
                         takeoverAfter, E2e.FAST_DEADTIME_MS + E2e.SLACK_MS);
-                System.out.println("BOUND stop failure (reboot): instants with the marker or the VIP on both nodes: 0 of "
-                        + watch.samples() + " samples");
+                printNoDouble("reboot", watch);
             }
         }
     }
@@ -220,12 +221,10 @@ class StopFailureIT {
                 assertTrue(stonith.stream().anyMatch(l -> l.contains("linux1 powered off")), String.join("\n", stonith));
                 assertFalse(l1.alive(), "linux1 was powered off by the fence");
                 assertTrue(l2.logText().contains("Node linux1 fenced"), l2.logText());
-                assertNull(watch.seen.get(), "resource active on both nodes: " + watch.seen.get());
                 ClusterLab.bound("stop failure (fence): standby to silence (10 stop retries of 1 s)", silentAfter, 40_000);
                 ClusterLab.bound("stop failure (fence): silence to takeover after the fence (deadtime 2 s)",
                         takeoverAfter, E2e.FAST_DEADTIME_MS + E2e.SLACK_MS + 5_000);
-                System.out.println("BOUND stop failure (fence): instants with the marker or the VIP on both nodes: 0 of "
-                        + watch.samples() + " samples");
+                printNoDouble("fence", watch);
             }
         }
     }
