@@ -78,7 +78,8 @@ public final class DaemonProcess {
         services.metrics().bindAuth(daemon::authKeys); // vigil_auth_insecure while crc is the active key
         services.health().bindLiveness(() -> !daemon.exitCode().isComplete());
         services.health().bindReadiness(daemon::ready);
-        Guardian.keep(paths.pidFile(), Handover.file(paths.stateDir()), cleanupCommand,
+        Guardian.keep(paths.pidFile(), Handover.file(paths.stateDir()), DaemonResources.settings(config, paths).tmpDir(),
+                cleanupCommand,
                 paths.runDir().resolve("guardian.log"));
         installSignals(daemon);
         int code = daemon.exitCode().toCompletionStage().toCompletableFuture().get();

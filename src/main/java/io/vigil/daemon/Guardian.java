@@ -1,5 +1,7 @@
 package io.vigil.daemon;
 
+import io.vigil.resource.HeldAddresses;
+
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -22,6 +24,8 @@ public final class Guardian {
     private final Path pidFile;
     /** Written when the daemon exits keeping its groups: the cleanup then waits for the handover's deadline. */
     private final Path handover;
+    /** Where the built-in IPaddr records the addresses it holds. */
+    private final Path held;
     private final List<String> cleanupCommand;
     private final Path log;
     private volatile Process process;
@@ -35,26 +39,36 @@ public final class Guardian {
      * end of file when the daemon's process is gone, however it died (the kernel closes its descriptors), at once and
      * without a single wake-up before (a {@code tail --pid} polled twice a second). Nothing is ever written to it;
      * the processes the daemon starts do not inherit it (the JDK closes every other descriptor in a child). Then it
-     * cleans up unless the daemon removed its PID file on the way out.
+     * cleans up unless the daemon removed its PID file on the way out: first the virtual addresses the daemon held
+     * ({@link HeldAddresses}), from the shell, then the whole clean-up, which starts a JVM.
      */
     private static final String SCRIPT = """
-            pidfile=$2; handover=$3; shift 3 # $1, the daemon's PID, only shows in ps
+            pidfile=$2; handover=$3; held=$4; shift 4 # $1, the daemon's PID, only shows in ps
             while read -r _; do :; done
-            if [ -e "$pidfile" ]; then rm -f "$pidfile"; exec "$@"; fi
+            if [ -e "$pidfile" ]; then
+                rm -f "$pidfile"
+                for f in "$held"/%s*; do
+                    [ -f "$f" ] && read -r ns a d < "$f" || continue
+                    if [ "$ns" = - ]; then ip addr del "$a" dev "$d"; else ip -n "$ns" addr del "$a" dev "$d"; fi
+                done 2>/dev/null
+                exec "$@"
+            fi
             if [ -e "$handover" ]; then exec "$@" --after-handover; fi
-            """;
+            """.formatted(HeldAddresses.PREFIX);
 
-    private Guardian(Path pidFile, Path handover, List<String> cleanupCommand, Path log) {
+    private Guardian(Path pidFile, Path handover, Path held, List<String> cleanupCommand, Path log) {
         this.pidFile = pidFile;
         this.handover = handover;
+        this.held = held;
         this.cleanupCommand = List.copyOf(cleanupCommand);
         this.log = log;
     }
 
     /** Starts the guardian and keeps one running for the life of this process. */
-    public static Guardian keep(Path pidFile, Path handover, List<String> cleanupCommand, Path log) throws IOException {
-        Guardian g = new Guardian(pidFile, handover, cleanupCommand, log);
-        g.watch(spawn(pidFile, handover, cleanupCommand, log));
+    public static Guardian keep(Path pidFile, Path handover, Path held, List<String> cleanupCommand, Path log)
+            throws IOException {
+        Guardian g = new Guardian(pidFile, handover, held, cleanupCommand, log);
+        g.watch(spawn(pidFile, handover, held, cleanupCommand, log));
         kept = g;
         return g;
     }
@@ -94,7 +108,7 @@ public final class Guardian {
     private void respawn() {
         while (!closed) {
             try {
-                Process p = spawn(pidFile, handover, cleanupCommand, log);
+                Process p = spawn(pidFile, handover, held, cleanupCommand, log);
                 restarts.incrementAndGet();
                 LOG.infof("Guardian started again (pid %d)", p.pid());
                 watch(p);
@@ -115,9 +129,10 @@ public final class Guardian {
      * Starts a guardian of this process. Its standard input is a pipe from this process, which must keep the returned
      * process (and so that pipe) reachable for as long as it runs: a closed pipe reads as this process gone.
      */
-    public static Process spawn(Path pidFile, Path handover, List<String> cleanupCommand, Path log) throws IOException {
+    public static Process spawn(Path pidFile, Path handover, Path held, List<String> cleanupCommand, Path log)
+            throws IOException {
         List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", SCRIPT, "vigil-guardian",
-                Long.toString(ProcessHandle.current().pid()), pidFile.toString(), handover.toString()));
+                Long.toString(ProcessHandle.current().pid()), pidFile.toString(), handover.toString(), held.toString()));
         argv.addAll(cleanupCommand);
         return new ProcessBuilder(argv)
                 .redirectInput(ProcessBuilder.Redirect.PIPE)

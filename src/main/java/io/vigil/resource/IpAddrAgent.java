@@ -208,8 +208,11 @@ public final class IpAddrAgent implements ResourceAgent {
         List<RtNetlink.Address> onNic = addresses(where.nic());
         if (onNic.stream().anyMatch(a -> a.address().equals(arg.address()))) {
             lines.add(arg.ip() + " is already on " + where.nic());
+            HeldAddresses.held(settings.tmpDir(), settings.networkNamespace(), arg.ip(), where.prefix(), where.nic());
             return;
         }
+        // recorded before it is added: a daemon killed in between leaves the guardian one address to try too many
+        HeldAddresses.held(settings.tmpDir(), settings.networkNamespace(), arg.ip(), where.prefix(), where.nic());
         if (arg.ipv6()) {
             change(() -> addresses.add(where.nic(), arg.address(), where.prefix(), null, null));
             change(() -> addresses.linkUp(where.nic()));
@@ -233,10 +236,12 @@ public final class IpAddrAgent implements ResourceAgent {
         Optional<RtNetlink.Address> present = findAddress(arg.nic().orElse(null));
         if (present.isEmpty()) {
             lines.add(arg.ip() + " is not configured: nothing to stop");
+            HeldAddresses.released(settings.tmpDir(), arg.ip());
             return;
         }
         RtNetlink.Address a = present.get();
         change(() -> addresses.delete(a.nic(), arg.address(), a.prefix()));
+        HeldAddresses.released(settings.tmpDir(), arg.ip());
         lines.add("removed " + arg.ip() + "/" + a.prefix() + " from " + a.nic());
     }
 

@@ -23,7 +23,7 @@ class GuardianTest {
         Path pidFile = Files.writeString(dir.resolve("vigil.pid"), ProcessHandle.current().pid() + "\n");
         Path cleaned = dir.resolve("cleaned");
         // the guardian watches this test JVM, which outlives the test: its cleanup never runs here
-        Guardian g = Guardian.keep(pidFile, dir.resolve("handover"), List.of("/bin/sh", "-c", "echo cleaned > " + cleaned), dir.resolve("guardian.log"));
+        Guardian g = Guardian.keep(pidFile, dir.resolve("handover"), dir.resolve("held"), List.of("/bin/sh", "-c", "echo cleaned > " + cleaned), dir.resolve("guardian.log"));
         Process first = g.process();
         try {
             assertTrue(first.isAlive());
@@ -50,5 +50,50 @@ class GuardianTest {
             g.process().descendants().forEach(ProcessHandle::destroyForcibly);
             g.process().destroyForcibly();
         }
+    }
+
+    /**
+     * The daemon dies holding a virtual address: the guardian's shell removes it at once, before the clean-up command
+     * (a JVM, slow to start on a starved host; here a command that takes 5 s) has even begun. A real address on a
+     * veth in a namespace of this test; the daemon's death is the guardian's pipe closing.
+     */
+    @Test
+    void theHeldAddressesGoBeforeTheCleanupStarts() throws Exception {
+        io.vigil.testsupport.Netns.assumeAvailable();
+        String ns = "gd-held-" + ProcessHandle.current().pid();
+        io.vigil.testsupport.Netns.run(List.of("ip", "netns", "add", ns));
+        Process guardian = null;
+        try {
+            assertEquals(0, io.vigil.testsupport.Netns.run(List.of("ip", "-n", ns, "link", "add", "dum0", "type", "veth", "peer", "name", "dum1"))
+                    .exitCode());
+            assertEquals(0, io.vigil.testsupport.Netns.run(List.of("ip", "-n", ns, "addr", "add", "192.0.2.55/24", "dev",
+                    "dum0")).exitCode());
+            Path held = Files.createDirectories(dir.resolve("held"));
+            Files.writeString(held.resolve(io.vigil.resource.HeldAddresses.PREFIX + "192.0.2.55"), ns + " 192.0.2.55/24 dum0\n");
+            Path pidFile = Files.writeString(dir.resolve("vigil.pid"), "1\n"); // present: the daemon did not stop cleanly
+            Path cleaned = dir.resolve("cleaned");
+            guardian = Guardian.spawn(pidFile, dir.resolve("handover"), held,
+                    List.of("/bin/sh", "-c", "sleep 5; echo cleaned > " + cleaned), dir.resolve("guardian.log"));
+            long t0 = System.nanoTime();
+            guardian.getOutputStream().close(); // the daemon "dies": end of file on the guardian's pipe
+            long deadline = t0 + 4_000_000_000L;
+            while (addressUp(ns) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertFalse(addressUp(ns), "the guardian left the address up\n" + Files.readString(dir.resolve("guardian.log")));
+            assertFalse(Files.exists(cleaned), "the address went before the clean-up command finished");
+            System.out.printf("guardian: address removed %d ms after the daemon's death%n", (System.nanoTime() - t0) / 1_000_000);
+        } finally {
+            if (guardian != null) {
+                guardian.descendants().forEach(ProcessHandle::destroyForcibly);
+                guardian.destroyForcibly();
+            }
+            io.vigil.testsupport.Netns.run(List.of("ip", "netns", "del", ns));
+        }
+    }
+
+    private static boolean addressUp(String ns) {
+        return io.vigil.testsupport.Netns.run(List.of("ip", "-n", ns, "-o", "addr", "show", "dev", "dum0")).output()
+                .contains("192.0.2.55/");
     }
 }
