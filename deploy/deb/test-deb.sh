@@ -78,7 +78,8 @@ fi
 for f in /usr/bin/vigil /usr/bin/cl_status /usr/sbin/hb_standby /usr/sbin/hb_takeover /usr/share/heartbeat/hb_standby \
          /usr/share/heartbeat/hb_takeover /usr/libexec/heartbeat/heartbeat /lib/systemd/system/vigil.service \
          /usr/lib/vigil/quarkus-app/quarkus-run.jar /usr/lib/vigil/resource.d/Dummy /usr/lib/vigil/resource.d/IPsrcaddr \
-         /usr/lib/vigil/resource.d/portblock /usr/share/doc/vigil/examples/tutorial/ha.cf; do
+         /usr/lib/vigil/resource.d/portblock /usr/lib/vigil/bin/vigil-release-addresses \
+         /usr/share/doc/vigil/examples/tutorial/ha.cf; do
     [ -e "$f" ] || fail "$f not installed"
 done
 [ "$(dpkg -S /usr/bin/cl_status)" = "vigil: /usr/bin/cl_status" ] || fail "/usr/bin/cl_status: $(dpkg -S /usr/bin/cl_status)"

@@ -43,7 +43,8 @@ class WatchdogIT extends PairLab {
         events = l1.home.resolve("supervisor.log");
         String launcher = Path.of("deploy/bin/vigil").toAbsolutePath().toString();
         String where = " --config-dir " + l1.configDir() + " --node-name linux1 --run-dir " + l1.runDir();
-        String stopPost = "if [ \"$SERVICE_RESULT\" != success ]; then exec " + launcher + " cleanup" + where + "; fi";
+        String release = Path.of("deploy/bin/vigil-release-addresses").toAbsolutePath() + " " + l1.runDir().resolve("resource-agents");
+        String stopPost = "if [ \"$SERVICE_RESULT\" != success ]; then " + release + "; exec " + launcher + " cleanup" + where + "; fi";
         Files.createDirectories(l1.runDir());
         lab.netns().start(l1.ns, l1.log(), "env", "VIGIL_JAVA_OPTS=-Dvigil.resource-dir=" + l1.resourceDir(),
                 ClusterLab.javaCommand0(), "-XX:+UseSerialGC", "-Xmx32m", "-cp", System.getProperty("java.class.path"),

@@ -153,11 +153,15 @@ class IpAddrNetnsTest {
     void explicitLabelAndBroadcast() {
         ResourceAgent vip = manager().agentFor(SpecSyntax.parse("IPaddr2::192.0.2.20/25/eth0:web/192.0.2.127"));
         assertTrue(vip.start().ok());
+        Path record = HeldAddresses.file(dir, "192.0.2.20");
         try {
             assertTrue(addrs("-4").contains("inet 192.0.2.20/25 brd 192.0.2.127 scope global eth0:web"), addrs("-4"));
+            // what the guardian removes if the daemon dies now
+            assertEquals(A + " 192.0.2.20/25 eth0\n", Files.readString(record));
         } finally {
             assertTrue(vip.stop().ok());
         }
+        assertFalse(Files.exists(record), "the record outlived the address");
     }
 
     @Test
