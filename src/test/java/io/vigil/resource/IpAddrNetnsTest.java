@@ -150,7 +150,7 @@ class IpAddrNetnsTest {
     }
 
     @Test
-    void explicitLabelAndBroadcast() {
+    void explicitLabelAndBroadcast() throws Exception {
         ResourceAgent vip = manager().agentFor(SpecSyntax.parse("IPaddr2::192.0.2.20/25/eth0:web/192.0.2.127"));
         assertTrue(vip.start().ok());
         Path record = HeldAddresses.file(dir, "192.0.2.20");
