@@ -73,10 +73,17 @@ public final class StatusWatch {
     public int run() {
         Thread me = Thread.currentThread();
         sun.misc.SignalHandler previous = null;
+        looping = true;
         try {
             previous = sun.misc.Signal.handle(new sun.misc.Signal("INT"), sig -> {
-                stopped = true;
-                me.interrupt();
+                // Interrupt the loop only while it runs: an interrupt that landed after it ended would be left on the
+                // main thread for the application's shutdown (seen once: the process did not exit after Ctrl-C).
+                synchronized (this) {
+                    stopped = true;
+                    if (looping) {
+                        me.interrupt();
+                    }
+                }
             });
         } catch (IllegalArgumentException e) {
             // no SIGINT to take over (e.g. the JVM was started with -Xrs): Ctrl-C then ends the JVM as usual
@@ -84,7 +91,10 @@ public final class StatusWatch {
         try {
             return loop();
         } finally {
-            Thread.interrupted(); // a Ctrl-C that came after the loop ended
+            synchronized (this) {
+                looping = false;
+            }
+            Thread.interrupted(); // a Ctrl-C that came while the loop was ending
             if (previous != null) {
                 sun.misc.Signal.handle(new sun.misc.Signal("INT"), previous);
             }
@@ -140,6 +150,8 @@ public final class StatusWatch {
     }
 
     private boolean cleared;
+    /** The loop runs: a Ctrl-C may interrupt the thread (guarded by this). */
+    private boolean looping;
 
     private void show(String frame) {
         if (terminal) {
