@@ -2,7 +2,7 @@
 # topology.sh - the namespace topology every lab of this repository runs on: one LAN (a bridge whose address is the
 # router), one client, and 2..N nodes, each with its own network, UTS (hostname) and mount namespace.
 #
-#   <P>switch   br0  ROUTER/LEN            the LAN and its router (the usual ping node)
+#   <P>switch   br0  ROUTER/LEN  02:00:00:00:00:01  the LAN and its router (the usual ping node)
 #   <P>client   eth0 CLIENT/LEN  MAC       a client of the service address
 #   <P><node>   eth0 ADDR/LEN    MAC       a node; default route via the router; hostname <node>;
 #                                          private mounts over its own directories (bind:SRC:DST, tmpfs:DST)
@@ -92,7 +92,10 @@ topo_up() {   # topo_up DIR PREFIX ROUTER/LEN CLIENT/LEN CLIENT-MAC [--no-ipv6]
   printf 'prefix %s\nipv6 %s\nrouter %s\nswitch %s\nclient %s\n' "$prefix" "$ipv6" "${router%/*}" \
     "${prefix}switch" "${prefix}client" > "$(topo_record "$dir")"
   topo_ns_add "$dir" "${prefix}switch"
-  ip -n "${prefix}switch" link add br0 type bridge stp_state 0 forward_delay 0
+  # A fixed address: a bridge without one takes the lowest of its ports' MACs, so each node plugged later could
+  # change the router's MAC under the neighbour entries of the nodes before it (their pings then fail for up to a
+  # minute, until the entry is probed again).
+  ip -n "${prefix}switch" link add br0 address 02:00:00:00:00:01 type bridge stp_state 0 forward_delay 0
   ip -n "${prefix}switch" addr add "$router" dev br0
   ip -n "${prefix}switch" link set br0 up
   topo_ns_add "$dir" "${prefix}client"

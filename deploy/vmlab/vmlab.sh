@@ -191,7 +191,9 @@ net_up() {
     ip -n "$ns" link set lo up
     ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
   done
-  ip -n "$NS_LAB" link add br0 type bridge stp_state 0 forward_delay 0
+  # a fixed address: otherwise the bridge (the router) takes the lowest MAC of its ports and may change it under
+  # the guests' neighbour entries as the taps come and go
+  ip -n "$NS_LAB" link add br0 address 52:54:00:00:00:01 type bridge stp_state 0 forward_delay 0
   ip -n "$NS_LAB" addr add "$ROUTER_IP/24" brd + dev br0
   ip -n "$NS_LAB" link set br0 up
   local n
