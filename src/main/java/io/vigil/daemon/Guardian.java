@@ -40,21 +40,33 @@ public final class Guardian {
      * without a single wake-up before (a {@code tail --pid} polled twice a second). Nothing is ever written to it;
      * the processes the daemon starts do not inherit it (the JDK closes every other descriptor in a child). Then it
      * cleans up unless the daemon removed its PID file on the way out: first the virtual addresses the daemon held
-     * ({@link HeldAddresses}), from the shell, then the whole clean-up, which starts a JVM.
+     * ({@link HeldAddresses}), from the shell with the text of the shipped {@code vigil-release-addresses} ({@code $5}),
+     * then the whole clean-up, which starts a JVM.
      */
     private static final String SCRIPT = """
-            pidfile=$2; handover=$3; held=$4; shift 4 # $1, the daemon's PID, only shows in ps
+            pidfile=$2; handover=$3; held=$4; release=$5; shift 5 # $1, the daemon's PID, only shows in ps
             while read -r _; do :; done
             if [ -e "$pidfile" ]; then
                 rm -f "$pidfile"
-                for f in "$held"/%s*; do
-                    [ -f "$f" ] && read -r ns a d < "$f" || continue
-                    if [ "$ns" = - ]; then ip addr del "$a" dev "$d"; else ip -n "$ns" addr del "$a" dev "$d"; fi
-                done 2>/dev/null
+                sh -c "$release" vigil-release-addresses "$held"
                 exec "$@"
             fi
             if [ -e "$handover" ]; then exec "$@" --after-handover; fi
-            """.formatted(HeldAddresses.PREFIX);
+            """;
+
+    /** deploy/bin/vigil-release-addresses, which the build copies next to this class. */
+    static final String RELEASE_SCRIPT = releaseScript();
+
+    private static String releaseScript() {
+        try (java.io.InputStream in = Guardian.class.getResourceAsStream("vigil-release-addresses")) {
+            if (in == null) {
+                throw new IllegalStateException("vigil-release-addresses is missing from the build (see pom.xml)");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     private Guardian(Path pidFile, Path handover, Path held, List<String> cleanupCommand, Path log) {
         this.pidFile = pidFile;
@@ -132,7 +144,8 @@ public final class Guardian {
     public static Process spawn(Path pidFile, Path handover, Path held, List<String> cleanupCommand, Path log)
             throws IOException {
         List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", SCRIPT, "vigil-guardian",
-                Long.toString(ProcessHandle.current().pid()), pidFile.toString(), handover.toString(), held.toString()));
+                Long.toString(ProcessHandle.current().pid()), pidFile.toString(), handover.toString(), held.toString(),
+                RELEASE_SCRIPT));
         argv.addAll(cleanupCommand);
         return new ProcessBuilder(argv)
                 .redirectInput(ProcessBuilder.Redirect.PIPE)

@@ -92,6 +92,14 @@ class GuardianTest {
         });
     }
 
+    /** The guardian runs the shipped script's text, whose glob must be the one the built-in IPaddr writes. */
+    @Test
+    void theGuardianRunsTheShippedScript() throws Exception {
+        assertEquals(Files.readString(Path.of("deploy/bin/vigil-release-addresses")), Guardian.RELEASE_SCRIPT);
+        assertTrue(Guardian.RELEASE_SCRIPT.contains("/" + io.vigil.resource.HeldAddresses.PREFIX + "*"),
+                "the script's glob is not HeldAddresses.PREFIX");
+    }
+
     private interface HeldCase {
         void run(String ns, Path held) throws Exception;
     }
