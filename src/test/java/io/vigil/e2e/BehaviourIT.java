@@ -102,7 +102,7 @@ class BehaviourIT extends PairLab {
     @Order(4)
     void autoFailbackOn() throws Exception {
         l1.kill9();
-        long takeover = ClusterLab.await(Duration.ofSeconds(60), "group on linux2\n" + lab.logs(),
+        long takeover = ClusterLab.await(Duration.ofSeconds(60), () -> "group on linux2\n" + lab.logs(),
                 () -> l2.holds(VIP) && l2.dummyStarted("one") && l2.dummyStarted("two"));
         ClusterLab.bound("auto_failback on: kill -9 linux1 -> whole group (VIP + 2 scripts) on linux2", takeover,
                 E2e.FAST_DEADTIME_MS + E2e.SLACK_MS);

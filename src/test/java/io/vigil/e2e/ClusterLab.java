@@ -218,6 +218,29 @@ public final class ClusterLab implements AutoCloseable {
             return m.find() ? Double.parseDouble(m.group(1)) : 0;
         }
 
+        /**
+         * The largest gap between two packets this node accepted, from its received counter sampled every 50 ms for
+         * {@code span}; {@code each} runs at every sample with the current time (checks on the rest of the lab).
+         */
+        public long largestReceiveGap(Duration span, Sample each) throws Exception {
+            long end = System.currentTimeMillis() + span.toMillis();
+            long lastIncrease = System.currentTimeMillis();
+            double lastCount = metric("vigil_packets_received_total");
+            long maxGap = 0;
+            while (System.currentTimeMillis() < end) {
+                double count = metric("vigil_packets_received_total");
+                long now = System.currentTimeMillis();
+                if (count > lastCount) {
+                    maxGap = Math.max(maxGap, now - lastIncrease);
+                    lastIncrease = now;
+                    lastCount = count;
+                }
+                each.at(now);
+                Thread.sleep(50);
+            }
+            return maxGap;
+        }
+
         /** Sum of the samples of one metric (all tags), or -1 when the endpoint does not answer. */
         public double metric(String name) {
             String text = metrics();
@@ -296,6 +319,11 @@ public final class ClusterLab implements AutoCloseable {
         mustTopology("up", dir.toString(), prefix + "-", ROUTER + "/24", CLIENT_IP + "/24", "02:00:00:00:00:64");
         this.switchNs = prefix + "-switch";
         this.clientNs = prefix + "-client";
+    }
+
+    /** A check run at each sample of {@link Node#largestReceiveGap}. */
+    public interface Sample {
+        void at(long nowMillis) throws Exception;
     }
 
     public Node node(String name, String ip) {

@@ -55,7 +55,7 @@ class FaultMatrixIT extends PairLab {
 
     /** VIP on linux1 only, VIP2 on linux2 only, and they hear each other. */
     private long awaitNominal(Duration timeout) throws InterruptedException {
-        return ClusterLab.await(timeout, "nominal placement (VIP on linux1, VIP2 on linux2)\n" + lab.logs(),
+        return ClusterLab.await(timeout, () -> "nominal placement (VIP on linux1, VIP2 on linux2)\n" + lab.logs(),
                 () -> lab.holders(VIP).equals(List.of("linux1")) && lab.holders(VIP2).equals(List.of("linux2"))
                         && l1.metric("vigil_packets_received_total") > 0 && l2.metric("vigil_packets_received_total") > 0);
     }
@@ -90,7 +90,7 @@ class FaultMatrixIT extends PairLab {
     private final java.util.Map<String, Integer> logMarks = new java.util.HashMap<>();
 
     private void awaitOneOwnerEach(String row, long limitMs) throws InterruptedException {
-        long settled = ClusterLab.await(Duration.ofMillis(limitMs + 60_000), "one owner of each address\n" + lab.logs(),
+        long settled = ClusterLab.await(Duration.ofMillis(limitMs + 60_000), () -> "one owner of each address\n" + lab.logs(),
                 () -> lab.holders(VIP).size() == 1 && lab.holders(VIP2).size() == 1);
         ClusterLab.bound(row, settled, limitMs);
         // The owner may still change once (a failback after the heal): wait for ARP to name the current holder.
@@ -133,7 +133,7 @@ class FaultMatrixIT extends PairLab {
             Thread.sleep(500);
             killedAt = System.currentTimeMillis();
             l1.kill9();
-            long takeover = ClusterLab.await(Duration.ofSeconds(60), "linux2 holds VIP\n" + lab.logs(), () -> l2.holds(VIP));
+            long takeover = ClusterLab.await(Duration.ofSeconds(60), () -> "linux2 holds VIP\n" + lab.logs(), () -> l2.holds(VIP));
             ClusterLab.bound("kill -9: VIP on the survivor", takeover, TAKEOVER_LIMIT);
             long gone = (System.currentTimeMillis() - killedAt) + ClusterLab.await(Duration.ofSeconds(120),
                     "the guardian removed VIP from the killed linux1", () -> !l1.holds(VIP));
@@ -156,7 +156,7 @@ class FaultMatrixIT extends PairLab {
         long t0 = System.nanoTime();
         l1.linkDown();
         try {
-            ClusterLab.await(Duration.ofSeconds(60), "linux2 holds VIP\n" + lab.logs(), () -> l2.holds(VIP));
+            ClusterLab.await(Duration.ofSeconds(60), () -> "linux2 holds VIP\n" + lab.logs(), () -> l2.holds(VIP));
             ClusterLab.bound("link down: VIP on linux2", (System.nanoTime() - t0) / 1_000_000, TAKEOVER_LIMIT);
         } finally {
             l1.linkUp();
@@ -166,7 +166,7 @@ class FaultMatrixIT extends PairLab {
         // failure must be forgiven, or linux1 would refuse the group for the rest of its life.
         String log = l1.logText().substring(before);
         if (log.contains("failed to start here")) {
-            ClusterLab.await(Duration.ofSeconds(30), "linux1 forgives the failure once linux2 is back\n" + lab.logs(),
+            ClusterLab.await(Duration.ofSeconds(30), () -> "linux1 forgives the failure once linux2 is back\n" + lab.logs(),
                     () -> l1.logText().substring(before).contains("may start here again"));
         }
     }
@@ -177,7 +177,7 @@ class FaultMatrixIT extends PairLab {
         long t0 = System.nanoTime();
         l1.signal("STOP");
         try {
-            ClusterLab.await(Duration.ofSeconds(60), "linux2 holds VIP\n" + lab.logs(), () -> l2.holds(VIP));
+            ClusterLab.await(Duration.ofSeconds(60), () -> "linux2 holds VIP\n" + lab.logs(), () -> l2.holds(VIP));
             ClusterLab.bound("SIGSTOP: VIP on linux2", (System.nanoTime() - t0) / 1_000_000, TAKEOVER_LIMIT);
             long rest = 2 * DEADTIME - (System.nanoTime() - t0) / 1_000_000;
             if (rest > 0) {
@@ -197,7 +197,7 @@ class FaultMatrixIT extends PairLab {
         l1.blockHeartbeats(true);
         l2.blockHeartbeats(true);
         try {
-            ClusterLab.await(Duration.ofSeconds(60), "both nodes hold both addresses\n" + lab.logs(),
+            ClusterLab.await(Duration.ofSeconds(60), () -> "both nodes hold both addresses\n" + lab.logs(),
                     () -> lab.holders(VIP).size() == 2 && lab.holders(VIP2).size() == 2);
             ClusterLab.bound("partition: both take over", (System.nanoTime() - t0) / 1_000_000, TAKEOVER_LIMIT);
         } finally {
@@ -216,26 +216,14 @@ class FaultMatrixIT extends PairLab {
         String log1 = l1.logText();
         String log2 = l2.logText();
         // The largest gap between two packets linux2 accepts from linux1, sampled from its received counter.
-        long end = System.currentTimeMillis() + 30_000;
-        long lastIncrease = System.currentTimeMillis();
-        double lastCount = l2.metric("vigil_packets_received_total");
-        long maxGap = 0;
-        long nextHolderCheck = 0;
-        while (System.currentTimeMillis() < end) {
-            double count = l2.metric("vigil_packets_received_total");
-            long now = System.currentTimeMillis();
-            if (count > lastCount) {
-                maxGap = Math.max(maxGap, now - lastIncrease);
-                lastIncrease = now;
-                lastCount = count;
+        long[] nextHolderCheck = {0};
+        long maxGap = l2.largestReceiveGap(Duration.ofSeconds(30), now -> {
+            if (now >= nextHolderCheck[0]) {
+                assertEquals(List.of("linux1"), lab.holders(VIP), () -> "no false failover under 30 % loss\n" + lab.logs());
+                assertEquals(List.of("linux2"), lab.holders(VIP2), () -> "no false failover under 30 % loss\n" + lab.logs());
+                nextHolderCheck[0] = now + 1000;
             }
-            if (now >= nextHolderCheck) {
-                assertEquals(List.of("linux1"), lab.holders(VIP), "no false failover under 30 % loss\n" + lab.logs());
-                assertEquals(List.of("linux2"), lab.holders(VIP2), "no false failover under 30 % loss\n" + lab.logs());
-                nextHolderCheck = now + 1000;
-            }
-            Thread.sleep(50);
-        }
+        });
         assertFalse(l1.logText().substring(log1.length()).contains(": is dead"), "linux1 declared nobody dead\n" + lab.logs());
         assertFalse(l2.logText().substring(log2.length()).contains(": is dead"), "linux2 declared nobody dead\n" + lab.logs());
         ClusterLab.bound("30 % loss for 30 s at deadtime = 10 x keepalive: largest gap between accepted packets (sampled), no failover",
@@ -283,7 +271,7 @@ class FaultMatrixIT extends PairLab {
         assertTrue(r.output().contains("SENT"), r.output());
         assertTrue(l1.alive() && l2.alive(), "no daemon crashed under the fuzzer\n" + lab.logs());
         assertTrue(l1.metric("vigil_packets_dropped_total") > droppedBefore, "malformed packets dropped and counted");
-        long settled = ClusterLab.await(Duration.ofSeconds(60), "nominal after the fuzzer\n" + lab.logs(),
+        long settled = ClusterLab.await(Duration.ofSeconds(60), () -> "nominal after the fuzzer\n" + lab.logs(),
                 () -> lab.holders(VIP).equals(List.of("linux1")) && lab.holders(VIP2).equals(List.of("linux2")));
         ClusterLab.bound("fuzz 10 s at line rate: nominal placement after", settled, TAKEOVER_LIMIT);
     }
@@ -295,9 +283,9 @@ class FaultMatrixIT extends PairLab {
         int before = l1.logText().length();
         l2.kill9();
         long t0 = System.nanoTime();
-        ClusterLab.await(Duration.ofSeconds(60), "linux1 tried to start the linux2 group\n" + lab.logs(),
+        ClusterLab.await(Duration.ofSeconds(60), () -> "linux1 tried to start the linux2 group\n" + lab.logs(),
                 () -> l1.logText().substring(before).contains("failed to start here"));
-        long clean = ClusterLab.await(Duration.ofSeconds(60), "the failed group is stopped on linux1\n" + lab.logs(),
+        long clean = ClusterLab.await(Duration.ofSeconds(60), () -> "the failed group is stopped on linux1\n" + lab.logs(),
                 () -> !l1.holds(VIP2)) + (System.nanoTime() - t0) / 1_000_000;
         ClusterLab.bound("start failure: failed group stopped again on linux1", clean, TAKEOVER_LIMIT + 3_000);
         assertTrue(l1.alive() && l1.holds(VIP), "linux1 keeps running its own group");
@@ -325,7 +313,7 @@ class FaultMatrixIT extends PairLab {
         long t0 = System.nanoTime();
         Netns.Result standby = l2.cli("standby");
         assertEquals(0, standby.exitCode(), standby.output());
-        ClusterLab.await(Duration.ofSeconds(60), "linux2's stop of its group failed\n" + lab.logs(),
+        ClusterLab.await(Duration.ofSeconds(60), () -> "linux2's stop of its group failed\n" + lab.logs(),
                 () -> l2.logText().substring(before).contains("failed to stop"));
         // Watch the address for 2 x deadtime: it may be held twice only briefly.
         long doubleSince = -1;

@@ -78,7 +78,7 @@ class FencingIT extends PairLab {
     }
 
     private void awaitNominal() throws InterruptedException {
-        ClusterLab.await(E2e.BOOT, "VIP and Dummy::a on linux1 only, both daemons up\n" + lab.logs(),
+        ClusterLab.await(E2e.BOOT, () -> "VIP and Dummy::a on linux1 only, both daemons up\n" + lab.logs(),
                 () -> lab.holders(VIP).equals(List.of("linux1")) && l1.dummyStarted("a") && !l2.dummyStarted("a")
                         && l1.metric("vigil_packets_received_total") > 0 && l2.metric("vigil_packets_received_total") > 0);
     }
@@ -134,7 +134,7 @@ class FencingIT extends PairLab {
         try (DoubleWatch watch = watchBoth()) {
             t0 = System.nanoTime();
             l1.blockHeartbeats(true); // linux1 keeps running its group, but linux2 hears nothing
-            long took = ClusterLab.await(Duration.ofSeconds(90), "linux2 runs the group after fencing linux1\n" + lab.logs(),
+            long took = ClusterLab.await(Duration.ofSeconds(90), () -> "linux2 runs the group after fencing linux1\n" + lab.logs(),
                     () -> l2.holds(VIP) && l2.dummyStarted("a"));
             ClusterLab.bound("stonith: group on linux2 after linux1 was fenced (deadtime 2 s + reset 1 s + start)", took,
                     DEADTIME + 3_000 + E2e.SLACK_MS);

@@ -50,7 +50,7 @@ class FloodIT {
             }
             l1.start();
             l2.start();
-            ClusterLab.await(E2e.BOOT, "VIP on linux1 and both nodes talking\n" + lab.logs(),
+            ClusterLab.await(E2e.BOOT, () -> "VIP on linux1 and both nodes talking\n" + lab.logs(),
                     () -> lab.holders(VIP).equals(List.of("linux1")) && l2.metric("vigil_packets_received_total") > 20
                             && l1.metric("vigil_packets_received_total") > 20);
             Thread.sleep(3_000);

@@ -90,7 +90,7 @@ class Ipv6OnlyIT extends PairLab {
         l2.start();
         long up = lab.awaitSoleHolder(VIP, "linux1", E2e.BOOT);
         System.out.println("IPv6-only: VIP " + VIP + " on linux1 " + up + " ms after start");
-        ClusterLab.await(Duration.ofSeconds(60), "linux2 active on linux1\n" + lab.logs(),
+        ClusterLab.await(Duration.ofSeconds(60), () -> "linux2 active on linux1\n" + lab.logs(),
                 () -> clStatus(l1, "nodestatus", "linux2").equals("active\nrc=0"));
 
         // links over IPv6, our own included (the ucast6 line naming ourselves), and the ping6 node

@@ -51,7 +51,7 @@ class MediaIT extends PairLab {
         ClusterLab.await(Duration.ofSeconds(60), "linux2 hears linux1 over " + row + "\n" + lab.logs(),
                 () -> l2.metric("vigil_packets_received_total") > 3);
         l1.kill9();
-        long takeover = ClusterLab.await(Duration.ofSeconds(60), "linux2 takes the VIP\n" + lab.logs(), () -> l2.holds(VIP));
+        long takeover = ClusterLab.await(Duration.ofSeconds(60), () -> "linux2 takes the VIP\n" + lab.logs(), () -> l2.holds(VIP));
         ClusterLab.bound(row + ": kill -9 linux1 -> VIP on linux2", takeover, E2e.FAST_DEADTIME_MS + E2e.SLACK_MS);
         assertEquals(l2.mac(), lab.arpOwner(VIP));
     }

@@ -223,7 +223,7 @@ class OperatorIT extends PairLab {
     void partitionAndHeal() throws Exception {
         l1.linkDown();
         try {
-            ClusterLab.await(Duration.ofSeconds(60), "both nodes hold the VIP\n" + lab.logs(),
+            ClusterLab.await(Duration.ofSeconds(60), () -> "both nodes hold the VIP\n" + lab.logs(),
                     () -> lab.holders(VIP).size() == 2);
             awaitEvent(l1, "group-running|linux1|" + FLAKY + "|", Duration.ofSeconds(60));
         } finally {

@@ -36,7 +36,7 @@ abstract class PairLab {
 
     /** The VIP on linux1 alone, and each node has heard more than a few packets of the other. */
     protected void awaitVipOnLinux1AndTalking() throws InterruptedException {
-        ClusterLab.await(E2e.BOOT, "VIP on linux1, both nodes talking\n" + lab.logs(),
+        ClusterLab.await(E2e.BOOT, () -> "VIP on linux1, both nodes talking\n" + lab.logs(),
                 () -> lab.holders(VIP).equals(List.of("linux1")) && l1.metric("vigil_packets_received_total") > 10
                         && l2.metric("vigil_packets_received_total") > 10);
     }

@@ -59,10 +59,10 @@ class ReplayIT extends PairLab {
         ClusterLab.await(Duration.ofSeconds(60), "the recorder listens", () -> read(recorderOut).contains("LISTENING"));
         Thread.sleep(1000);
         l1.stop(Duration.ofSeconds(60));
-        ClusterLab.await(E2e.BOOT, "VIP on linux2 after linux1's shutdown\n" + lab.logs(),
+        ClusterLab.await(E2e.BOOT, () -> "VIP on linux2 after linux1's shutdown\n" + lab.logs(),
                 () -> lab.holders(VIP).equals(List.of("linux2")));
         l1.start();
-        ClusterLab.await(E2e.BOOT, "VIP back on linux1 (auto_failback)\n" + lab.logs(),
+        ClusterLab.await(E2e.BOOT, () -> "VIP back on linux1 (auto_failback)\n" + lab.logs(),
                 () -> lab.holders(VIP).equals(List.of("linux1")));
         Thread.sleep(2000);
         Files.writeString(capture.resolveSibling("capture.bin.stop"), "");
@@ -90,7 +90,7 @@ class ReplayIT extends PairLab {
             }
             Thread.sleep(100);
         }
-        ClusterLab.await(E2e.BOOT, "linux2 up again, talking with linux1\n" + lab.logs(),
+        ClusterLab.await(E2e.BOOT, () -> "linux2 up again, talking with linux1\n" + lab.logs(),
                 () -> l2.metric("vigil_packets_received_total") > 10);
         Thread.sleep(2 * E2e.FAST_DEADTIME_MS); // anything the replays set off has had time to happen
         if (!lab.holders(VIP).equals(List.of("linux1"))) {

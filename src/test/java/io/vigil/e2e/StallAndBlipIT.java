@@ -68,9 +68,9 @@ class StallAndBlipIT extends PairLab {
      * is not enough: on main the address left linux1 again after the SIGCONT); prints the time it took.
      */
     private void settledOnLinux1(String row, long limitMs) throws InterruptedException {
-        long t = ClusterLab.await(Duration.ofMillis(limitMs + 60_000), "VIP on linux1 alone\n" + lab.logs(),
+        long t = ClusterLab.await(Duration.ofMillis(limitMs + 60_000), () -> "VIP on linux1 alone\n" + lab.logs(),
                 () -> lab.holders(VIP).equals(List.of("linux1")));
-        t += ClusterLab.await(Duration.ofSeconds(30), "neither node in transition\n" + lab.logs(),
+        t += ClusterLab.await(Duration.ofSeconds(30), () -> "neither node in transition\n" + lab.logs(),
                 () -> l1.metric("vigil_in_transition") == 0 && l2.metric("vigil_in_transition") == 0);
         ClusterLab.bound(row + ": VIP back on linux1 alone, neither node in transition", t, limitMs);
         long end = System.nanoTime() + 3 * DEADTIME * 1_000_000;
@@ -86,15 +86,15 @@ class StallAndBlipIT extends PairLab {
     @Order(1)
     void falseDeathDuringFailback() throws Exception {
         l1.stop(Duration.ofSeconds(60));
-        ClusterLab.await(Duration.ofSeconds(60), "linux2 took VIP over\n" + lab.logs(), () -> l2.holds(VIP));
+        ClusterLab.await(Duration.ofSeconds(60), () -> "linux2 took VIP over\n" + lab.logs(), () -> l2.holds(VIP));
         int mark = l2.logText().length();
         l1.start();
-        ClusterLab.await(E2e.BOOT, "linux2 starts the failback\n" + lab.logs(),
+        ClusterLab.await(E2e.BOOT, () -> "linux2 starts the failback\n" + lab.logs(),
                 () -> l2.logText().substring(Math.min(mark, l2.logText().length())).contains("wants to go standby"));
         l1.signal("STOP");
         long t0 = System.nanoTime();
         try {
-            ClusterLab.await(Duration.ofSeconds(30), "linux2 declares the stopped linux1 dead\n" + lab.logs(),
+            ClusterLab.await(Duration.ofSeconds(30), () -> "linux2 declares the stopped linux1 dead\n" + lab.logs(),
                     () -> l2.logText().substring(mark).contains("node linux1: is dead"));
             Thread.sleep(Math.max(0, DEADTIME + 3_000 - (System.nanoTime() - t0) / 1_000_000));
         } finally {
@@ -111,7 +111,7 @@ class StallAndBlipIT extends PairLab {
         l1.blockPing(true);
         long t0 = System.nanoTime();
         try {
-            ClusterLab.await(Duration.ofSeconds(30), "linux1 declares its ping node dead\n" + lab.logs(),
+            ClusterLab.await(Duration.ofSeconds(30), () -> "linux1 declares its ping node dead\n" + lab.logs(),
                     () -> l1.logText().substring(mark).contains("node " + ClusterLab.ROUTER + ": is dead"));
         } finally {
             l1.blockPing(false);

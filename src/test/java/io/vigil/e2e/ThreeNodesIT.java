@@ -136,7 +136,7 @@ class ThreeNodesIT {
                     throw new IllegalStateException(e);
                 }
             });
-            ClusterLab.await(E2e.BOOT, "one on linux1, two on linux2, linux3 idle\n" + lab.logs(), placed("linux1", "linux2"));
+            ClusterLab.await(E2e.BOOT, () -> "one on linux1, two on linux2, linux3 idle\n" + lab.logs(), placed("linux1", "linux2"));
             ClusterLab.await(Duration.ofSeconds(60), "every node hears the two others", () -> nodes().stream()
                     .allMatch(n -> n.metric("vigil_packets_received_total") > 20));
             Thread.sleep(3_000);
@@ -146,7 +146,7 @@ class ThreeNodesIT {
             // 2. host crash of a holder: its group goes to the next node in ha.cf order (linux2)
             t = now(origin);
             lab.node("linux1").crash();
-            long moved = ClusterLab.await(Duration.ofMillis(DEADTIME_MS + 60_000), "group one on linux2\n" + lab.logs(),
+            long moved = ClusterLab.await(Duration.ofMillis(DEADTIME_MS + 60_000), () -> "group one on linux2\n" + lab.logs(),
                     placed("linux2", "linux2"));
             ClusterLab.bound("3 nodes: crash of linux1 -> group one on linux2 (the next node in ha.cf order)", moved,
                     DEADTIME_MS + E2e.SLACK_MS);
@@ -158,7 +158,7 @@ class ThreeNodesIT {
             t = now(origin);
             lab.node("linux1").linkUp();
             lab.node("linux1").start();
-            long back = ClusterLab.await(E2e.BOOT, "group one back on linux1\n" + lab.logs(), placed("linux1", "linux2"));
+            long back = ClusterLab.await(E2e.BOOT, () -> "group one back on linux1\n" + lab.logs(), placed("linux1", "linux2"));
             System.out.println("3 nodes: group one back on restarted linux1 after " + back + " ms (includes its JVM boot)");
             Thread.sleep(3_000);
             assertTrue(placed("linux1", "linux2").getAsBoolean(), "failback placement holds\n" + lab.logs());
@@ -167,7 +167,7 @@ class ThreeNodesIT {
             // 4. partition isolating linux3
             long cut = now(origin);
             lab.node("linux3").blockHeartbeats(true);
-            ClusterLab.await(Duration.ofMillis(DEADTIME_MS + 60_000), "isolated linux3 takes both groups (no quorum)\n" + lab.logs(),
+            ClusterLab.await(Duration.ofMillis(DEADTIME_MS + 60_000), () -> "isolated linux3 takes both groups (no quorum)\n" + lab.logs(),
                     () -> lab.node("linux3").holds(VIP) && lab.node("linux3").holds(VIP2));
             assertTrue(lab.node("linux1").holds(VIP) && lab.node("linux2").holds(VIP2), "the majority side keeps its groups");
             Thread.sleep(2_000);

@@ -58,7 +58,7 @@ class TutorialIT {
             Thread.sleep(1000);
             long killedAt = System.currentTimeMillis();
             l1.kill9();
-            long takeover = ClusterLab.await(Duration.ofMillis(deadtime + 60_000), "linux2 holds the VIP\n" + lab.logs(), () -> l2.holds(VIP));
+            long takeover = ClusterLab.await(Duration.ofMillis(deadtime + 60_000), () -> "linux2 holds the VIP\n" + lab.logs(), () -> l2.holds(VIP));
             ClusterLab.bound("tutorial kill -9 linux1 -> VIP on linux2", takeover, deadtime + E2e.SLACK_MS);
             ClusterLab.await(Duration.ofSeconds(60), "client reaches the VIP again", () -> lab.clientReaches(VIP));
             Thread.sleep(500);

@@ -52,7 +52,7 @@ class WatchdogIT extends PairLab {
                 events.toString(), stopPost, "--", launcher, "run", "--config-dir", l1.configDir().toString(), "--node-name",
                 "linux1", "--run-dir", l1.runDir().toString(), "--state-dir", l1.home.resolve("state").toString());
         l2.start();
-        ClusterLab.await(E2e.BOOT, "VIP on linux1, linux1 READY to its supervisor\n" + lab.logs() + supervisorLog(),
+        ClusterLab.await(E2e.BOOT, () -> "VIP on linux1, linux1 READY to its supervisor\n" + lab.logs() + supervisorLog(),
                 () -> lab.holders(VIP).equals(List.of("linux1")) && supervisorLog().contains(" READY ")
                         && l2.metric("vigil_packets_received_total") > 0);
     }
@@ -85,7 +85,7 @@ class WatchdogIT extends PairLab {
         ProcessHandle first = guardian(daemon).orElseThrow(() -> new AssertionError("no guardian\n" + lab.logs()));
         first.descendants().forEach(ProcessHandle::destroyForcibly);
         first.destroyForcibly();
-        long back = ClusterLab.await(Duration.ofSeconds(30), "a new guardian\n" + lab.logs(),
+        long back = ClusterLab.await(Duration.ofSeconds(30), () -> "a new guardian\n" + lab.logs(),
                 () -> guardian(daemon).filter(g -> g.pid() != first.pid()).isPresent());
         ClusterLab.bound("guardian killed: a new one watches the daemon", back, 5_000);
         assertTrue(l1.logText().contains("Guardian started again"), l1.logText());
@@ -101,7 +101,7 @@ class WatchdogIT extends PairLab {
         long releasedMs = (System.nanoTime() - t0) / 1_000_000;
         ClusterLab.bound("SIGSTOP: VIP released on linux1 by the stop-post (watchdog + vigil-release-addresses)",
                 releasedMs, WATCHDOG_MS + E2e.GUARDIAN_LIMIT_MS);
-        long takeover = ClusterLab.await(Duration.ofSeconds(60), "linux2 holds the VIP\n" + lab.logs(), () -> l2.holds(VIP));
+        long takeover = ClusterLab.await(Duration.ofSeconds(60), () -> "linux2 holds the VIP\n" + lab.logs(), () -> l2.holds(VIP));
         System.out.println("SIGSTOP at " + stoppedAt + ": released after " + releasedMs + " ms, linux2 holds the VIP after "
                 + ((System.nanoTime() - t0) / 1_000_000) + " ms (deadtime " + DEADTIME + " ms); waited " + released + "/" + takeover);
         ClusterLab.await(Duration.ofSeconds(60), "stop-post finished\n" + supervisorLog(), () -> supervisorLog().contains(" STOP-POST "));
