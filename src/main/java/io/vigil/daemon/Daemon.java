@@ -170,7 +170,7 @@ public final class Daemon {
                 loop.core().keepalive(monotonicMillis());
                 loop.startTimers(config.keepaliveMs(), config.vigil().monitorInterval().toMillis());
                 loop.publish();
-                watchdogs.start(vertx, config.keepaliveMs());
+                watchdogs.start(vertx, config.keepaliveMs(), loop::alongKeepalive);
                 started.complete();
             });
         });
@@ -321,6 +321,11 @@ public final class Daemon {
     }
 
     // What a reload reads and replaces, on the daemon's loop (DaemonReload).
+
+    /** The watchdogs' feeder (a reload that changes the keepalive retimes it). */
+    WatchdogFeeder watchdogs() {
+        return watchdogs;
+    }
 
     DaemonLoop loop() {
         return loop;

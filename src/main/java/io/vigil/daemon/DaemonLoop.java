@@ -4,6 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vigil.node.NodeCore;
 
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -28,8 +29,8 @@ final class DaemonLoop {
     /** What the deadline timer is armed for (monotonic ms), or {@link Long#MAX_VALUE}. */
     private long deadlineAt = Long.MAX_VALUE;
     private boolean stopped;
-    /** Run right after each keepalive (the ping probes): one wake-up of the loop for both, not one timer each. */
-    private Runnable alongKeepalive = () -> { };
+    /** Run right after each keepalive (ping probes, watchdog beats): one wake-up of the loop for all, not a timer each. */
+    private final List<Runnable> alongKeepalive = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     DaemonLoop(Vertx vertx, Transitions transitions, DaemonObserver observer) {
         this.vertx = vertx;
@@ -74,7 +75,7 @@ final class DaemonLoop {
     void startTimers(long keepaliveMs, long monitorMs) {
         keepaliveTimer = vertx.setPeriodic(keepaliveMs, id -> {
             core.keepalive(Daemon.monotonicMillis());
-            alongKeepalive.run();
+            alongKeepalive.forEach(Runnable::run);
         });
         if (monitorMs > 0) {
             monitorTimer = vertx.setPeriodic(monitorMs, id -> executor.monitorHeldGroups());
@@ -82,9 +83,9 @@ final class DaemonLoop {
         rearm();
     }
 
-    /** What to do at each keepalive tick besides the keepalive (on the loop's context). */
+    /** One more thing to do at each keepalive tick besides the keepalive (run on the loop's context). */
     void alongKeepalive(Runnable task) {
-        alongKeepalive = task;
+        alongKeepalive.add(task);
     }
 
     /** A reload changed the keepalive or the monitor interval: the periodic timers start again with the new ones. */

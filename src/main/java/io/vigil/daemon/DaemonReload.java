@@ -165,6 +165,7 @@ final class DaemonReload {
         }
         if (next.keepaliveMs() != running.keepaliveMs() || plan.monitorIntervalChanged()) {
             daemon.loop().restartPeriodicTimers(next.keepaliveMs(), next.vigil().monitorInterval().toMillis());
+            daemon.watchdogs().retime(next.keepaliveMs());
         }
         daemon.install(next);
         daemon.loop().publish();
