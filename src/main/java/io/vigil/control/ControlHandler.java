@@ -38,6 +38,10 @@ public interface ControlHandler {
         return Reply.refused("this daemon cannot stop keeping its resources");
     }
 
+    /** The accepted answer of {@link #stopKeepingResources()} was written to the client (or it is gone): exit now. */
+    default void stopKeepingResourcesAnswered() {
+    }
+
     /** What {@link #reload()} would do now, without doing it ({@code vigil check-config --diff}); ok = it would apply. */
     default Reply reloadPlan() {
         return Reply.refused("this daemon cannot tell what a reload would do");

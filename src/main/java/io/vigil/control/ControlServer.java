@@ -216,7 +216,14 @@ public final class ControlServer {
             case "/v1/stop" -> {
                 if (method(req, HttpMethod.POST)) {
                     if ("resources".equals(req.getParam("keep"))) {
-                        blocking(req, () -> reply(req, handler.stopKeepingResources()));
+                        blocking(req, () -> {
+                            Reply r = handler.stopKeepingResources();
+                            reply(req, r).onComplete(written -> {
+                                if (r.ok()) {
+                                    handler.stopKeepingResourcesAnswered(); // the daemon exits once the answer is out
+                                }
+                            });
+                        });
                     } else {
                         error(req, 400, "POST /v1/stop needs keep=resources (a stop that releases the groups is"
                                 + " SIGTERM: systemctl stop vigil, heartbeat -k)");
@@ -333,16 +340,16 @@ public final class ControlServer {
         });
     }
 
-    private static void reply(HttpServerRequest req, Reply r) {
-        json(req, r.ok() ? 200 : 409, new JsonObject().put("ok", r.ok()).put("message", r.message()));
+    private static Future<Void> reply(HttpServerRequest req, Reply r) {
+        return json(req, r.ok() ? 200 : 409, new JsonObject().put("ok", r.ok()).put("message", r.message()));
     }
 
     private static void error(HttpServerRequest req, int status, String message) {
         json(req, status, new JsonObject().put("error", message));
     }
 
-    private static void json(HttpServerRequest req, int status, JsonObject body) {
-        req.response()
+    private static Future<Void> json(HttpServerRequest req, int status, JsonObject body) {
+        return req.response()
                 .setStatusCode(status)
                 .putHeader("Content-Type", "application/json")
                 .end(body.encodePrettily() + "\n");

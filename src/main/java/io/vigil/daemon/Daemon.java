@@ -251,12 +251,47 @@ public final class Daemon {
         if (loop == null) {
             return new KeepStop(false, "the daemon has not started yet");
         }
+        // Whichever comes first decides: the loop running the stop, or this request giving up on a stalled loop. A
+        // stop that ran after its request was answered "refused" would leave the groups kept while the caller (the
+        // package's prerm) goes on to release them.
+        java.util.concurrent.atomic.AtomicBoolean claimed = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.CompletableFuture<KeepStop> answer = new java.util.concurrent.CompletableFuture<>();
-        loop.context().runOnContext(v -> answer.complete(detach()));
+        loop.context().runOnContext(v -> {
+            if (claimed.compareAndSet(false, true)) {
+                answer.complete(detach());
+            }
+        });
         try {
-            return answer.get(5, java.util.concurrent.TimeUnit.SECONDS);
+            return answer.get(KEEP_STOP_WAIT_S, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            if (claimed.compareAndSet(false, true)) {
+                return new KeepStop(false, "the daemon's event loop did not answer within " + KEEP_STOP_WAIT_S
+                        + " s; nothing stopped");
+            }
+            return answer.join(); // the loop took it just now: its verdict stands
         } catch (Exception e) {
             return new KeepStop(false, "the daemon did not answer: " + e);
+        }
+    }
+
+    /** How long a keeping stop waits for the loop (a JVM warming up on a starved machine stalls it for seconds). */
+    static final long KEEP_STOP_WAIT_S = 30;
+    /** Exit this long after an accepted keeping stop even if the reply's delivery is never confirmed. */
+    static final long KEPT_EXIT_FALLBACK_MS = 10_000;
+    private final java.util.concurrent.atomic.AtomicBoolean keptExit = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile boolean keepStopAccepted;
+
+    /**
+     * The answer to an accepted keeping stop has gone out (or its client is gone): the process exits now. Before, a
+     * fixed 500 ms pause stood for this, and under emulation the answer was still unsent when the process exited.
+     */
+    public void exitKeepingResources() {
+        if (keepStopAccepted && loop != null) {
+            loop.context().runOnContext(v -> {
+                if (keptExit.compareAndSet(false, true)) {
+                    stopIo(0);
+                }
+            });
         }
     }
 
@@ -289,7 +324,8 @@ public final class Daemon {
         String groupsText = held.isEmpty() ? "none" : String.join(" ", held);
         LOG.infof("Exiting without releasing resource groups (kept running: %s): a start within %d ms adopts them",
                 groupsText, deadline - System.currentTimeMillis());
-        vertx.setTimer(500, id -> stopIo(0)); // the control reply goes out first (it was lost at 100 ms in the lab)
+        keepStopAccepted = true;
+        vertx.setTimer(KEPT_EXIT_FALLBACK_MS, id -> exitKeepingResources()); // normally sooner: once the reply is out
         return new KeepStop(true, "Exiting, resource groups kept running here: " + groupsText + ". Start vigil within "
                 + (config.deadtimeMs() - config.keepaliveMs()) + " ms (deadtime less one keepalive) to adopt them;"
                 + " later, the peers take them over and the next start stops them first.");

@@ -72,6 +72,11 @@ final class DaemonControl implements ControlHandler {
     }
 
     @Override
+    public void stopKeepingResourcesAnswered() {
+        daemon.exitKeepingResources();
+    }
+
+    @Override
     public Reply reloadPlan() {
         ReloadResult r = daemon.reloadPlan();
         return r.applied() ? Reply.ok(r.message()) : Reply.refused(r.message());

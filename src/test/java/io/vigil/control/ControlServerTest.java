@@ -46,6 +46,15 @@ class ControlServerTest {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
+    /** A keeping stop: the daemon is told to exit once its answer has been written (not after a fixed pause). */
+    @Test
+    void aKeepingStopExitsOnlyAfterItsAnswer() throws Exception {
+        ControlClient.Response r = new ControlClient(socket).post("/v1/stop?keep=resources");
+        assertEquals(200, r.status(), r.body());
+        assertTrue(r.body().contains("kept running"), r.body());
+        handler.keepStopAnswered.get(10, TimeUnit.SECONDS);
+    }
+
     @Test
     void socketIsPrivate() throws Exception {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));

@@ -55,6 +55,20 @@ public class FakeControlHandler implements ControlHandler {
         return refuse ? Reply.refused("refused") : Reply.ok("takeover [" + set.wire() + "] requested");
     }
 
+    /** When the answer to an accepted keeping stop was written (the daemon exits then). */
+    public final java.util.concurrent.CompletableFuture<Void> keepStopAnswered = new java.util.concurrent.CompletableFuture<>();
+
+    @Override
+    public synchronized Reply stopKeepingResources() {
+        requests.add("stop keep");
+        return refuse ? Reply.refused("resources are moving") : Reply.ok("Exiting, resource groups kept running here");
+    }
+
+    @Override
+    public void stopKeepingResourcesAnswered() {
+        keepStopAnswered.complete(null);
+    }
+
     @Override
     public synchronized Reply cleanup(String group) {
         requests.add("cleanup " + group);
