@@ -122,7 +122,7 @@ sc_upgrade() {
   fetch_in linux1 vigil-upgrade.deb /root/vigil-upgrade.deb
   echo "  linux1 holds the VIP; dpkg -i of vigil $v+vmlab1 over $v on linux1"
   off=$(probe_mark); t0=$(now); ev "upgrade: dpkg -i on linux1 starts" "$t0"
-  gx linux1 'dpkg -i /root/vigil-upgrade.deb 2>&1 | tail -n 3' | sed 's/^/    linux1 | /'
+  gx linux1 'dpkg -i /root/vigil-upgrade.deb 2>&1 | grep -v -E "^(\(Reading|Preparing)"' | sed 's/^/    linux1 | /'
   ev "upgrade: dpkg -i on linux1 done"
   echo "  dpkg -i took $(secs "$t0" "$(now)") s; vigil on linux1: $(gx linux1 'systemctl is-active vigil'), version $(gx linux1 "dpkg-query -W -f='\${Version}' vigil")"
   # let a failover and failback (if any) finish: the VIP back on linux1 and stable for 15 s
