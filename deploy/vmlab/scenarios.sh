@@ -99,7 +99,7 @@ wait_settled_on_linux1() {   # wait_settled_on_linux1 T0 OFFSET: replies only fr
   local end=$(( SECONDS + VMLAB_WAIT )) last_l2 from
   while (( SECONDS < end )); do
     sleep 2
-    last_l2=$(replies "$2" | awk -v m="$(mac_of linux2)" '$2 == m { t = $1 } END { print t + 0 }')
+    last_l2=$(replies "$2" | awk -v m="$(mac_of linux2)" '$2 == m { t = $1 } END { printf "%.6f\n", t + 0 }')
     from=$(awk -v a="$last_l2" -v b="$1" 'BEGIN { printf "%.6f", (a > b ? a : b) }')
     [[ -n $(replies "$2" | first_after "$from" "$(mac_of linux1)") ]] &&
       awk -v a="$from" -v n="$(now)" 'BEGIN { exit !(n - a > 15) }' && return 0
