@@ -314,7 +314,9 @@ public final class Daemon {
         // the peers heard our last keepalive at most one keepalive ago: they declare us dead a deadtime after it
         long deadline = System.currentTimeMillis() + config.deadtimeMs() - config.keepaliveMs();
         try {
-            new Handover(deadline, Handover.currentBootId(), held).write(Handover.file(paths.stateDir()));
+            java.nio.file.Path record = Handover.file(paths.stateDir());
+            io.vigil.resource.HeldAddresses.snapshot(DaemonResources.settings(config, paths).tmpDir(), Handover.heldDir(record));
+            new Handover(deadline, Handover.currentBootId(), held).write(record);
         } catch (IOException e) {
             return new KeepStop(false, "cannot write " + Handover.file(paths.stateDir()) + ": " + e.getMessage()
                     + "; nothing stopped");

@@ -41,7 +41,8 @@ public final class Guardian {
      * the processes the daemon starts do not inherit it (the JDK closes every other descriptor in a child). Then it
      * cleans up unless the daemon removed its PID file on the way out: first the virtual addresses the daemon held
      * ({@link HeldAddresses}), from the shell with the text of the shipped {@code vigil-release-addresses} ({@code $5}),
-     * then the whole clean-up, which starts a JVM.
+     * then the whole clean-up, which starts a JVM. After a keeping stop the same two run side by side, each waiting
+     * for the handover's deadline: the shell is not slowed by a JVM's start.
      */
     private static final String SCRIPT = """
             pidfile=$2; handover=$3; held=$4; release=$5; shift 5 # $1, the daemon's PID, only shows in ps
@@ -51,7 +52,11 @@ public final class Guardian {
                 sh -c "$release" vigil-release-addresses "$held"
                 exec "$@"
             fi
-            if [ -e "$handover" ]; then exec "$@" --after-handover; fi
+            if [ -e "$handover" ]; then
+                sh -c "$release" vigil-release-addresses --after-handover "$handover" &
+                "$@" --after-handover
+                wait
+            fi
             """;
 
     /** deploy/bin/vigil-release-addresses, which the build copies next to this class. */

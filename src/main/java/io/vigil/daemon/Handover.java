@@ -31,6 +31,14 @@ public record Handover(long deadlineEpochMs, String bootId, List<String> groups)
         return stateDir.resolve(FILE);
     }
 
+    /**
+     * Beside the record, the virtual addresses held at the handover ({@code resource/HeldAddresses} records): the shell
+     * watcher removes them at the deadline if no daemon took the groups, without waiting for a JVM to start.
+     */
+    public static Path heldDir(Path file) {
+        return file.resolveSibling(file.getFileName() + ".held");
+    }
+
     /** Still valid now: same boot, before the deadline (less {@code marginMs} for the first packet to get out). */
     public boolean fresh(long nowEpochMs, long marginMs) {
         return bootId.equals(currentBootId()) && nowEpochMs + marginMs < deadlineEpochMs;
@@ -47,6 +55,7 @@ public record Handover(long deadlineEpochMs, String bootId, List<String> groups)
         Optional<Handover> h = read(file);
         try {
             Files.deleteIfExists(file);
+            io.vigil.resource.HeldAddresses.clear(heldDir(file));
         } catch (IOException e) {
             // a record we could not remove is stale by the next start anyway (deadline)
         }

@@ -42,6 +42,43 @@ public final class HeldAddresses {
         }
     }
 
+    /**
+     * Copies the records of {@code from} into {@code to}, which holds nothing else afterwards: a daemon exiting with
+     * its groups kept leaves them beside its handover record, where its watcher (a shell, {@code
+     * vigil-release-addresses --after-handover}) finds them after systemd has removed the run directory.
+     */
+    public static void snapshot(Path from, Path to) throws IOException {
+        clear(to);
+        Files.createDirectories(to);
+        if (!Files.isDirectory(from)) {
+            return;
+        }
+        try (var records = Files.newDirectoryStream(from, PREFIX + "*")) {
+            for (Path r : records) {
+                if (Files.isRegularFile(r, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    Files.copy(r, to.resolve(r.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    /** Removes the records of a directory (and the directory when it is then empty). */
+    public static void clear(Path dir) throws IOException {
+        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var records = Files.newDirectoryStream(dir, PREFIX + "*")) {
+            for (Path r : records) {
+                Files.deleteIfExists(r);
+            }
+        }
+        try {
+            Files.deleteIfExists(dir);
+        } catch (java.nio.file.DirectoryNotEmptyException e) {
+            // something else lives there: left alone
+        }
+    }
+
     static Path file(Path dir, String ip) {
         return dir.resolve(PREFIX + ip.replace(':', '_'));
     }

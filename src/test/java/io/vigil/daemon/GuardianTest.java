@@ -100,6 +100,42 @@ class GuardianTest {
                 "the script's glob is not HeldAddresses.PREFIX");
     }
 
+    /**
+     * After a keeping stop the script waits for the handover's deadline and removes the addresses copied beside the
+     * record ({@code handover.held}, as {@link io.vigil.resource.HeldAddresses#snapshot} leaves them) — unless a new
+     * daemon took the record meanwhile.
+     */
+    @Test
+    void afterAHandoverTheScriptReleasesAtTheDeadlineUnlessTheRecordWasTaken() throws Exception {
+        withHeldAddress((ns, held) -> {
+            Path record = dir.resolve("handover");
+            io.vigil.resource.HeldAddresses.snapshot(held, Handover.heldDir(record));
+            String script = Path.of("deploy/bin/vigil-release-addresses").toAbsolutePath().toString();
+
+            // taken before the deadline: the address stays
+            Files.writeString(record, (System.currentTimeMillis() + 600) + " boot-a\ngroup\n");
+            Process taken = new ProcessBuilder(script, "--after-handover", record.toString()).start();
+            Thread.sleep(200);
+            Handover.take(record);
+            assertTrue(taken.waitFor(5, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(0, taken.exitValue());
+            assertTrue(addressUp(ns), "the record was taken by a new daemon: the address stays");
+
+            // still there at the deadline: released then, not before
+            io.vigil.resource.HeldAddresses.snapshot(held, Handover.heldDir(record));
+            long deadline = System.currentTimeMillis() + 800;
+            Files.writeString(record, deadline + " boot-a\ngroup\n");
+            Process watch = new ProcessBuilder(script, "--after-handover", record.toString()).start();
+            Thread.sleep(300);
+            assertTrue(addressUp(ns), "released before the deadline");
+            assertTrue(watch.waitFor(5, java.util.concurrent.TimeUnit.SECONDS));
+            long releasedAt = System.currentTimeMillis();
+            assertFalse(addressUp(ns), "not released at the deadline");
+            assertTrue(releasedAt >= deadline, "released " + (deadline - releasedAt) + " ms before the deadline");
+            System.out.printf("handover watch (shell): address removed %d ms after the deadline%n", releasedAt - deadline);
+        });
+    }
+
     private interface HeldCase {
         void run(String ns, Path held) throws Exception;
     }
