@@ -44,13 +44,7 @@ class WatchdogFeederTest {
             });
             assertTrue(thread.get(10, TimeUnit.SECONDS).startsWith("vert.x-eventloop"), "started on an event loop");
             assertEquals(Optional.of("READY=1\nSTATUS=running"), systemd.receive(5_000));
-            int pings = 0;
-            long end = System.currentTimeMillis() + 1_200;
-            while (System.currentTimeMillis() < end) {
-                if (systemd.receive(100).filter("WATCHDOG=1"::equals).isPresent()) {
-                    pings++;
-                }
-            }
+            int pings = pings(systemd, 1_200);
             assertTrue(pings >= 4, pings + " pings in 1.2 s at a 150 ms period");
             CompletableFuture<Void> stopped = new CompletableFuture<>();
             vertx.runOnContext(v -> {
@@ -116,18 +110,24 @@ class WatchdogFeederTest {
             }
             onContext(vertx, () -> feeder.retime(1_000)); // a reload: keepalive 1 s, longer than half the watchdog
             assertFalse(feeder.alongKeepalive(), "its own timer at 200 ms");
-            int pings = 0;
-            long end = System.currentTimeMillis() + 1_000;
-            while (System.currentTimeMillis() < end) {
-                if (systemd.receive(100).filter("WATCHDOG=1"::equals).isPresent()) {
-                    pings++;
-                }
-            }
+            int pings = pings(systemd, 1_000);
             assertTrue(pings >= 4, pings + " pings in 1 s at a 200 ms period, no keepalive");
             onContext(vertx, () -> feeder.stop(true));
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
+    }
+
+    /** The watchdog pings systemd received in the next {@code ms}. */
+    private static int pings(NotifySocket systemd, long ms) throws Exception {
+        int pings = 0;
+        long end = System.currentTimeMillis() + ms;
+        while (System.currentTimeMillis() < end) {
+            if (systemd.receive(100).filter("WATCHDOG=1"::equals).isPresent()) {
+                pings++;
+            }
+        }
+        return pings;
     }
 
     private static void onContext(Vertx vertx, Runnable r) throws Exception {
