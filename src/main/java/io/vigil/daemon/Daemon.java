@@ -312,10 +312,11 @@ public final class Daemon {
             }
         });
         // the peers heard our last keepalive at most one keepalive ago: they declare us dead a deadtime after it
-        long deadline = System.currentTimeMillis() + config.deadtimeMs() - config.keepaliveMs();
+        long window = RestartWindow.windowMs(config.deadtimeMs(), config.keepaliveMs());
+        long deadline = System.currentTimeMillis() + window;
         try {
             java.nio.file.Path record = Handover.file(paths.stateDir());
-            io.vigil.resource.HeldAddresses.snapshot(DaemonResources.settings(config, paths).tmpDir(), Handover.heldDir(record));
+            io.vigil.resource.HeldAddresses.snapshot(DaemonResources.tmpDir(paths), Handover.heldDir(record));
             new Handover(deadline, Handover.currentBootId(), held).write(record);
         } catch (IOException e) {
             return new KeepStop(false, "cannot write " + Handover.file(paths.stateDir()) + ": " + e.getMessage()
@@ -329,7 +330,7 @@ public final class Daemon {
         keepStopAccepted = true;
         vertx.setTimer(KEPT_EXIT_FALLBACK_MS, id -> exitKeepingResources()); // normally sooner: once the reply is out
         return new KeepStop(true, "Exiting, resource groups kept running here: " + groupsText + ". Start vigil within "
-                + (config.deadtimeMs() - config.keepaliveMs()) + " ms (deadtime less one keepalive) to adopt them;"
+                + window + " ms (deadtime less one keepalive) to adopt them;"
                 + " later, the peers take them over and the next start stops them first.");
     }
 

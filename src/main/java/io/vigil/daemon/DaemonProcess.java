@@ -78,7 +78,7 @@ public final class DaemonProcess {
         services.metrics().bindAuth(daemon::authKeys); // vigil_auth_insecure while crc is the active key
         services.health().bindLiveness(() -> !daemon.exitCode().isComplete());
         services.health().bindReadiness(daemon::ready);
-        Guardian.keep(paths.pidFile(), Handover.file(paths.stateDir()), DaemonResources.settings(config, paths).tmpDir(),
+        Guardian.keep(paths.pidFile(), Handover.file(paths.stateDir()), DaemonResources.tmpDir(paths),
                 cleanupCommand,
                 paths.runDir().resolve("guardian.log"));
         installSignals(daemon);

@@ -24,7 +24,7 @@ public final class DaemonResources {
     }
 
     /** Per node rather than Heartbeat's shared /run/resource-agents, so two daemons on one host never collide. */
-    private static Path tmpDir(DaemonPaths paths) {
+    static Path tmpDir(DaemonPaths paths) {
         return paths.runDir().resolve("resource-agents");
     }
 

@@ -67,8 +67,7 @@ public final class WatchdogFeeder {
             }
         }
         systemd.ifPresent(SystemdNotify::ready);
-        boolean systemdWatchdog = systemd.flatMap(SystemdNotify::watchdogTimeout).isPresent();
-        if (!systemdWatchdog && kernel.isEmpty()) {
+        if (!feeding()) {
             return;
         }
         eachKeepalive.accept(() -> {
@@ -103,7 +102,7 @@ public final class WatchdogFeeder {
      * from a timer of its own; beats once at once, so a change never leaves a gap. On the daemon's context.
      */
     public void retime(long keepaliveMs) {
-        if (vertx == null || (kernel.isEmpty() && systemd.flatMap(SystemdNotify::watchdogTimeout).isEmpty())) {
+        if (vertx == null || !feeding()) {
             return;
         }
         if (timer >= 0) {
@@ -116,6 +115,11 @@ public final class WatchdogFeeder {
         if (!alongKeepalive) {
             timer = vertx.setPeriodic(period, id -> beat());
         }
+    }
+
+    /** A watchdog to feed: systemd's (it gave a timeout) or the kernel's (the device opened). */
+    private boolean feeding() {
+        return kernel.isPresent() || systemd.flatMap(SystemdNotify::watchdogTimeout).isPresent();
     }
 
     /** Whether it beats with each keepalive rather than from a timer of its own. */

@@ -89,9 +89,9 @@ final class PeerStopFailures {
 
     /** The first node of {@code holders} that holds the group stop-failed (us included), or null. */
     String keeper(String key, List<String> holders) {
+        LocalGroup here = s.groups.get(key);
         for (String n : holders) {
-            LocalGroup g = s.groups.get(key);
-            if (n.equals(s.me) ? g != null && g.stopFailed() : marked.getOrDefault(n, Set.of()).contains(key)) {
+            if (n.equals(s.me) ? here != null && here.stopFailed() : marked.getOrDefault(n, Set.of()).contains(key)) {
                 return n;
             }
         }

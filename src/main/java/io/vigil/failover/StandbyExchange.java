@@ -160,13 +160,12 @@ final class StandbyExchange {
 
     /** Starts a request as requester; {@code target} null = the natural acceptor. */
     void request(ResourceSet set, List<String> moving, Why why, String target) {
-        List<String> stuck = (moving.isEmpty() ? List.copyOf(s.groups.derive(set, s.me)) : moving).stream()
-                .filter(k -> s.groups.get(k).stopFailed()).toList();
+        List<String> candidates = moving.isEmpty() ? List.copyOf(s.groups.derive(set, s.me)) : moving;
+        List<String> stuck = candidates.stream().filter(k -> s.groups.get(k).stopFailed()).toList();
         if (!stuck.isEmpty()) {
             // A group whose stop failed here does not move: asking anyway stopped the others and then cancelled the
             // exchange for it, so they went down and came back here for nothing (simulation seed 3713).
-            List<String> rest = (moving.isEmpty() ? List.copyOf(s.groups.derive(set, s.me)) : moving).stream()
-                    .filter(k -> !stuck.contains(k) && s.groups.get(k).held()).toList();
+            List<String> rest = candidates.stream().filter(k -> !stuck.contains(k) && s.groups.get(k).held()).toList();
             s.out.warn("Standby [" + set.wire() + "]: " + stuck + " failed to stop here and stay here (`vigil resource"
                     + " cleanup` once the cause is fixed).");
             if (rest.isEmpty()) {
