@@ -42,6 +42,12 @@ class MembershipTest {
                 1000, 10_000, 5000, 20_000, 10_000, 250);
     }
 
+    /** {@link #pair()} with one ping node, 192.0.2.1. */
+    static MembershipSettings pairPinging() {
+        return new MembershipSettings("alice", List.of("alice", "bob"), List.of("192.0.2.1"), List.of(ETH0),
+                1000, 10_000, 5000, 20_000, 10_000, 250);
+    }
+
     /** A peer that numbers its packets like Heartbeat does (seq from 1, fixed generation until restart). */
     static final class Peer {
         final String name;
@@ -214,8 +220,7 @@ class MembershipTest {
 
         @Test
         void commUpWaitsForThePingNodesFirstReply() {
-            MembershipSettings s = new MembershipSettings("alice", List.of("alice", "bob"), List.of("192.0.2.1"),
-                    List.of(ETH0), 1000, 10_000, 5000, 20_000, 10_000, 250);
+            MembershipSettings s = pairPinging();
             Membership m = new Membership(s, T0, new Random(1));
             assertFalse(m.onMessage(T0 + 5, new Peer("bob", 1).status("up"), ETH0).contains(new CommUp()));
             assertFalse(m.commUp());
@@ -225,8 +230,7 @@ class MembershipTest {
 
         @Test
         void aSilentPingNodeHoldsCommUpUntilInitdead() {
-            MembershipSettings s = new MembershipSettings("alice", List.of("alice", "bob"), List.of("192.0.2.1"),
-                    List.of(ETH0), 1000, 10_000, 5000, 20_000, 10_000, 250);
+            MembershipSettings s = pairPinging();
             Membership m = new Membership(s, T0, new Random(1));
             Peer bob = new Peer("bob", 1);
             for (long t = 5; t < 20_000; t += 1000) {
@@ -794,8 +798,7 @@ class MembershipTest {
     class NodeListExchange {
         @Test
         void reqnodesAddressedToUsIsAnsweredWithEveryNormalNode() {
-            MembershipSettings s = new MembershipSettings("alice", List.of("alice", "bob"), List.of("192.0.2.1"),
-                    List.of(ETH0), 1000, 10_000, 5000, 20_000, 10_000, 250);
+            MembershipSettings s = pairPinging();
             Membership m = new Membership(s, T0, new Random(1));
             Peer bob = new Peer("bob", 1);
             m.onMessage(T0, bob.status("active"), ETH0);
