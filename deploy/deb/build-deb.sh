@@ -14,7 +14,7 @@ mkdir -p "$root/DEBIAN" "$root/usr/lib/vigil/bin" "$root/usr/bin" "$root/usr/sbi
 
 cp -a target/quarkus-app "$root/usr/lib/vigil/quarkus-app"
 cp -a resource.d "$root/usr/lib/vigil/resource.d"
-for cmd in vigil cl_status hb_standby heartbeat vigil-release-addresses; do
+for cmd in vigil vigil-client cl_status hb_standby heartbeat vigil-release-addresses; do
     install -m 0755 "deploy/bin/$cmd" "$root/usr/lib/vigil/bin/$cmd"
 done
 ln -s hb_standby "$root/usr/lib/vigil/bin/hb_takeover"   # one script; the name it is called by picks the action

@@ -78,7 +78,7 @@ fi
 for f in /usr/bin/vigil /usr/bin/cl_status /usr/sbin/hb_standby /usr/sbin/hb_takeover /usr/share/heartbeat/hb_standby \
          /usr/share/heartbeat/hb_takeover /usr/libexec/heartbeat/heartbeat /lib/systemd/system/vigil.service \
          /usr/lib/vigil/quarkus-app/quarkus-run.jar /usr/lib/vigil/resource.d/Dummy /usr/lib/vigil/resource.d/IPsrcaddr \
-         /usr/lib/vigil/resource.d/portblock /usr/lib/vigil/bin/vigil-release-addresses \
+         /usr/lib/vigil/resource.d/portblock /usr/lib/vigil/bin/vigil-release-addresses /usr/lib/vigil/bin/vigil-client \
          /usr/share/doc/vigil/examples/tutorial/ha.cf; do
     [ -e "$f" ] || fail "$f not installed"
 done
@@ -172,6 +172,10 @@ rsc=$(VIGIL_RUN_DIR="$work/run" /usr/bin/cl_status rscstatus) || true
 # The node holds its own group: "local" ("all" once it has taken over the dead peer's foreign groups).
 case $rsc in local|all) ;; *) fail "cl_status rscstatus is '$rsc', not local/all";; esac
 check "cl_status rscstatus: $rsc"
+# The installed `vigil status` answers through the shell relay: the daemon's table, no JVM (VIGIL_JAVA would fail).
+out=$(VIGIL_JAVA=/bin/false /usr/bin/vigil status --run-dir "$work/run") || fail "vigil status (relay): $out"
+echo "$out" | grep -q '^vigil .* on linux1: ' || fail "vigil status (relay) printed: $out"
+check "vigil status answers through vigil-client (no JVM)"
 page=$(ip netns exec "$ns" curl -s -m 5 http://127.0.0.1:9694/) || fail "status page: curl"
 echo "$page" | grep -q '<title>Vigil</title>' || fail "status page not served on the metrics address"
 view=$(ip netns exec "$ns" curl -s -m 5 http://127.0.0.1:9694/view.json)

@@ -1,6 +1,7 @@
 package io.vigil.cli;
 
 import io.vertx.core.json.JsonObject;
+import io.vigil.control.CommandOutput;
 import io.vigil.control.ControlClient;
 
 import java.io.IOException;
@@ -25,18 +26,9 @@ final class ControlCommands {
     static int post(RunDirOption runDir, String pathAndQuery, PrintWriter out, PrintWriter err) {
         ControlClient client = new ControlClient(runDir.socket());
         try {
-            ControlClient.Response r = client.post(pathAndQuery);
-            JsonObject body = parse(r);
-            if (body.containsKey("error")) {
-                err.println("vigil: " + body.getString("error"));
-                return 1;
-            }
-            boolean ok = body.getBoolean("ok", false);
-            String message = body.getString("message", "");
-            if (!message.isEmpty()) {
-                (ok ? out : err).println(message);
-            }
-            return ok ? 0 : 1;
+            JsonObject body = parse(client.post(pathAndQuery));
+            return (body.containsKey("error") ? CommandOutput.error(body.getString("error"))
+                    : CommandOutput.reply(body.getBoolean("ok", false), body.getString("message", ""))).printTo(out, err);
         } catch (IOException e) {
             err.println(e.getMessage());
             return 1;

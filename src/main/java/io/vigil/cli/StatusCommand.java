@@ -1,8 +1,9 @@
 package io.vigil.cli;
 
+import io.vertx.core.json.JsonObject;
+import io.vigil.control.CommandOutput;
 import io.vigil.control.ControlClient;
 import io.vigil.control.StatusReport;
-import io.vigil.control.StatusTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,7 +13,6 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.ZoneId;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /** `vigil status`: what the running daemon knows (nodes, links, groups, recent transitions). LSB exit codes. */
@@ -47,20 +47,12 @@ public class StatusCommand implements Callable<Integer> {
         }
         try {
             ControlClient.Response r = new ControlClient(runDir.socket()).get("/v1/status");
+            JsonObject body = ControlCommands.parse(r);
             if (r.status() != 200) {
-                err.println("vigil: the daemon answered HTTP " + r.status() + ": " + r.body().strip());
-                return 1;
+                return (body.containsKey("error") ? CommandOutput.error(body.getString("error"))
+                        : CommandOutput.error("the daemon answered HTTP " + r.status() + ": " + r.body().strip())).printTo(out, err);
             }
-            StatusReport report = StatusReport.fromJson(ControlCommands.parse(r));
-            out.print(json ? report.toJson().encodePrettily() + "\n" : StatusTable.render(report, ZoneId.systemDefault()));
-            List<String> stopFailed = report.groups().stream().filter(g -> "stop_failed".equals(g.state()))
-                    .map(StatusReport.GroupInfo::key).toList();
-            if (!stopFailed.isEmpty()) {
-                err.println("vigil: resource groups stop-failed here (maybe still active, not released): " + stopFailed
-                        + "; fix the cause, then `vigil resource cleanup <group>`");
-                return 1;
-            }
-            return 0;
+            return CommandOutput.status(StatusReport.fromJson(body), json, ZoneId.systemDefault()).printTo(out, err);
         } catch (ControlClient.NotRunningException e) {
             err.println(e.getMessage());
             return NOT_RUNNING;

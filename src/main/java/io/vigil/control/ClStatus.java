@@ -77,10 +77,6 @@ public final class ClStatus {
     /** cl_log's stderr time stamp as Heartbeat 3.0.6's cl_status prints it ({@code Dec 07 07:19:22}). */
     private static final DateTimeFormatter HA_TIMESTAMP = DateTimeFormatter.ofPattern("MMM dd HH:mm:ss", Locale.ENGLISH);
 
-    /** What cl_status would print and return. */
-    public record Result(String stdout, String stderr, int exitCode) {
-    }
-
     private final StatusReport report;
     private final long callerPid;
     private final LocalDateTime now;
@@ -102,21 +98,21 @@ public final class ClStatus {
      * @param args      cl_status's arguments, the sub-command first
      * @param callerPid the PID of the cl_status process, for its {@code cl_status[pid]:} log lines on stderr
      */
-    public static Result run(StatusReport report, List<String> args, long callerPid, LocalDateTime now) {
+    public static CommandOutput run(StatusReport report, List<String> args, long callerPid, LocalDateTime now) {
         return run(report, args, callerPid, now, hostname());
     }
 
     /** @param host the host name its log lines carry ({@code uname -n}) */
-    public static Result run(StatusReport report, List<String> args, long callerPid, LocalDateTime now, String host) {
+    public static CommandOutput run(StatusReport report, List<String> args, long callerPid, LocalDateTime now, String host) {
         ClStatus c = new ClStatus(report, callerPid, now, host);
         int rc = c.dispatch(args);
-        return new Result(c.out.toString(), c.err.toString(), rc);
+        return new CommandOutput(c.out.toString(), c.err.toString(), rc);
     }
 
     /** Heartbeat's answer when the daemon cannot be reached (sign-on failure), for sub-commands other than hbstatus. */
-    public static Result signonFailure(long callerPid, LocalDateTime now, String host) {
+    public static CommandOutput signonFailure(long callerPid, LocalDateTime now, String host) {
         String prefix = logPrefix(callerPid, now, host);
-        return new Result("", prefix + "ERROR: Cannot signon with heartbeat\n"
+        return new CommandOutput("", prefix + "ERROR: Cannot signon with heartbeat\n"
                 + prefix + "ERROR: REASON: hb_api_signon: Can't initiate connection to heartbeat\n", NORMAL_FAIL);
     }
 

@@ -23,7 +23,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.DateTimeException;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -43,6 +45,10 @@ import java.util.Optional;
  *                                           stderr (percent-encoded UTF-8) in Vigil-Stderr
  *   GET  /v1/live?after=V&amp;wait=MS          the live view (io.vigil.live.LiveFeed) once its version exceeds V, or
  *                                           after MS ms (at most 10 s): long polling for vigil status --watch
+ *   GET  /v1/cli/status[?json=1][&amp;tz=ZONE]  what `vigil status [--json]` prints, rendered here ({@link CommandOutput}):
+ *   POST /v1/cli/standby?set=…, /v1/cli/takeover?set=…, /v1/cli/reload
+ *                                           stdout as the body, exit code and stderr as for cl_status, for the shell
+ *                                           relay deploy/bin/vigil-client; every answer under /v1/cli/ is so rendered
  * </pre>
  * Replies to POSTs are {@code {"ok":…,"message":…}} (200 when the daemon accepted, 409 when it refused);
  * errors are {@code {"error":…}} with 400 (bad parameter), 404 (no such endpoint), 405 (wrong method, with Allow),
@@ -55,6 +61,8 @@ public final class ControlServer {
 
     public static final String EXIT_CODE_HEADER = "Vigil-Exit-Code";
     public static final String STDERR_HEADER = "Vigil-Stderr";
+    /** The endpoints whose answers are rendered as the operator command prints them. */
+    static final String CLI = "/v1/cli/";
 
     private final Vertx vertx;
     private final Path socket;
@@ -173,6 +181,10 @@ public final class ControlServer {
             return;
         }
         String path = req.path();
+        if (path.startsWith(CLI)) {
+            cli(req, path.substring(CLI.length()));
+            return;
+        }
         switch (path) {
             case "/v1/status" -> {
                 if (method(req, HttpMethod.GET)) {
@@ -184,20 +196,7 @@ public final class ControlServer {
                     clStatus(req);
                 }
             }
-            case "/v1/standby", "/v1/takeover" -> {
-                if (method(req, HttpMethod.POST)) {
-                    Optional<ResourceSet> set = resourceSet(req);
-                    if (set.isPresent()) {
-                        boolean standby = path.equals("/v1/standby");
-                        blocking(req, () -> {
-                            if (standby) {
-                                LOG.infof("Going standby [%s].", set.get().wire());
-                            }
-                            reply(req, standby ? handler.standby(set.get()) : handler.takeover(set.get()));
-                        });
-                    }
-                }
-            }
+            case "/v1/standby", "/v1/takeover" -> switchGroups(req, path.equals("/v1/standby"));
             case "/v1/cleanup" -> {
                 if (method(req, HttpMethod.POST)) {
                     String group = req.getParam("group");
@@ -248,6 +247,56 @@ public final class ControlServer {
         }
     }
 
+    /** {@code vigil status|standby|takeover|reload} for the shell relay: the same requests, answered as text. */
+    private void cli(HttpServerRequest req, String command) {
+        switch (command) {
+            case "status" -> {
+                if (method(req, HttpMethod.GET)) {
+                    boolean json = "1".equals(req.getParam("json"));
+                    ZoneId zone = zone(req.getParam("tz"));
+                    blocking(req, () -> text(req, CommandOutput.status(handler.status(), json, zone)));
+                }
+            }
+            case "standby", "takeover" -> switchGroups(req, command.equals("standby"));
+            case "reload" -> {
+                if (method(req, HttpMethod.POST)) {
+                    blocking(req, () -> reply(req, handler.reload()));
+                }
+            }
+            default -> error(req, 404, "No such endpoint: " + req.path()
+                    + " (known: GET /v1/cli/status, POST /v1/cli/standby, POST /v1/cli/takeover, POST /v1/cli/reload)");
+        }
+    }
+
+    /**
+     * The caller's time zone, as its JVM would take it from TZ: a zone ID, a leading ':' ignored; absent: the daemon's
+     * own; not a zone the JDK knows: GMT, as the JVM falls back to.
+     */
+    static ZoneId zone(String tz) {
+        if (tz == null || tz.isEmpty()) {
+            return ZoneId.systemDefault();
+        }
+        try {
+            return ZoneId.of(tz.startsWith(":") ? tz.substring(1) : tz);
+        } catch (DateTimeException e) {
+            return ZoneId.of("GMT");
+        }
+    }
+
+    private void switchGroups(HttpServerRequest req, boolean standby) {
+        if (method(req, HttpMethod.POST)) {
+            Optional<ResourceSet> set = resourceSet(req);
+            if (set.isPresent()) {
+                blocking(req, () -> {
+                    if (standby) {
+                        LOG.infof("Going standby [%s].", set.get().wire());
+                    }
+                    reply(req, standby ? handler.standby(set.get()) : handler.takeover(set.get()));
+                });
+            }
+        }
+    }
+
     /** The caller's credentials decide (ControlAccess): queries for the control group, changes for root only. */
     private boolean permitted(HttpServerRequest req) {
         Optional<ControlAccess.Peer> peer = ControlAccess.peerOf(req.connection());
@@ -294,17 +343,18 @@ public final class ControlServer {
             error(req, 400, "pid must be a number, got \"" + params.get("pid") + "\"");
             return;
         }
-        blocking(req, () -> {
-            ClStatus.Result r = ClStatus.run(handler.status(), args, pid, LocalDateTime.now());
-            req.response()
-                    .putHeader("Content-Type", "text/plain; charset=utf-8")
-                    .putHeader(EXIT_CODE_HEADER, Integer.toString(r.exitCode()));
-            if (!r.stderr().isEmpty()) {
-                req.response().putHeader(STDERR_HEADER,
-                        URLEncoder.encode(r.stderr(), StandardCharsets.UTF_8).replace("+", "%20"));
-            }
-            req.response().setStatusCode(200).end(r.stdout());
-        });
+        blocking(req, () -> text(req, ClStatus.run(handler.status(), args, pid, LocalDateTime.now())));
+    }
+
+    /** A command's output for a relay that prints it: stdout as the body, exit code and stderr in headers. */
+    private static Future<Void> text(HttpServerRequest req, CommandOutput r) {
+        req.response()
+                .putHeader("Content-Type", "text/plain; charset=utf-8")
+                .putHeader(EXIT_CODE_HEADER, Integer.toString(r.exitCode()));
+        if (!r.stderr().isEmpty()) {
+            req.response().putHeader(STDERR_HEADER, URLEncoder.encode(r.stderr(), StandardCharsets.UTF_8).replace("+", "%20"));
+        }
+        return req.response().setStatusCode(200).end(r.stdout());
     }
 
     /** Longest wait of a /v1/live request: a worker thread is held that long at most. */
@@ -341,11 +391,18 @@ public final class ControlServer {
     }
 
     private static Future<Void> reply(HttpServerRequest req, Reply r) {
+        if (req.path().startsWith(CLI)) {
+            return text(req, CommandOutput.reply(r.ok(), r.message()));
+        }
         return json(req, r.ok() ? 200 : 409, new JsonObject().put("ok", r.ok()).put("message", r.message()));
     }
 
     private static void error(HttpServerRequest req, int status, String message) {
-        json(req, status, new JsonObject().put("error", message));
+        if (req.path().startsWith(CLI)) {
+            text(req, CommandOutput.error(message));
+        } else {
+            json(req, status, new JsonObject().put("error", message));
+        }
     }
 
     private static Future<Void> json(HttpServerRequest req, int status, JsonObject body) {

@@ -13,11 +13,11 @@ class ClStatusTest {
     static final LocalDateTime NOW = LocalDateTime.of(2026, 11, 24, 15, 54, 9);
     static final String ERR = "Nov 24 15:54:09 linux9 cl_status: [77]: ERROR: ";
 
-    static ClStatus.Result run(String... args) {
+    static CommandOutput run(String... args) {
         return ClStatus.run(FakeControlHandler.sample(), List.of(args), 77, NOW, "linux9");
     }
 
-    static void expect(ClStatus.Result r, String stdout, String stderr, int rc) {
+    static void expect(CommandOutput r, String stdout, String stderr, int rc) {
         assertEquals(stdout, r.stdout(), "stdout");
         assertEquals(stderr, r.stderr(), "stderr");
         assertEquals(rc, r.exitCode(), "exit code");
@@ -33,12 +33,12 @@ class ClStatusTest {
     @Test
     void hbstatus() {
         expect(run("hbstatus"), "Heartbeat is running on this machine.\n", "", 0);
-        ClStatus.Result v = run("hbstatus", "-v");
+        CommandOutput v = run("hbstatus", "-v");
         assertEquals(0, v.exitCode());
         // nodes and links last first, as Heartbeat's client library lists them
         assertEquals("version:\tvigil 0.1.0\nmanaged by:\t\"haresources\"\n\n192.0.2.1\tping\t(nodetype: ping)\n",
                 v.stdout().substring(0, v.stdout().indexOf("\t192.0.2.1\tup")));
-        ClStatus.Result human = run("hbstatus", "-m", "-v");
+        CommandOutput human = run("hbstatus", "-m", "-v");
         assertEquals("Heartbeat version vigil 0.1.0\nResources controlled by \"haresources\"\n",
                 human.stdout().substring(0, human.stdout().indexOf("The nodes")));
     }
@@ -92,7 +92,7 @@ class ClStatusTest {
         expect(run("hblinkstatus", "bob", "eth1"), "up\n", "", 0);
         expect(run("hblinkstatus", "-m", "bob", "eth1"), "The node bob's heartbeat link eth1 is up\n", "", 0);
         expect(run("hblinkstatus", "bob"), "", "No enough parameter.\n", 11);
-        ClStatus.Result unknown = run("hblinkstatus", "bob", "eth9");
+        CommandOutput unknown = run("hblinkstatus", "bob", "eth9");
         assertEquals(13, unknown.exitCode());
         assertEquals(ERR + "Cannot get heartbeat link status", unknown.stderr().lines().findFirst().orElseThrow());
     }
@@ -135,7 +135,7 @@ class ClStatusTest {
 
     @Test
     void signonFailureWording() {
-        ClStatus.Result r = ClStatus.signonFailure(77, NOW, "linux9");
+        CommandOutput r = ClStatus.signonFailure(77, NOW, "linux9");
         expect(r, "", ERR + "Cannot signon with heartbeat\n" + ERR
                 + "REASON: hb_api_signon: Can't initiate connection to heartbeat\n", 1);
     }

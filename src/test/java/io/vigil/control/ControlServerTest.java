@@ -161,6 +161,47 @@ class ControlServerTest {
         assertEquals("Error.%20May%20be%20due%20to%20incorrect%20node%20name%0A", e.header(ControlServer.STDERR_HEADER));
     }
 
+    /** /v1/cli/: what the operator command prints, rendered by the daemon for the shell relay (vigil-client). */
+    @Test
+    void cliEndpointsAnswerAsTheCommandPrints() throws Exception {
+        ControlClient c = new ControlClient(socket);
+        ControlClient.Response table = c.get("/v1/cli/status?tz=UTC");
+        assertEquals("0", table.header(ControlServer.EXIT_CODE_HEADER));
+        assertEquals(CommandOutput.status(handler.report, false, java.time.ZoneOffset.UTC).stdout(), table.body());
+        assertTrue(table.body().startsWith("vigil 0.1.0 on alice: active"), table.body());
+        ControlClient.Response json = c.get("/v1/cli/status?json=1");
+        assertEquals(handler.report, StatusReport.fromJson(new JsonObject(json.body())));
+
+        ControlClient.Response ok = c.post("/v1/cli/standby?set=failback");
+        assertEquals(200, ok.status());
+        assertEquals("0", ok.header(ControlServer.EXIT_CODE_HEADER));
+        assertEquals("standby [foreign] requested\n", ok.body());
+        handler.refuse = true;
+        try {
+            ControlClient.Response refused = c.post("/v1/cli/standby");
+            assertEquals("1", refused.header(ControlServer.EXIT_CODE_HEADER));
+            assertEquals("", refused.body());
+            assertEquals("auto_failback%20is%20set%20to%20legacy.%20%20Cannot%20enter%20standby.%0A",
+                    refused.header(ControlServer.STDERR_HEADER));
+        } finally {
+            handler.refuse = false;
+        }
+        // errors too: a bad set, a wrong method, an unknown command
+        ControlClient.Response bad = c.post("/v1/cli/takeover?set=bogus");
+        assertEquals("1", bad.header(ControlServer.EXIT_CODE_HEADER));
+        assertTrue(bad.header(ControlServer.STDERR_HEADER).startsWith("vigil%3A%20wrong%20resources%28bogus%29"),
+                bad.header(ControlServer.STDERR_HEADER));
+        assertEquals("1", c.get("/v1/cli/reload").header(ControlServer.EXIT_CODE_HEADER));
+        assertEquals("1", c.get("/v1/cli/cl_status").header(ControlServer.EXIT_CODE_HEADER));
+    }
+
+    @Test
+    void aCallersZoneIsTakenAsItsJvmWould() {
+        assertEquals(java.time.ZoneId.of("Europe/Paris"), ControlServer.zone(":Europe/Paris"));
+        assertEquals(java.time.ZoneId.of("GMT"), ControlServer.zone("Not/AZone"));
+        assertEquals(java.time.ZoneId.systemDefault(), ControlServer.zone(null));
+    }
+
     @Test
     void clientSaysNotRunning(@TempDir Path tmp) {
         Path none = tmp.resolve("vigil.sock");

@@ -69,7 +69,7 @@ class ShellCommandsTest {
     /** The script must print exactly what ClStatus renders (its log lines differ only by pid and time). */
     static void sameAsRenderer(String... args) throws Exception {
         Run r = run(socket, "cl_status", args);
-        ClStatus.Result expected = ClStatus.run(handler.status(), List.of(args), 1, LocalDateTime.now());
+        CommandOutput expected = ClStatus.run(handler.status(), List.of(args), 1, LocalDateTime.now());
         String what = "cl_status " + String.join(" ", args);
         assertEquals(expected.stdout(), r.stdout(), what + ": stdout");
         assertEquals(expected.exitCode(), r.rc(), what + ": exit code (stderr " + r.stderr() + ")");
