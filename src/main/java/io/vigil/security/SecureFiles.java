@@ -106,6 +106,16 @@ public final class SecureFiles {
      */
     public static void writeAtomically(Path file, byte[] content, Set<PosixFilePermission> perms, boolean durable)
             throws IOException {
+        writeAtomically(file, content, perms, durable, durable);
+    }
+
+    /**
+     * As {@link #writeAtomically(Path, byte[], Set, boolean)}, the content's fsync and the rename's (the directory's)
+     * chosen apart. Content synced and the rename not: after a crash the file is whole, either this version or the one
+     * before it (the rename reaches the disk with the file system's next commit).
+     */
+    public static void writeAtomically(Path file, byte[] content, Set<PosixFilePermission> perms, boolean syncContent,
+                                       boolean syncRename) throws IOException {
         Path abs = file.toAbsolutePath();
         Path dir = abs.getParent();
         Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp", PosixFilePermissions.asFileAttribute(perms));
@@ -115,7 +125,7 @@ public final class SecureFiles {
                 while (buf.hasRemaining()) {
                     ch.write(buf);
                 }
-                if (durable) {
+                if (syncContent) {
                     ch.force(true);
                 }
             }
@@ -124,7 +134,7 @@ public final class SecureFiles {
         } finally {
             Files.deleteIfExists(tmp);
         }
-        if (durable) {
+        if (syncRename) {
             try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
                 d.force(true); // makes the rename itself durable
             } catch (IOException e) {

@@ -92,6 +92,11 @@ public final class PeerGenerationStore {
     /**
      * Writes {@code p} durably, unless it says nothing new: an older generation (a replay; membership never sends
      * one) or the very record already written. Returns whether the file was written.
+     * <p>
+     * A record that only moves a known generation's sequence on (membership's periodic note) has its content synced
+     * but not its rename: a crash can then bring back the version before it, a few seconds older, never a broken file.
+     * That halves what the periodic note costs (about 8.5 sleeps of the writing thread to 5, measured on ext4), while a
+     * generation opened or closed (a restart, a goodbye: what a replay would abuse most) stays fully durable.
      */
     public boolean record(PeerIncarnation p) throws IOException {
         if (!NODE.matcher(p.node()).matches()) {
@@ -101,12 +106,14 @@ public final class PeerGenerationStore {
         if (p.equals(known) || (known != null && p.generation() < known.generation())) {
             return false;
         }
+        boolean sequenceOnly = known != null && known.generation() == p.generation() && known.closed() == p.closed();
         entries.put(p.node(), p);
         StringBuilder sb = new StringBuilder("# Vigil: each peer's last incarnation (" + FORMAT + ")\n");
         entries.values().forEach(e -> sb.append(e.node()).append(' ').append(e.generation()).append(' ')
                 .append(e.seq()).append(' ').append(e.ts()).append(' ').append(e.closed() ? "closed" : "open")
                 .append('\n'));
-        SecureFiles.writeAtomically(file, sb.toString().getBytes(StandardCharsets.US_ASCII), SecureFiles.PUBLIC_FILE, true);
+        SecureFiles.writeAtomically(file, sb.toString().getBytes(StandardCharsets.US_ASCII), SecureFiles.PUBLIC_FILE, true,
+                !sequenceOnly);
         return true;
     }
 }
