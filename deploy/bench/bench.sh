@@ -233,6 +233,11 @@ sc_idle() {
   local hz; hz=$(getconf CLK_TCK)
   local t0 t1 node l0 d=$OUT/idle.tmp
   mkdir -p "$d"
+  # The client's probe (50 echo requests a second to the VIP) is stopped over the window: a daemon's raw ICMP socket
+  # (its ping node) receives every ICMP packet of the node, so linux1's would wake for each of them (Heartbeat's
+  # ping reader: about 40/s more than linux2's in a smoke run). Nothing else changes: the daemons ping their ping
+  # node and exchange keepalives as usual.
+  probe_stop; sleep 1
   l0=$(load1)
   for node in linux1 linux2; do idle_snapshot "$node" >"$d/$node.before"; done; t0=$(now)
   sleep "$IDLE_SECONDS"
@@ -253,6 +258,7 @@ sc_idle() {
       vol_switches="$ssw" wakeups_per_s="$(awk -v s="$ssw" -v w="$secs" 'BEGIN { printf "%.2f", s / w }')" load1_start="$l0"
   done
   rm -rf "$d"
+  probe_start
 }
 
 # Wall time (ms) of each of QUERY_CALLS calls of CMD... made on linux1, one per line ("null" for a failed call), taken
