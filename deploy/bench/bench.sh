@@ -233,11 +233,14 @@ sc_idle() {
   local hz; hz=$(getconf CLK_TCK)
   local t0 t1 node l0 d=$OUT/idle.tmp
   mkdir -p "$d"
-  # The client's probe (50 echo requests a second to the VIP) is stopped over the window: a daemon's raw ICMP socket
+  # The client's probe (50 echo requests a second to the VIP) is paused over the window: a daemon's raw ICMP socket
   # (its ping node) receives every ICMP packet of the node, so linux1's would wake for each of them (Heartbeat's
   # ping reader: about 40/s more than linux2's in a smoke run). Nothing else changes: the daemons ping their ping
-  # node and exchange keepalives as usual.
-  probe_stop; sleep 1
+  # node and exchange keepalives as usual. The ping is stopped (SIGSTOP), not ended: the other observers stay
+  # registered, so node_pids still leaves them out.
+  PAUSED_PING=$(probe_ping_pid)
+  [[ -n $PAUSED_PING ]] && kill -STOP "$PAUSED_PING"
+  sleep 1
   l0=$(load1)
   for node in linux1 linux2; do idle_snapshot "$node" >"$d/$node.before"; done; t0=$(now)
   sleep "$IDLE_SECONDS"
@@ -258,7 +261,15 @@ sc_idle() {
       vol_switches="$ssw" wakeups_per_s="$(awk -v s="$ssw" -v w="$secs" 'BEGIN { printf "%.2f", s / w }')" load1_start="$l0"
   done
   rm -rf "$d"
-  probe_start
+  [[ -n $PAUSED_PING ]] && kill -CONT "$PAUSED_PING"
+  PAUSED_PING=""
+}
+
+probe_ping_pid() {   # the client's ping of the VIP among the lab's observers
+  local p
+  for p in $(observer_pids); do
+    [[ $(cat "/proc/$p/comm" 2>/dev/null) == ping ]] && tr '\0' ' ' <"/proc/$p/cmdline" | grep -q " $VIP" && { echo "$p"; return; }
+  done
 }
 
 # Wall time (ms) of each of QUERY_CALLS calls of CMD... made on linux1, one per line ("null" for a failed call), taken
@@ -440,6 +451,7 @@ bench_main() {
 
 stop_cleanup() {   # leave no lab behind, whatever happened
   local i
+  [[ -n ${PAUSED_PING:-} ]] && kill -CONT "$PAUSED_PING" 2>/dev/null   # a stopped ping would not end on SIGTERM
   ( lab_init; probe_stop; lab_down ) >/dev/null 2>&1
   for i in 1 2 3; do ( export LAB_NS_PREFIX=vl-s$i- LAB_DIR=/tmp/vigil-stress-$i; lab_init; probe_stop; lab_down ) >/dev/null 2>&1; done
 }

@@ -291,8 +291,8 @@ EOF
   `/proc/PID/stat`) and **wake-ups** over the window: the voluntary context switches (`voluntary_ctxt_switches` in
   `/proc/PID/task/TID/status`, the thread slept and was woken) of every thread, per second (involuntary switches
   are preemptions and follow the machine's load; `deploy/bench/wakeups.sh` counts the same per thread). A process or
-  thread born during the window counts whole; an idle daemon forks nothing. The client's probe is paused over the
-  window (each echo request to the VIP would wake linux1's ping-node socket; the rest is as in the other scenarios). The JVM figure of Vigil includes its
+  thread born during the window counts whole; an idle daemon forks nothing. The client's ping of the VIP is paused
+  (SIGSTOP) over the window (each echo request to the VIP would wake linux1's ping-node socket; the rest is as in the other scenarios). The JVM figure of Vigil includes its
   heap (launcher flags: `-Xmx32m`, SerialGC, C1 only).
 - **Operator commands**: `vigil status` on linux1, `QUERY_CALLS` calls one after the other, each timed inside the node
   from its start until it exits 0 with its whole output read; Heartbeat has no command that shows the same (nodes,
