@@ -161,8 +161,9 @@ EOF
       widen(ROW, llo[k]); widen(ROW, lhi[k])
       f = unit == "ms" ? "median %.0f ms (max %.0f, n %d%s)" : "median %.2f s (max %.2f, n %d%s)"
       OK = md[k] <= limit
-      if (!OK) FAR = sprintf(unit == "ms" ? "%s: %.0f ms over (%.1f× the target)" : "%s: %.2f s over (%.1f× the target)",
-                             prof, (md[k] - limit) * (unit == "ms" ? 1000 : 1), md[k] / limit)
+      if (!OK) FAR = sprintf("%s: %s over (%.1f× the target)", prof,
+                             (unit == "ms" || md[k] - limit < 1) ? sprintf("%.0f ms", (md[k] - limit) * 1000) : sprintf("%.2f s", md[k] - limit),
+                             md[k] / limit)
       return sprintf(f, md[k] * (unit == "ms" ? 1000 : 1), mx[k] * (unit == "ms" ? 1000 : 1), n[k], ms[k] > 0 ? ", " ms[k] " failed" : "")
     }
     # a row: the target, its two cells, met and how far from the cells judged (J1, J2: 1 when that profile is a target)
