@@ -193,6 +193,7 @@ sc_standby() {
       cmd_ms="${took[0]:-null}" cmd_rc="${took[1]:-null}"
     wait_until 30 both_idle
   done
+  rm -f "$tf"
 }
 
 # A snapshot of NODE's processes (every process in its namespaces but the lab's anchor and observers: the daemon and
