@@ -11,13 +11,17 @@
 #   crash     host crash of linux1 (eth0 down, kill -9)  -> client outage until linux2 answers
 #   failback  linux1 returns after crash / graceful      -> client outage until linux1 answers again
 #   graceful  graceful stop of linux1 (heartbeat -k, SIGTERM) -> client outage until linux2 answers
-#   standby   operator switchover: standby on linux1, then takeover back (not available in keepalived)
-#   idle      RSS and CPU of each node's daemon over IDLE_SECONDS with a stable pair
-#   query     `cl_status nodestatus linux2` run QUERY_CALLS times on linux1: wall time of each call (not keepalived)
+#   standby   operator switchover: standby on linux1, then takeover back (not available in keepalived); each sample
+#             also has the wall time of the command itself (cmd_ms: `vigil standby|takeover`, `hb_standby|hb_takeover`)
+#   idle      over IDLE_SECONDS with a stable pair, per node: CPU, RSS and PSS, wake-ups per second (voluntary context
+#             switches of all threads of the daemon's processes); per process (idle_proc samples): RSS, PSS, wake-ups
+#   query     `cl_status nodestatus linux2` run QUERY_CALLS times on linux1: wall time of each call (not keepalived);
+#             then (Vigil only, also alone with SCENARIOS=status) `vigil status` QUERY_CALLS times (scenario status_cmd)
 #   stress    fast profile, all implementations at once under `stress-ng --cpu 2` for STRESS_MINUTES:
 #             false failovers (VIP moves) and the longest client gap
 #
 # Knobs: RUNS=5 PROFILES=tutorial,fast IMPLS=vigil,heartbeat,keepalived SCENARIOS=cold,crash,graceful,standby,idle,query,stress
+#        (SCENARIOS=status: only the `vigil status` calls of query)
 #        STRESS_MINUTES=10 IDLE_SECONDS=60 QUERY_CALLS=20 BENCH_QUICK=1 (1 run, tutorial profile only, 1 minute of stress, 20 s idle)
 #        BENCH_RENDER_ONLY=1 (re-render docs from target/bench/results.jsonl)  VIGIL_CMD (see lab.sh)
 #        BENCH_OUT=target/bench BENCH_DOCS=docs (where raw results and the rendered page go)
@@ -148,8 +152,22 @@ sc_failover() {   # sc_failover crash|graceful
   done
 }
 
+# The operator command on NODE, timed inside the node with bash's EPOCHREALTIME from its start until it exits (what
+# node_switch runs): prints "WALL_MS EXIT_CODE".
+switch_timed() {
+  local node=$1 what=$2 cmd
+  case $(impl_of "$node") in
+    heartbeat) cmd="$HB_SHARE/hb_$what" ;;
+    vigil)     cmd="$VIGIL_CMD $what --run-dir $(ndir "$node")/run/vigil" ;;
+    *) echo "null 2"; return ;;
+  esac
+  # shellcheck disable=SC2016 # expanded inside the node
+  node_exec "$node" bash -c 'a=$EPOCHREALTIME; $0 </dev/null >/dev/null 2>&1; rc=$?; b=$EPOCHREALTIME
+    awk -v a="$a" -v b="$b" -v rc="$rc" "BEGIN { printf \"%.1f %d\n\", (b - a) * 1000, rc }"' "$cmd"
+}
+
 sc_standby() {
-  local i off t0 tr
+  local i off t0 tr took=() tf=$OUT/switch.tmp
   if [[ $LAB_IMPL == keepalived ]]; then
     record standby 0 value_ms=null note="keepalived has no operator standby/takeover command"
     return
@@ -157,58 +175,120 @@ sc_standby() {
   for ((i = 1; i <= RUNS; i++)); do
     stable_pair || { record standby "$i" value_ms=null error=unstable; continue; }
     off=$(probe_offset); t0=$(now)
-    node_switch linux1 standby >/dev/null 2>&1 &
+    switch_timed linux1 standby >"$tf" 2>/dev/null &
     tr=$(wait_reply "$t0" "$(mac_of linux2)" "$FAIL_TO" "$off"); wait
-    record standby "$i" value_ms="$( [[ -n $tr ]] && outage_ms "$t0" "$tr" "$off" || echo null)" answer_ms="$(ms_or_null "$t0" "$tr")"
+    read -r -a took <"$tf"
+    record standby "$i" value_ms="$( [[ -n $tr ]] && outage_ms "$t0" "$tr" "$off" || echo null)" answer_ms="$(ms_or_null "$t0" "$tr")" \
+      cmd_ms="${took[0]:-null}" cmd_rc="${took[1]:-null}"
     wait_until 30 both_idle; sleep 2
     if ! vip_only_on linux2; then   # the standby did not hold: nothing to take back
       record takeover "$i" value_ms=null error="VIP not on linux2 alone before the takeover"
       continue
     fi
     off=$(probe_offset); t0=$(now)
-    node_switch linux1 takeover >/dev/null 2>&1 &
+    switch_timed linux1 takeover >"$tf" 2>/dev/null &
     tr=$(wait_reply "$t0" "$(mac_of linux1)" "$FAIL_TO" "$off"); wait
-    record takeover "$i" value_ms="$( [[ -n $tr ]] && outage_ms "$t0" "$tr" "$off" || echo null)" answer_ms="$(ms_or_null "$t0" "$tr")"
+    read -r -a took <"$tf"
+    record takeover "$i" value_ms="$( [[ -n $tr ]] && outage_ms "$t0" "$tr" "$off" || echo null)" answer_ms="$(ms_or_null "$t0" "$tr")" \
+      cmd_ms="${took[0]:-null}" cmd_rc="${took[1]:-null}"
     wait_until 30 both_idle
+  done
+  rm -f "$tf"
+}
+
+# A snapshot of NODE's processes (every process in its namespaces but the lab's anchor and observers: the daemon and
+# its children, e.g. Vigil's JVM and guardian, Heartbeat's master and its link processes, keepalived and its VRRP
+# child). One line per process: "P PID TICKS RSS_KB PSS_KB COMM TITLE" (TICKS = utime+stime; PSS from smaps_rollup
+# shares each page among the processes that map it, so libraries mapped by both lab nodes count half on each; TITLE
+# is the command line when the process renamed itself "COMM: what", as Heartbeat's children do, else "-"), and one
+# per thread: "T PID TID VOLUNTARY_SWITCHES" (/proc/PID/task/TID/status).
+idle_snapshot() {
+  local p f comm title rss pss
+  for p in $(node_pids "$1"); do
+    f=$(cat "/proc/$p/stat" 2>/dev/null) || continue
+    local a; read -r -a a <<<"${f##*) }"
+    read -r comm <"/proc/$p/comm" 2>/dev/null || comm='?'
+    comm=${comm//[^A-Za-z0-9_.:-]/_}
+    title=$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | cut -c1-60)
+    title=${title% }; title=${title//[^A-Za-z0-9 _.:\/-]/_}
+    [[ $title == "$comm:"* ]] || title=-
+    rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$p/status" 2>/dev/null)
+    pss=$(awk '/^Pss:/ { print $2 }' "/proc/$p/smaps_rollup" 2>/dev/null)
+    echo "P $p $((a[11] + a[12])) ${rss:-0} ${pss:-0} $comm $title"
+    awk -v p="$p" '/^voluntary_ctxt_switches/ { n = split(FILENAME, x, "/"); print "T", p, x[n - 1], $2 }' /proc/"$p"/task/*/status 2>/dev/null
   done
 }
 
-# utime+stime (clock ticks), RSS and PSS (kB) summed over the node's daemon processes. PSS (smaps_rollup) shares
-# each page among the processes that map it, so libraries mapped by both lab nodes count half on each.
-proc_snapshot() {
-  local p cpu=0 rss=0 pss=0 n=0 f
-  for p in $(node_pids "$1"); do
-    f=$(cat "/proc/$p/stat" 2>/dev/null) || continue
-    f=${f##*) }
-    local a=($f)
-    cpu=$((cpu + a[11] + a[12]))
-    rss=$((rss + $(awk '/^VmRSS:/ { print $2 }' "/proc/$p/status" 2>/dev/null || echo 0)))
-    pss=$((pss + $(awk '/^Pss:/ { print $2 }' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0)))
-    n=$((n + 1))
-  done
-  echo "$cpu $rss $n $pss"
+# Per process over the window between two snapshots: "PID TICKS RSS_KB PSS_KB SWITCHES THREADS COMM TITLE". A process
+# or thread that appeared during the window counts whole; one that ended in it is lost (an idle daemon forks nothing).
+idle_delta() {
+  awk 'FNR == NR { if ($1 == "P") t0[$2] = $3; else v0[$2 " " $3] = $4; next }
+    $1 == "P" { order[++n] = $2; tk[$2] = $3 - ($2 in t0 ? t0[$2] : 0); rss[$2] = $4; pss[$2] = $5; comm[$2] = $6
+                title[$2] = $7; for (i = 8; i <= NF; i++) title[$2] = title[$2] " " $i }
+    $1 == "T" { k = $2 " " $3; sw[$2] += $4 - (k in v0 ? v0[k] : 0); th[$2]++ }
+    END { for (i = 1; i <= n; i++) { p = order[i]; print p, tk[p], rss[p], pss[p], sw[p] + 0, th[p] + 0, comm[p], title[p] } }' "$1" "$2"
 }
 
 sc_idle() {
   stable_pair || { record idle 1 error=unstable; return; }
   local hz; hz=$(getconf CLK_TCK)
-  local a1 a2 b1 b2 t0 t1
-  a1=$(proc_snapshot linux1); a2=$(proc_snapshot linux2); t0=$(now)
+  local t0 t1 node l0 d=$OUT/idle.tmp
+  mkdir -p "$d"
+  # The client's probe (50 echo requests a second to the VIP) is paused over the window: a daemon's raw ICMP socket
+  # (its ping node) receives every ICMP packet of the node, so linux1's would wake for each of them (Heartbeat's
+  # ping reader: about 40/s more than linux2's in a smoke run). Nothing else changes: the daemons ping their ping
+  # node and exchange keepalives as usual. The ping is stopped (SIGSTOP), not ended: the other observers stay
+  # registered, so node_pids still leaves them out.
+  PAUSED_PING=$(probe_ping_pid)
+  [[ -n $PAUSED_PING ]] && kill -STOP "$PAUSED_PING"
+  sleep 1
+  l0=$(load1)
+  for node in linux1 linux2; do idle_snapshot "$node" >"$d/$node.before"; done; t0=$(now)
   sleep "$IDLE_SECONDS"
-  b1=$(proc_snapshot linux1); b2=$(proc_snapshot linux2); t1=$(now)
-  local node a b
+  for node in linux1 linux2; do idle_snapshot "$node" >"$d/$node.after"; done; t1=$(now)
+  local secs; secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
   for node in linux1 linux2; do
-    if [[ $node == linux1 ]]; then a=($a1) b=($b1); else a=($a2) b=($b2); fi
-    local cpu_ms; cpu_ms=$(( (b[0] - a[0]) * 1000 / hz ))
-    record idle 1 node="$node" role="$([[ $node == linux1 ]] && echo active || echo standby)" processes="${b[2]}" rss_kb="${b[1]}" pss_kb="${b[3]}" \
-      cpu_ms="$cpu_ms" seconds="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')" \
-      cpu_pct="$(awk -v c="$cpu_ms" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", c / ((b - a) * 10) }')"
+    local pid ticks rss pss sw th comm title n=0 sticks=0 srss=0 spss=0 ssw=0
+    while read -r pid ticks rss pss sw th comm title; do
+      record idle_proc 1 node="$node" pid="$pid" comm="$comm" title="$([[ $title == - ]] || echo "$title")" threads="$th" \
+        rss_kb="$rss" pss_kb="$pss" cpu_ms="$((ticks * 1000 / hz))" vol_switches="$sw" \
+        cpu_pct="$(awk -v c="$((ticks * 1000 / hz))" -v w="$secs" 'BEGIN { printf "%.3f", c / (w * 10) }')" \
+        wakeups_per_s="$(awk -v s="$sw" -v w="$secs" 'BEGIN { printf "%.2f", s / w }')" seconds="$secs" load1_start="$l0"
+      n=$((n + 1)) sticks=$((sticks + ticks)) srss=$((srss + rss)) spss=$((spss + pss)) ssw=$((ssw + sw))
+    done < <(idle_delta "$d/$node.before" "$d/$node.after")
+    local cpu_ms=$((sticks * 1000 / hz))
+    record idle 1 node="$node" role="$([[ $node == linux1 ]] && echo active || echo standby)" processes="$n" rss_kb="$srss" pss_kb="$spss" \
+      cpu_ms="$cpu_ms" seconds="$secs" cpu_pct="$(awk -v c="$cpu_ms" -v w="$secs" 'BEGIN { printf "%.3f", c / (w * 10) }')" \
+      vol_switches="$ssw" wakeups_per_s="$(awk -v s="$ssw" -v w="$secs" 'BEGIN { printf "%.2f", s / w }')" load1_start="$l0"
+  done
+  rm -rf "$d"
+  [[ -n $PAUSED_PING ]] && kill -CONT "$PAUSED_PING"
+  PAUSED_PING=""
+}
+
+probe_ping_pid() {   # the client's ping of the VIP among the lab's observers
+  local p
+  for p in $(observer_pids); do
+    [[ $(cat "/proc/$p/comm" 2>/dev/null) == ping ]] && tr '\0' ' ' <"/proc/$p/cmdline" | grep -q " $VIP" && { echo "$p"; return; }
   done
 }
 
-# A script's `cl_status nodestatus linux2` on linux1 (monitoring scripts call it often): wall time of each call,
-# taken inside the node with bash's EPOCHREALTIME. Vigil's is deploy/bin/cl_status, Heartbeat's its own binary;
-# keepalived has no such query.
+# Wall time (ms) of each of QUERY_CALLS calls of CMD... made on linux1, one per line ("null" for a failed call), taken
+# inside the node with bash's EPOCHREALTIME around the call and the reading of its whole output. CHECK: "rc" (the
+# call succeeds when it exits 0) or "out=TEXT" (when it prints TEXT). VIGIL_SOCKET is set to SOCK (cl_status).
+timed_calls() {
+  local check=$1 sock=$2; shift 2
+  # shellcheck disable=SC2016 # expanded inside the node
+  node_exec linux1 env VIGIL_SOCKET="$sock" bash -c '
+      check=$1 n=$2; shift 2
+      for i in $(seq "$n"); do
+        a=$EPOCHREALTIME; out=$("$@" 2>/dev/null </dev/null); rc=$?; b=$EPOCHREALTIME
+        if [[ ($check == rc && $rc == 0) || $check == "out=$out" ]]; then echo "$a $b"; else echo fail; fi
+      done' timed "$check" "$QUERY_CALLS" "$@" | awk '$1 == "fail" { print "null"; next } { printf "%.1f\n", ($2 - $1) * 1000 }'
+}
+
+# A script's `cl_status nodestatus linux2` on linux1 (monitoring scripts call it often): wall time of each call.
+# Vigil's is deploy/bin/cl_status, Heartbeat's its own binary; keepalived has no such query.
 sc_query() {
   [[ $LAB_IMPL == keepalived ]] && return 0
   stable_pair || { record query 1 error=unstable; return; }
@@ -216,11 +296,21 @@ sc_query() {
   [[ $LAB_IMPL == vigil ]] && { cmd=$REPO_ROOT/deploy/bin/cl_status; sock=$(ndir linux1)/run/vigil/vigil.sock; }
   while read -r ms; do
     i=$((i + 1)); record query "$i" value_ms="$ms"
-  done < <(node_exec linux1 env VIGIL_SOCKET="$sock" bash -c '
-      for i in $(seq "$1"); do
-        a=$EPOCHREALTIME
-        if [[ $("$0" nodestatus linux2 2>/dev/null) == active ]]; then b=$EPOCHREALTIME; echo "$a $b"; else echo fail; fi
-      done' "$cmd" "$QUERY_CALLS" | awk '$1 == "fail" { print "null"; next } { printf "%.1f\n", ($2 - $1) * 1000 }')
+  done < <(timed_calls out=active "$sock" "$cmd" nodestatus linux2)
+}
+
+# The operator's `vigil status` on linux1 (the full status: nodes, links, groups, recent transitions), QUERY_CALLS
+# times: wall time of each call until it exits 0. Heartbeat has no command that shows as much (`cl_status hbstatus`
+# only says whether the daemon runs; its resources need `cl_status rscstatus`, its nodes one call per node), so
+# Heartbeat and keepalived are not measured here: their cells read "—".
+sc_status_cmd() {
+  [[ $LAB_IMPL == vigil ]] || return 0
+  stable_pair || { record status_cmd 1 error=unstable; return; }
+  local i=0 ms
+  # shellcheck disable=SC2086 # VIGIL_CMD may be a command with arguments, as lab.sh runs it
+  while read -r ms; do
+    i=$((i + 1)); record status_cmd "$i" value_ms="$ms"
+  done < <(timed_calls rc "" $VIGIL_CMD status --run-dir "$(ndir linux1)/run/vigil")
 }
 
 # ------------------------------------------------------------------------------------------------ stress (all at once)
@@ -288,6 +378,7 @@ bench_impl() {   # bench_impl IMPL PROFILE
   has standby "$SCENARIOS" && sc_standby
   has idle "$SCENARIOS" && sc_idle
   has query "$SCENARIOS" && sc_query
+  { has query "$SCENARIOS" || has status "$SCENARIOS"; } && sc_status_cmd
   stop_both
   probe_stop
   ( lab_down ) >/dev/null 2>&1
@@ -314,7 +405,7 @@ machine_info() {
     echo "heartbeat=$(dpkg-query -W -f '${Version}' heartbeat 2>/dev/null || echo -)"
     echo "keepalived=$(dpkg-query -W -f '${Version}' keepalived 2>/dev/null || echo -)"
     echo "java=$(java -version 2>&1 | head -1)"
-    echo "vigil_cmd=$VIGIL_CMD"
+    echo "vigil_cmd=${VIGIL_CMD//$REPO_ROOT\//}"   # relative to the repository: no path of this machine in the page
     has vigil "$IMPLS" && echo "vigil_version=$($VIGIL_CMD version 2>/dev/null | head -1)"
     echo "vigil_commit=$(git -C "$REPO_ROOT" rev-parse --short HEAD 2>/dev/null || echo -)"
     echo "settings=RUNS=$RUNS PROFILES=$PROFILES IMPLS=$IMPLS SCENARIOS=$SCENARIOS STRESS_MINUTES=$STRESS_MINUTES IDLE_SECONDS=$IDLE_SECONDS probe=$PROBE_INTERVAL s"
@@ -361,6 +452,7 @@ bench_main() {
 
 stop_cleanup() {   # leave no lab behind, whatever happened
   local i
+  [[ -n ${PAUSED_PING:-} ]] && kill -CONT "$PAUSED_PING" 2>/dev/null   # a stopped ping would not end on SIGTERM
   ( lab_init; probe_stop; lab_down ) >/dev/null 2>&1
   for i in 1 2 3; do ( export LAB_NS_PREFIX=vl-s$i- LAB_DIR=/tmp/vigil-stress-$i; lab_init; probe_stop; lab_down ) >/dev/null 2>&1; done
 }
