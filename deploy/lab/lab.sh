@@ -301,10 +301,15 @@ lab_up() {
 # Processes started from the root namespace that live in lab namespaces (probe, address monitors).
 observer_pids() { [[ -s $OBSERVERS ]] && awk '{ print $1 }' "$OBSERVERS"; }
 
+# A process's start time (field 22 of /proc/PID/stat, clock ticks since boot): set at fork, kept across exec, so it
+# tells the process we started from a later one that reuses its PID. (Its name would not: recorded right after the
+# fork it can still be the shell's, before the exec.)
+proc_start() { local s; s=$(<"/proc/$1/stat") 2>/dev/null || return 0; s=${s##*) }; read -ra f <<<"$s"; echo "${f[19]}"; }
+
 kill_observer() {   # kill_observer PID: only if it is still the process we recorded
   local p=$1 want
   want=$(awk -v p="$p" '$1 == p { print $2 }' "$OBSERVERS" 2>/dev/null)
-  [[ -r /proc/$p/comm && $(<"/proc/$p/comm") == "$want" ]] && kill "$p" 2>/dev/null
+  [[ -n $want && $(proc_start "$p") == "$want" ]] && kill "$p" 2>/dev/null
   awk -v p="$p" '$1 != p' "$OBSERVERS" > "$OBSERVERS.tmp" 2>/dev/null && mv "$OBSERVERS.tmp" "$OBSERVERS"
 }
 
@@ -483,7 +488,7 @@ lab_status() {
 # Client probe: ping sends an ICMP echo to the VIP every PROBE_INTERVAL; tcpdump on the client's eth0 records
 # every echo reply and every ARP frame with the kernel's receive time and the sender's MAC (= which node).
 # Address monitors (ip monitor, one per node) log each add/delete of the VIP. Files go to $LAB_DIR/probe/.
-add_observer() { disown "$1" 2>/dev/null; echo "$1 $(<"/proc/$1/comm")" >> "$OBSERVERS"; }
+add_observer() { disown "$1" 2>/dev/null; echo "$1 $(proc_start "$1")" >> "$OBSERVERS"; }
 
 probe_start() {
   local dir=$LAB_DIR/probe node p
