@@ -404,7 +404,7 @@ machine_info() {
     echo "load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)"
     echo "heartbeat=$(dpkg-query -W -f '${Version}' heartbeat 2>/dev/null || echo -)"
     echo "keepalived=$(dpkg-query -W -f '${Version}' keepalived 2>/dev/null || echo -)"
-    echo "java=$(java -version 2>&1 | head -1)"
+    echo "java_on_path=$(java -version 2>&1 | head -1) (Vigil runs on the JDK its launcher picks: see vigil_version)"
     echo "vigil_cmd=${VIGIL_CMD//$REPO_ROOT\//}"   # relative to the repository: no path of this machine in the page
     has vigil "$IMPLS" && echo "vigil_version=$($VIGIL_CMD version 2>/dev/null | head -1)"
     echo "vigil_commit=$(git -C "$REPO_ROOT" rev-parse --short HEAD 2>/dev/null || echo -)"
