@@ -221,6 +221,9 @@ EOF
     }' "$OUT/summary.tsv" "$OUT/flat.tsv"
   awk -F'\t' '$1 == "vigil" && $3 == "stress" && $11 + 0 < 10 { printf "\nThe stress row of this run lasted %s min, not the 10 the target names.\n", $11; exit }' "$OUT/flat.tsv"
   echo
+  # lr(start, end): the load at the start and the end of a window, as a range
+  AWK_LOAD_RANGE='function lr(a, b) { if (b == "") return "—"; if (a == "" || a + 0 == b + 0) return sprintf("%.2f", b)
+    return a + 0 < b + 0 ? sprintf("%.2f–%.2f", a, b) : sprintf("%.2f–%.2f", b, a) }'
   echo "## Idle cost per node (stable pair, VIP on linux1)"
   echo
   echo "All the processes of the node (Vigil: the JVM and its guardian; Heartbeat: its master and link processes;"
@@ -229,9 +232,7 @@ EOF
   echo
   echo "| implementation | profile | node | processes | RSS (MB, sum) | PSS (MB, sum) | CPU (% of one core) | wake-ups/s | over (s) | load1 |"
   echo "|---|---|---|---:|---:|---:|---:|---:|---:|---|"
-  awk -F'\t' '
-    function lr(a, b) { if (b == "") return "—"; if (a == "" || a + 0 == b + 0) return sprintf("%.2f", b)
-      return a + 0 < b + 0 ? sprintf("%.2f–%.2f", a, b) : sprintf("%.2f–%.2f", b, a) }
+  awk -F'\t' "$AWK_LOAD_RANGE"'
     $3 == "idle" && $5 != "" { printf "| %s | %s | %s | %s | %.1f | %s | %.3f | %s | %s | %s |\n", $1, $2, $5, $6, $7 / 1024,
     $19 == "" ? "—" : sprintf("%.1f", $19 / 1024), $8, $22 == "" ? "—" : $22, $18, lr($26, $20) }' "$OUT/flat.tsv"
   echo
@@ -243,9 +244,7 @@ EOF
     echo
     echo "| implementation | profile | node | process | threads | RSS (MB) | PSS (MB) | CPU (% of one core) | wake-ups/s | load1 |"
     echo "|---|---|---|---|---:|---:|---:|---:|---:|---|"
-    awk -F'\t' '
-      function lr(a, b) { if (b == "") return "—"; if (a == "" || a + 0 == b + 0) return sprintf("%.2f", b)
-      return a + 0 < b + 0 ? sprintf("%.2f–%.2f", a, b) : sprintf("%.2f–%.2f", b, a) }
+    awk -F'\t' "$AWK_LOAD_RANGE"'
       $3 == "idle_proc" { name = $23 ($24 != "" && $24 != $23 ? " (" $24 ")" : "")
       printf "| %s | %s | %s | %s | %s | %.1f | %.1f | %s | %s | %s |\n", $1, $2, $5, name, $27 == "" ? "—" : $27, $7 / 1024, $19 / 1024,
         $8 == "" ? "—" : sprintf("%.3f", $8), $22 == "" ? "—" : $22, lr($26, $20) }' "$OUT/flat.tsv"
