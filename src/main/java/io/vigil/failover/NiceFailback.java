@@ -73,6 +73,12 @@ final class NiceFailback extends FailbackPolicy {
             localAcquisitionReason = mine.isEmpty() ? "Local Resource acquisition completed. (none)"
                     : "Local Resource acquisition completed.";
             s.announcements.pending("req_our_resources()");
+            // Heartbeat: with auto_failback off, a stable peer holding our groups completes the initial acquisition
+            // at once (they stay there); otherwise our own resource message will (reconcileEnd)
+            if (s.settings.autoFailback() == AutoFailback.OFF && s.groups.all().stream()
+                    .anyMatch(g -> g.preferredBy(s.me) && s.peers.heldByPeer(g.key()))) {
+                s.logInitial("T_RESOURCES(them)");
+            }
         } else if (s.peers.anyAlive()) {
             s.out.info("local resource transition completed.");
             s.logInitial("T_RESOURCES(us)");
@@ -293,6 +299,11 @@ final class NiceFailback extends FailbackPolicy {
             s.out.info(localAcquisitionReason);
             // a group adopted at start may need failback: the peer hears our state first, or it refuses the exchange
             s.announcements.ifChanged();
+            // Heartbeat: our own resource message (after req_our_resources) holding local groups completes the
+            // initial acquisition, the foreign side being done once the peer said it was stable
+            if (s.groups.heldSet().hasLocal()) {
+                s.logInitial("T_RESOURCES(us)");
+            }
             autoFailback();
         }
         s.announcements.ifChanged();
