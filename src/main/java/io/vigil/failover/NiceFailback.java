@@ -61,9 +61,14 @@ final class NiceFailback extends FailbackPolicy {
         s.phase = Phase.STABLE;
         s.adoption.decide(); // groups running from before a restart: kept, or stopped before anything starts
         List<String> mine = new ArrayList<>();
+        boolean peerHoldsOurs = false;
         for (LocalGroup g : s.groups.all()) {
-            if (g.preferredBy(s.me) && !s.peers.heldByPeer(g.key()) && !g.failedHere
-                    && !s.peerStopFailures.blocks(g.key())) {
+            if (!g.preferredBy(s.me)) {
+                continue;
+            }
+            if (s.peers.heldByPeer(g.key())) {
+                peerHoldsOurs = true;
+            } else if (!g.failedHere && !s.peerStopFailures.blocks(g.key())) {
                 mine.add(g.key());
                 s.groups.requestStart(g);
             }
@@ -75,8 +80,7 @@ final class NiceFailback extends FailbackPolicy {
             s.announcements.pending("req_our_resources()");
             // Heartbeat: with auto_failback off, a stable peer holding our groups completes the initial acquisition
             // at once (they stay there); otherwise our own resource message will (reconcileEnd)
-            if (s.settings.autoFailback() == AutoFailback.OFF && s.groups.all().stream()
-                    .anyMatch(g -> g.preferredBy(s.me) && s.peers.heldByPeer(g.key()))) {
+            if (s.settings.autoFailback() == AutoFailback.OFF && peerHoldsOurs) {
                 s.logInitial("T_RESOURCES(them)");
             }
         } else if (s.peers.anyAlive()) {
