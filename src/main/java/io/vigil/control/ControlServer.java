@@ -45,7 +45,7 @@ import java.util.Optional;
  *                                           stderr (percent-encoded UTF-8) in Vigil-Stderr
  *   GET  /v1/live?after=V&amp;wait=MS          the live view (io.vigil.live.LiveFeed) once its version exceeds V, or
  *                                           after MS ms (at most 10 s): long polling for vigil status --watch
- *   GET  /v1/cli/status[?json=1][&amp;tz=ZONE]  what `vigil status [--json]` prints, rendered here ({@link CommandOutput}):
+ *   GET  /v1/cli/status[?json=1][&amp;tz=ZONE]  what `vigil status [--json]` prints, rendered here ({@link CommandOutput});
  *   POST /v1/cli/standby?set=…, /v1/cli/takeover?set=…, /v1/cli/reload
  *                                           stdout as the body, exit code and stderr as for cl_status, for the shell
  *                                           relay deploy/bin/vigil-client; every answer under /v1/cli/ is so rendered
@@ -243,7 +243,8 @@ public final class ControlServer {
             }
             default -> error(req, 404, "No such endpoint: " + path
                     + " (known: GET /v1/status, GET /v1/cl_status, GET /v1/live, GET /v1/reload-plan, POST /v1/standby,"
-                    + " POST /v1/takeover, POST /v1/reload, POST /v1/cleanup?group=KEY, POST /v1/stop?keep=resources)");
+                    + " POST /v1/takeover, POST /v1/reload, POST /v1/cleanup?group=KEY, POST /v1/stop?keep=resources,"
+                    + " and under " + CLI + " status, standby, takeover, reload)");
         }
     }
 

@@ -21,6 +21,7 @@ import io.vigil.node.NodeCore;
 import io.vigil.node.NodeSettings;
 import io.vigil.resource.GroupResult;
 import io.vigil.resource.GroupStatus;
+import io.vigil.resource.HeldAddresses;
 import io.vigil.resource.ResourceManager;
 import io.vigil.transport.Pinger;
 import io.vigil.transport.Transport;
@@ -33,6 +34,7 @@ import io.vigil.wire.Stamper;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -315,8 +317,8 @@ public final class Daemon {
         long window = RestartWindow.windowMs(config.deadtimeMs(), config.keepaliveMs());
         long deadline = System.currentTimeMillis() + window;
         try {
-            java.nio.file.Path record = Handover.file(paths.stateDir());
-            io.vigil.resource.HeldAddresses.snapshot(DaemonResources.tmpDir(paths), Handover.heldDir(record));
+            Path record = Handover.file(paths.stateDir());
+            HeldAddresses.snapshot(DaemonResources.tmpDir(paths), Handover.heldDir(record));
             new Handover(deadline, Handover.currentBootId(), held).write(record);
         } catch (IOException e) {
             return new KeepStop(false, "cannot write " + Handover.file(paths.stateDir()) + ": " + e.getMessage()

@@ -1,5 +1,6 @@
 package io.vigil.daemon;
 
+import io.vigil.resource.HeldAddresses;
 import io.vigil.security.SecureFiles;
 
 import java.io.IOException;
@@ -55,7 +56,7 @@ public record Handover(long deadlineEpochMs, String bootId, List<String> groups)
         Optional<Handover> h = read(file);
         try {
             Files.deleteIfExists(file);
-            io.vigil.resource.HeldAddresses.clear(heldDir(file));
+            HeldAddresses.clear(heldDir(file));
         } catch (IOException e) {
             // a record we could not remove is stale by the next start anyway (deadline)
         }

@@ -3,8 +3,11 @@ package io.vigil.resource;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
 /**
  * A record, one small file per virtual address the built-in IPaddr holds, read by the daemon's guardian when the daemon
@@ -27,8 +30,8 @@ public final class HeldAddresses {
             Files.createDirectories(dir);
             Path tmp = Files.createTempFile(dir, ".held", null);
             Files.writeString(tmp, (netns.isEmpty() ? "-" : netns) + " " + ip + "/" + prefix + " " + nic + "\n");
-            Files.move(tmp, file(dir, ip), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, file(dir, ip), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | UnsupportedOperationException e) {
             LOG.debugf("cannot record held address %s in %s: %s", ip, dir, e.toString());
         }
@@ -55,8 +58,8 @@ public final class HeldAddresses {
         }
         try (var records = Files.newDirectoryStream(from, PREFIX + "*")) {
             for (Path r : records) {
-                if (Files.isRegularFile(r, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    Files.copy(r, to.resolve(r.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                if (Files.isRegularFile(r, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.copy(r, to.resolve(r.getFileName()), StandardCopyOption.REPLACE_EXISTING);
                 }
             }
         }
@@ -64,7 +67,7 @@ public final class HeldAddresses {
 
     /** Removes the records of a directory (and the directory when it is then empty). */
     public static void clear(Path dir) throws IOException {
-        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try (var records = Files.newDirectoryStream(dir, PREFIX + "*")) {
@@ -74,7 +77,7 @@ public final class HeldAddresses {
         }
         try {
             Files.deleteIfExists(dir);
-        } catch (java.nio.file.DirectoryNotEmptyException e) {
+        } catch (DirectoryNotEmptyException e) {
             // something else lives there: left alone
         }
     }
