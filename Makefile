@@ -66,7 +66,7 @@ pacemaker-migration: ## a live Vigil pair moved to Pacemaker with the shortest o
 	@$(DEPS) test
 	@deploy/pacemaker/pm-lab.sh migrate
 
-bench: ## Vigil vs Heartbeat 3.0.6 vs keepalived 2.2.7 -> docs/performance.md + .png (root, about 60 min)
+bench: ## Vigil vs Heartbeat 3.0.6 vs keepalived 2.2.7 -> docs/performance.md + .png (root, about 50 min)
 	@deploy/bench/bench.sh
 
 bench-quick: ## smoke run of the bench: 1 run, tutorial profile, 1 minute of stress
